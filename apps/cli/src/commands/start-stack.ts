@@ -1,0 +1,88 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const appEntry = (app: string) => fileURLToPath(new URL(`../../../${app}/dist/main.js`, import.meta.url));
+
+/** The order matters: the gateway comes last so its first requests find the subgraphs up. */
+export interface StackPorts {
+  gatewayPort: number;
+  subjectsPort: number;
+  vitalsPort: number;
+}
+
+function appsOf(ports: StackPorts) {
+  return [
+    { name: 'subjects', env: { PORT: String(ports.subjectsPort), SEED_DEMO_DATA: 'true' } },
+    { name: 'vitals', env: { PORT: String(ports.vitalsPort) } },
+    {
+      name: 'gateway',
+      env: {
+        PORT: String(ports.gatewayPort),
+        SUBJECTS_URL: `http://localhost:${ports.subjectsPort}/graphql`,
+        VITALS_URL: `http://localhost:${ports.vitalsPort}/graphql`,
+      },
+    },
+  ];
+}
+
+/**
+ * `trialgraph start`: the whole system on one machine, on the embedded defaults unless the
+ * environment says otherwise. Each app is its own process, exactly as in production.
+ */
+export async function startStack(options: StackPorts): Promise<void> {
+  const children: ChildProcess[] = [];
+  let stopping = false;
+  const stopAll = (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    for (const child of children) child.kill('SIGTERM');
+    Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve))))).then(
+      () => process.exit(code),
+    );
+  };
+  process.on('SIGINT', () => stopAll(0));
+  process.on('SIGTERM', () => stopAll(0));
+
+  for (const app of appsOf(options)) {
+    const entry = appEntry(app.name);
+    if (!existsSync(entry)) continue;
+    // Own process group: a terminal's Ctrl+C reaches only this launcher, which then stops each
+    // app once with SIGTERM, instead of every app getting two signals and skipping its drain.
+    const child = spawn(process.execPath, [entry], { env: { ...process.env, ...app.env }, stdio: 'inherit', detached: true });
+    child.once('exit', (code, signal) => {
+      if (!stopping) {
+        process.stderr.write(`\n${app.name} stopped (${signal ?? `exit code ${code}`}); stopping the rest.\n`);
+        stopAll(1);
+      }
+    });
+    children.push(child);
+  }
+
+  const url = `http://localhost:${options.gatewayPort}/`;
+  await waitUntilReady(new URL('/readyz', url), 120_000);
+  process.stdout.write(
+    [
+      '',
+      '  trialgraph is up.',
+      `  Apollo Sandbox: ${url}`,
+      `  Try:  { studies { code name sites { code name } } }`,
+      '  Stop with Ctrl+C.',
+      '',
+    ].join('\n') + '\n',
+  );
+}
+
+async function waitUntilReady(url: URL, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  throw new Error(`the gateway did not become ready at ${url} within ${timeoutMs / 1000} s`);
+}

@@ -1,0 +1,44 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { appEntry, freePort, graphqlRequest } from '@trialgraph/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+
+describe('`npm start` on the embedded default', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tg-start-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('brings up the gateway and subgraphs on PGlite, seeds the demo study once, and stops on Ctrl+C', async () => {
+    const [gatewayPort, subjectsPort, vitalsPort] = [await freePort(), await freePort(), await freePort()];
+    const run = async () => {
+      let output = '';
+      const child = spawn(
+        process.execPath,
+        [appEntry('cli'), 'start', '--gateway-port', String(gatewayPort), '--subjects-port', String(subjectsPort), '--vitals-port', String(vitalsPort)],
+        { env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const deadline = Date.now() + 90_000;
+      while (!output.includes('trialgraph is up')) {
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the stack did not come up:\n${output}`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      const response = await graphqlRequest(`http://127.0.0.1:${gatewayPort}/`, `{ studies { code sites { code } } }`);
+      child.kill('SIGINT');
+      return { output, response, exitCode: await exited };
+    };
+
+    const first = await run();
+    expect(first.output).toContain(`Apollo Sandbox: http://localhost:${gatewayPort}/`);
+    expect(first.response.data).toEqual({ studies: [{ code: 'CARD01', sites: [{ code: 'S01' }, { code: 'S02' }] }] });
+    expect(first.exitCode).toBe(0);
+
+    // A second start finds the data it left and does not seed a second demo study.
+    const second = await run();
+    expect(second.response.data).toEqual(first.response.data);
+    expect(second.exitCode).toBe(0);
+  }, 180_000);
+});

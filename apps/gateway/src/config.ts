@@ -1,0 +1,23 @@
+import { httpUrl, loadEnvironmentOrExit, logLevel, nodeEnv, port, positiveMilliseconds } from '@trialgraph/config';
+import { z } from 'zod';
+
+/** The gateway's configuration: the only place this process reads the environment. */
+export const gatewayEnvironment = {
+  PORT: port(4000),
+  SUBJECTS_URL: httpUrl.default('http://localhost:4001/graphql'),
+  VITALS_URL: httpUrl.default('http://localhost:4002/graphql'),
+  LOG_LEVEL: logLevel,
+  NODE_ENV: nodeEnv,
+  SHUTDOWN_TIMEOUT_MS: positiveMilliseconds(30_000),
+  /** Comma-separated origins allowed to call from a browser; unset in development allows any. */
+  CORS_ORIGINS: z
+    .string()
+    .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
+    .optional(),
+};
+
+export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;
+
+export function loadGatewayConfig(env: Record<string, string | undefined> = process.env) {
+  return loadEnvironmentOrExit(gatewayEnvironment, env);
+}

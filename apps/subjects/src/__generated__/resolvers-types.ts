@@ -1,0 +1,419 @@
+import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
+import type { StudyRow, SiteRow, SubjectRow } from '../db/schema.js';
+import type { SubjectsContext } from '../context.js';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  /** An instant in time, ISO 8601; always returned in UTC, e.g. 2026-03-01T08:30:00.000Z */
+  DateTime: { input: Date | string; output: Date | string; }
+  _FieldSet: { input: unknown; output: unknown; }
+};
+
+export type CreateSiteInput = {
+  /** 1 to 10 letters, digits or dashes; unique within the study. */
+  code: Scalars['String']['input'];
+  name: Scalars['String']['input'];
+};
+
+export type CreateStudyInput = {
+  /** 2 to 12 letters, digits or dashes; unique. */
+  code: Scalars['String']['input'];
+  name: Scalars['String']['input'];
+  sites: Array<CreateSiteInput>;
+};
+
+export type CreateSubjectInput = {
+  /** Whole years, 1 to 130. */
+  age: Scalars['Int']['input'];
+  name?: InputMaybe<Scalars['String']['input']>;
+  sex: Sex;
+  siteId: Scalars['ID']['input'];
+  studyId: Scalars['ID']['input'];
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  createStudy: Study;
+  /** Assigns the next subject number of the study; the subject starts in SCREENING. */
+  createSubject: Subject;
+  /** Refused with CONFLICT when expectedVersion is not the subject's current version. */
+  updateSubject: Subject;
+  /** Moves an ENROLLED subject to WITHDRAWN; the record is kept. */
+  withdrawSubject: Subject;
+};
+
+
+export type MutationCreateStudyArgs = {
+  input: CreateStudyInput;
+};
+
+
+export type MutationCreateSubjectArgs = {
+  input: CreateSubjectInput;
+};
+
+
+export type MutationUpdateSubjectArgs = {
+  expectedVersion: Scalars['Int']['input'];
+  id: Scalars['ID']['input'];
+  input: UpdateSubjectInput;
+  reason: Scalars['String']['input'];
+};
+
+
+export type MutationWithdrawSubjectArgs = {
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+  hasPreviousPage: Scalars['Boolean']['output'];
+  startCursor?: Maybe<Scalars['String']['output']>;
+};
+
+export type Query = {
+  __typename?: 'Query';
+  studies: Array<Study>;
+  study?: Maybe<Study>;
+  subject?: Maybe<Subject>;
+  subjectByNumber?: Maybe<Subject>;
+  /** Subjects of a study in enrolment order. first: at most 500. */
+  subjects: SubjectConnection;
+};
+
+
+export type QueryStudyArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QuerySubjectArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QuerySubjectByNumberArgs = {
+  studyId: Scalars['ID']['input'];
+  subjectNumber: Scalars['String']['input'];
+};
+
+
+export type QuerySubjectsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  siteId?: InputMaybe<Scalars['ID']['input']>;
+  status?: InputMaybe<SubjectStatus>;
+  studyId: Scalars['ID']['input'];
+};
+
+export type Sex =
+  | 'FEMALE'
+  | 'MALE'
+  | 'OTHER'
+  | 'UNKNOWN';
+
+/** A hospital or clinic that enrols subjects into a study. */
+export type Site = {
+  __typename?: 'Site';
+  /** Short code used in subject numbers, e.g. S01. */
+  code: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  study: Study;
+};
+
+/** A clinical study: the unit that subject numbers are unique within. */
+export type Study = {
+  __typename?: 'Study';
+  /** Short code used in subject numbers, e.g. CARD01. */
+  code: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  sites: Array<Site>;
+};
+
+/** A person taking part in a study. */
+export type Subject = {
+  __typename?: 'Subject';
+  age: Scalars['Int']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  /** Personal data: only roles that may see PII get it. */
+  name?: Maybe<Scalars['String']['output']>;
+  sex: Sex;
+  site: Site;
+  status: SubjectStatus;
+  study: Study;
+  /** Assigned by the server: <STUDY CODE>-<SITE CODE>-<sequence within the study, 4 digits>, e.g. CARD01-S01-0007. */
+  subjectNumber: Scalars['String']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+  /** Increments with every change; pass it back as expectedVersion to update. */
+  version: Scalars['Int']['output'];
+};
+
+export type SubjectConnection = {
+  __typename?: 'SubjectConnection';
+  edges: Array<SubjectEdge>;
+  pageInfo: PageInfo;
+  /** How many subjects match the filters, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type SubjectEdge = {
+  __typename?: 'SubjectEdge';
+  cursor: Scalars['String']['output'];
+  node: Subject;
+};
+
+/**
+ * Where a subject stands in the study. Allowed moves: SCREENING to ENROLLED or SCREEN_FAILED;
+ * ENROLLED to WITHDRAWN or COMPLETED. The others are final.
+ */
+export type SubjectStatus =
+  | 'COMPLETED'
+  | 'ENROLLED'
+  | 'SCREENING'
+  | 'SCREEN_FAILED'
+  | 'WITHDRAWN';
+
+/** Only the fields given are changed. */
+export type UpdateSubjectInput = {
+  age?: InputMaybe<Scalars['Int']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  sex?: InputMaybe<Sex>;
+  status?: InputMaybe<SubjectStatus>;
+};
+
+export type WithIndex<TObject> = TObject & Record<string, any>;
+export type ResolversObject<TObject> = WithIndex<TObject>;
+
+export type ResolverTypeWrapper<T> = Promise<T> | T;
+
+export type ReferenceResolver<TResult, TReference, TContext> = (
+      reference: TReference,
+      context: TContext,
+      info: GraphQLResolveInfo
+    ) => Promise<TResult> | TResult;
+
+      type ScalarCheck<T, S> = S extends true ? T : NullableCheck<T, S>;
+      type NullableCheck<T, S> = Maybe<T> extends T ? Maybe<ListCheck<NonNullable<T>, S>> : ListCheck<T, S>;
+      type ListCheck<T, S> = T extends (infer U)[] ? NullableCheck<U, S>[] : GraphQLRecursivePick<T, S>;
+      export type GraphQLRecursivePick<T, S> = { [K in keyof T & keyof S]: ScalarCheck<T[K], S[K]> };
+    
+
+export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
+  resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
+};
+export type Resolver<TResult, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = ResolverFn<TResult, TParent, TContext, TArgs> | ResolverWithResolve<TResult, TParent, TContext, TArgs>;
+
+export type ResolverFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Promise<TResult> | TResult;
+
+export type SubscriptionSubscribeFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => AsyncIterable<TResult> | Promise<AsyncIterable<TResult>>;
+
+export type SubscriptionResolveFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+export interface SubscriptionSubscriberObject<TResult, TKey extends string, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<{ [key in TKey]: TResult }, TParent, TContext, TArgs>;
+  resolve?: SubscriptionResolveFn<TResult, { [key in TKey]: TResult }, TContext, TArgs>;
+}
+
+export interface SubscriptionResolverObject<TResult, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<any, TParent, TContext, TArgs>;
+  resolve: SubscriptionResolveFn<TResult, any, TContext, TArgs>;
+}
+
+export type SubscriptionObject<TResult, TKey extends string, TParent, TContext, TArgs> =
+  | SubscriptionSubscriberObject<TResult, TKey, TParent, TContext, TArgs>
+  | SubscriptionResolverObject<TResult, TParent, TContext, TArgs>;
+
+export type SubscriptionResolver<TResult, TKey extends string, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> =
+  | ((...args: any[]) => SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>)
+  | SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>;
+
+export type TypeResolveFn<TTypes, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (
+  parent: TParent,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Maybe<TTypes> | Promise<Maybe<TTypes>>;
+
+export type IsTypeOfResolverFn<T = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (obj: T, context: TContext, info: GraphQLResolveInfo) => boolean | Promise<boolean>;
+
+export type NextResolverFn<T> = () => Promise<T>;
+
+export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = (
+  next: NextResolverFn<TResult>,
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+/** Mapping of federation types */
+export type FederationTypes = ResolversObject<{
+  Study: Study;
+  Subject: Subject;
+}>;
+
+/** Mapping of federation reference types */
+export type FederationReferenceTypes = ResolversObject<{
+  Study:
+    ( { __typename: 'Study' }
+    & GraphQLRecursivePick<FederationTypes['Study'], {"id":true}> );
+  Subject:
+    ( { __typename: 'Subject' }
+    & GraphQLRecursivePick<FederationTypes['Subject'], {"id":true}> );
+}>;
+
+
+
+/** Mapping between all available schema types and the resolvers types */
+export type ResolversTypes = ResolversObject<{
+  CreateSiteInput: CreateSiteInput;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  CreateStudyInput: CreateStudyInput;
+  CreateSubjectInput: CreateSubjectInput;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Sex: Sex;
+  Site: ResolverTypeWrapper<SiteRow>;
+  Study: ResolverTypeWrapper<StudyRow>;
+  Subject: ResolverTypeWrapper<SubjectRow>;
+  SubjectConnection: ResolverTypeWrapper<Omit<SubjectConnection, 'edges'> & { edges: Array<ResolversTypes['SubjectEdge']> }>;
+  SubjectEdge: ResolverTypeWrapper<Omit<SubjectEdge, 'node'> & { node: ResolversTypes['Subject'] }>;
+  SubjectStatus: SubjectStatus;
+  UpdateSubjectInput: UpdateSubjectInput;
+}>;
+
+/** Mapping between all available schema types and the resolvers parents */
+export type ResolversParentTypes = ResolversObject<{
+  CreateSiteInput: CreateSiteInput;
+  String: Scalars['String']['output'];
+  CreateStudyInput: CreateStudyInput;
+  CreateSubjectInput: CreateSubjectInput;
+  Int: Scalars['Int']['output'];
+  ID: Scalars['ID']['output'];
+  DateTime: Scalars['DateTime']['output'];
+  Mutation: Record<PropertyKey, never>;
+  PageInfo: PageInfo;
+  Boolean: Scalars['Boolean']['output'];
+  Query: Record<PropertyKey, never>;
+  Site: SiteRow;
+  Study: StudyRow;
+  Subject: SubjectRow;
+  SubjectConnection: Omit<SubjectConnection, 'edges'> & { edges: Array<ResolversParentTypes['SubjectEdge']> };
+  SubjectEdge: Omit<SubjectEdge, 'node'> & { node: ResolversParentTypes['Subject'] };
+  UpdateSubjectInput: UpdateSubjectInput;
+}>;
+
+export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
+  name: 'DateTime';
+}
+
+export type MutationResolvers<ContextType = SubjectsContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  createStudy?: Resolver<ResolversTypes['Study'], ParentType, ContextType, RequireFields<MutationCreateStudyArgs, 'input'>>;
+  createSubject?: Resolver<ResolversTypes['Subject'], ParentType, ContextType, RequireFields<MutationCreateSubjectArgs, 'input'>>;
+  updateSubject?: Resolver<ResolversTypes['Subject'], ParentType, ContextType, RequireFields<MutationUpdateSubjectArgs, 'expectedVersion' | 'id' | 'input' | 'reason'>>;
+  withdrawSubject?: Resolver<ResolversTypes['Subject'], ParentType, ContextType, RequireFields<MutationWithdrawSubjectArgs, 'id' | 'reason'>>;
+}>;
+
+export type PageInfoResolvers<ContextType = SubjectsContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type QueryResolvers<ContextType = SubjectsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  studies?: Resolver<Array<ResolversTypes['Study']>, ParentType, ContextType>;
+  study?: Resolver<Maybe<ResolversTypes['Study']>, ParentType, ContextType, RequireFields<QueryStudyArgs, 'id'>>;
+  subject?: Resolver<Maybe<ResolversTypes['Subject']>, ParentType, ContextType, RequireFields<QuerySubjectArgs, 'id'>>;
+  subjectByNumber?: Resolver<Maybe<ResolversTypes['Subject']>, ParentType, ContextType, RequireFields<QuerySubjectByNumberArgs, 'studyId' | 'subjectNumber'>>;
+  subjects?: Resolver<ResolversTypes['SubjectConnection'], ParentType, ContextType, RequireFields<QuerySubjectsArgs, 'first' | 'studyId'>>;
+}>;
+
+export type SiteResolvers<ContextType = SubjectsContext, ParentType extends ResolversParentTypes['Site'] = ResolversParentTypes['Site']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  study?: Resolver<ResolversTypes['Study'], ParentType, ContextType>;
+}>;
+
+export type StudyResolvers<ContextType = SubjectsContext, ParentType extends ResolversParentTypes['Study'] = ResolversParentTypes['Study'], FederationReferenceType extends FederationReferenceTypes['Study'] = FederationReferenceTypes['Study']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Study']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sites?: Resolver<Array<ResolversTypes['Site']>, ParentType, ContextType>;
+}>;
+
+export type SubjectResolvers<ContextType = SubjectsContext, ParentType extends ResolversParentTypes['Subject'] = ResolversParentTypes['Subject'], FederationReferenceType extends FederationReferenceTypes['Subject'] = FederationReferenceTypes['Subject']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Subject']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  age?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  sex?: Resolver<ResolversTypes['Sex'], ParentType, ContextType>;
+  site?: Resolver<ResolversTypes['Site'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['SubjectStatus'], ParentType, ContextType>;
+  study?: Resolver<ResolversTypes['Study'], ParentType, ContextType>;
+  subjectNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type SubjectConnectionResolvers<ContextType = SubjectsContext, ParentType extends ResolversParentTypes['SubjectConnection'] = ResolversParentTypes['SubjectConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['SubjectEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type SubjectEdgeResolvers<ContextType = SubjectsContext, ParentType extends ResolversParentTypes['SubjectEdge'] = ResolversParentTypes['SubjectEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Subject'], ParentType, ContextType>;
+}>;
+
+export type Resolvers<ContextType = SubjectsContext> = ResolversObject<{
+  DateTime?: GraphQLScalarType;
+  Mutation?: MutationResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
+  Query?: QueryResolvers<ContextType>;
+  Site?: SiteResolvers<ContextType>;
+  Study?: StudyResolvers<ContextType>;
+  Subject?: SubjectResolvers<ContextType>;
+  SubjectConnection?: SubjectConnectionResolvers<ContextType>;
+  SubjectEdge?: SubjectEdgeResolvers<ContextType>;
+}>;
+

@@ -1,0 +1,42 @@
+import { startGraphqlServer, type RunningGraphqlServer } from '@trialgraph/http';
+import type { Logger } from '@trialgraph/observability';
+import type { SubjectsContext } from './context.js';
+import type { SubjectsDatabase } from './db/client.js';
+import { createSubjectsLoaders } from './loaders.js';
+import { buildSubjectsSchema } from './server.js';
+import type { SubjectNumberLock } from './subjects/subject-number-lock.js';
+
+export interface SubjectsAppOptions {
+  port: number;
+  db: SubjectsDatabase;
+  ping: () => Promise<void>;
+  logger: Logger;
+  production: boolean;
+  numberLock: SubjectNumberLock;
+  shutdownTimeoutMs: number;
+}
+
+/** Builds the per-request context and serves the subgraph over HTTP. */
+export function createContextFactory(options: Pick<SubjectsAppOptions, 'db' | 'logger' | 'numberLock'>) {
+  return (requestId: string, actor: string): SubjectsContext => ({
+    db: options.db,
+    loaders: createSubjectsLoaders(options.db),
+    actor,
+    requestId,
+    logger: options.logger.child({ requestId }),
+    numberLock: options.numberLock,
+  });
+}
+
+export function startSubjectsServer(options: SubjectsAppOptions): Promise<RunningGraphqlServer> {
+  const contextFor = createContextFactory(options);
+  return startGraphqlServer<SubjectsContext>({
+    port: options.port,
+    logger: options.logger,
+    production: options.production,
+    schema: buildSubjectsSchema(),
+    readiness: options.ping,
+    shutdownTimeoutMs: options.shutdownTimeoutMs,
+    context: async ({ requestId }) => contextFor(requestId, 'anonymous'),
+  });
+}

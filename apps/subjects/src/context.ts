@@ -1,0 +1,15 @@
+import type { Logger } from '@trialgraph/observability';
+import type { SubjectsDatabase } from './db/client.js';
+import type { SubjectsLoaders } from './loaders.js';
+import type { SubjectNumberLock } from './subjects/subject-number-lock.js';
+
+/** What every resolver of one request gets. Built fresh per request, so loaders never leak between users. */
+export interface SubjectsContext {
+  db: SubjectsDatabase;
+  loaders: SubjectsLoaders;
+  /** Who is acting, as written to the audit trail. */
+  actor: string;
+  requestId: string;
+  logger: Logger;
+  numberLock: SubjectNumberLock;
+}

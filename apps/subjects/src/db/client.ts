@@ -1,0 +1,24 @@
+import { fileURLToPath } from 'node:url';
+import { openDatabase, type Database, type OpenedDatabase } from '@trialgraph/database';
+import { subjectsSchema, type SubjectsSchema } from './schema.js';
+
+export type SubjectsDatabase = Database<SubjectsSchema>;
+
+/** The migrations drizzle-kit generated, shipped beside the built code. */
+export const subjectsMigrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
+
+/** PostgreSQL when a URL is given, else PGlite under `dataDir/subjects`. */
+export function openSubjectsDatabase(options: {
+  url: string | undefined;
+  dataDir: string;
+  onStatement?: (sql: string) => void;
+}): Promise<OpenedDatabase<SubjectsSchema>> {
+  return openDatabase({
+    url: options.url,
+    dataDir: options.dataDir,
+    name: 'subjects',
+    schema: subjectsSchema,
+    migrationsFolder: subjectsMigrationsFolder,
+    ...(options.onStatement ? { onStatement: options.onStatement } : {}),
+  });
+}

@@ -1,0 +1,16 @@
+import { readFileSync } from 'node:fs';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { mergeResolvers } from '@graphql-tools/merge';
+import { DateTime } from '@trialgraph/graphql-kit';
+import { parse, type GraphQLSchema } from 'graphql';
+import type { Resolvers } from './__generated__/resolvers-types.js';
+import { studyResolvers } from './studies/resolvers.js';
+import { subjectResolvers } from './subjects/resolvers.js';
+
+const typeDefs = parse(readFileSync(new URL('../../../schema/subjects.graphql', import.meta.url), 'utf8'));
+
+/** The subgraph schema: the SDL contract plus its resolvers. No I/O besides reading the SDL once. */
+export function buildSubjectsSchema(): GraphQLSchema {
+  const resolvers = mergeResolvers<unknown, Resolvers>([{ DateTime }, studyResolvers, subjectResolvers]);
+  return buildSubgraphSchema({ typeDefs, resolvers: resolvers as never });
+}

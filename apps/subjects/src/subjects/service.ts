@@ -1,0 +1,181 @@
+import { isUniqueViolation } from '@trialgraph/database';
+import {
+  BadUserInputError,
+  checkPageSize,
+  ConflictError,
+  decodeCursor,
+  encodeCursor,
+  NotFoundError,
+  parseId,
+  toConnection,
+  type Connection,
+} from '@trialgraph/graphql-kit';
+import type { CreateSubjectInput, QuerySubjectsArgs, UpdateSubjectInput } from '../__generated__/resolvers-types.js';
+import { recordAuditEvents } from '../audit/store.js';
+import type { SubjectsContext } from '../context.js';
+import type { SiteRow, StudyRow, SubjectRow } from '../db/schema.js';
+import { requireStudy } from '../studies/service.js';
+import { canMove, describeAllowedMoves } from './status-lifecycle.js';
+import { countSubjects, findSubjectByNumber, findSubjectForUpdate, findSubjectPage, insertSubject, nextSequence, updateSubjectRow } from './store.js';
+import { formatSubjectNumber } from './subject-number.js';
+import { requireReason, validateAge, validateOptionalName, validateSubjectChanges, type SubjectChanges } from './validate-subject-input.js';
+
+const MAX_PAGE_SIZE = 500;
+const isSequence = (value: unknown): value is number => Number.isInteger(value);
+const CURSOR_KIND = 'subjects';
+/** A retry only happens when the lock was lost and another instance took the same sequence. */
+const ALLOCATION_ATTEMPTS = 5;
+
+async function requireSiteOfStudy(context: SubjectsContext, study: StudyRow, siteId: string): Promise<SiteRow> {
+  const site = await context.loaders.siteById.load(parseId(siteId, 'siteId'));
+  if (!site) throw new NotFoundError(`No site with id ${siteId}`);
+  if (site.studyId !== study.id) {
+    throw new BadUserInputError(`site ${site.code} belongs to another study, not to ${study.code}`, { field: 'siteId' });
+  }
+  return site;
+}
+
+export async function getSubject(context: SubjectsContext, id: string): Promise<SubjectRow | null> {
+  return (await context.loaders.subjectById.load(parseId(id, 'id'))) ?? null;
+}
+
+export async function getSubjectByNumber(context: SubjectsContext, studyId: string, subjectNumber: string): Promise<SubjectRow | null> {
+  return (await findSubjectByNumber(context.db, parseId(studyId, 'studyId'), subjectNumber.trim().toUpperCase())) ?? null;
+}
+
+export async function listSubjects(context: SubjectsContext, args: QuerySubjectsArgs): Promise<Connection<SubjectRow>> {
+  const first = checkPageSize(args.first, 50, MAX_PAGE_SIZE);
+  const study = await requireStudy(context, args.studyId);
+  const site = args.siteId ? await requireSiteOfStudy(context, study, args.siteId) : undefined;
+  const afterSequence = args.after ? decodeCursor(CURSOR_KIND, args.after, isSequence) : undefined;
+  const filter = { studyId: study.id, siteIds: site ? [site.id] : undefined, status: args.status ?? undefined };
+  const [rows, totalCount] = await Promise.all([
+    findSubjectPage(context.db, filter, { afterSequence, limit: first + 1 }),
+    countSubjects(context.db, filter),
+  ]);
+  return toConnection({
+    rows,
+    first,
+    totalCount,
+    hasPreviousPage: afterSequence !== undefined,
+    cursorOf: (row) => encodeCursor(CURSOR_KIND, row.sequence),
+  });
+}
+
+export async function createSubject(context: SubjectsContext, input: CreateSubjectInput): Promise<SubjectRow> {
+  const age = validateAge(input.age);
+  const name = validateOptionalName(input.name);
+  const study = await requireStudy(context, input.studyId);
+  const site = await requireSiteOfStudy(context, study, input.siteId);
+
+  return context.numberLock.withLock(study.id, async () => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await context.db.transaction(async (tx) => {
+          const sequence = await nextSequence(tx, study.id);
+          const subject = await insertSubject(tx, {
+            studyId: study.id,
+            siteId: site.id,
+            sequence,
+            subjectNumber: formatSubjectNumber(study.code, site.code, sequence),
+            name,
+            age,
+            sex: input.sex,
+          });
+          const created: Record<string, unknown> = {
+            subjectNumber: subject.subjectNumber,
+            siteId: site.id,
+            name,
+            age,
+            sex: input.sex,
+            status: subject.status,
+          };
+          await recordAuditEvents(
+            tx,
+            Object.entries(created).map(([field, value]) => ({
+              actor: context.actor,
+              action: 'CREATE',
+              entityType: 'Subject',
+              entityId: subject.id,
+              field,
+              newValue: value === null ? null : String(value),
+            })),
+          );
+          return subject;
+        });
+      } catch (error) {
+        if (!isUniqueViolation(error) || attempt >= ALLOCATION_ATTEMPTS) throw error;
+        context.logger.warn({ studyId: study.id, attempt }, 'subject sequence taken by another instance; retrying');
+      }
+    }
+  });
+}
+
+export async function updateSubject(
+  context: SubjectsContext,
+  args: { id: string; input: UpdateSubjectInput; expectedVersion: number; reason: string },
+): Promise<SubjectRow> {
+  const changes = validateSubjectChanges(args.input);
+  return applySubjectChanges(context, {
+    id: args.id,
+    changes,
+    expectedVersion: args.expectedVersion,
+    reason: requireReason(args.reason),
+    action: 'UPDATE',
+  });
+}
+
+export async function withdrawSubject(context: SubjectsContext, args: { id: string; reason: string }): Promise<SubjectRow> {
+  return applySubjectChanges(context, {
+    id: args.id,
+    changes: { status: 'WITHDRAWN' },
+    expectedVersion: undefined,
+    reason: requireReason(args.reason),
+    action: 'WITHDRAW',
+  });
+}
+
+/** Checks version and lifecycle on the locked row, then writes the change and its audit records together. */
+async function applySubjectChanges(
+  context: SubjectsContext,
+  change: { id: string; changes: SubjectChanges; expectedVersion: number | undefined; reason: string; action: string },
+): Promise<SubjectRow> {
+  const id = parseId(change.id, 'id');
+  return context.db.transaction(async (tx) => {
+    const current = await findSubjectForUpdate(tx, id);
+    if (!current) throw new NotFoundError(`No subject with id ${change.id}`);
+    if (change.expectedVersion !== undefined && change.expectedVersion !== current.version) {
+      throw new ConflictError(
+        `subject ${current.subjectNumber} is at version ${current.version}, not ${change.expectedVersion}: reload it and apply your change again`,
+        { extensions: { currentVersion: current.version } },
+      );
+    }
+    const { status } = change.changes;
+    if (status !== undefined && status !== current.status && !canMove(current.status, status)) {
+      throw new ConflictError(`subject ${current.subjectNumber} cannot move to ${status}: ${describeAllowedMoves(current.status)}`);
+    }
+    const changed = (Object.keys(change.changes) as Array<keyof SubjectChanges>).filter(
+      (field) => change.changes[field] !== current[field],
+    );
+    if (changed.length === 0) {
+      throw new BadUserInputError(`the change leaves subject ${current.subjectNumber} as it is: nothing to record`, {
+        field: 'input',
+      });
+    }
+    const updated = await updateSubjectRow(tx, id, change.changes, current.version + 1);
+    await recordAuditEvents(
+      tx,
+      changed.map((field) => ({
+        actor: context.actor,
+        action: change.action,
+        entityType: 'Subject',
+        entityId: id,
+        field,
+        oldValue: current[field] === null ? null : String(current[field]),
+        newValue: updated[field] === null ? null : String(updated[field]),
+        reason: change.reason,
+      })),
+    );
+    return updated;
+  });
+}

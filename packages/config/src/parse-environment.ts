@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+/** Thrown when the environment does not satisfy a process's schema; lists every problem at once. */
+export class EnvironmentError extends Error {
+  readonly problems: string[];
+
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'EnvironmentError';
+    this.problems = problems;
+  }
+}
+
+/**
+ * Validates `env` against `schema` and returns a frozen, typed copy.
+ * Empty strings count as unset, so `FOO=` in a compose file falls back to the default
+ * instead of failing a URL or number check.
+ */
+export function parseEnvironment<Shape extends z.ZodRawShape>(
+  shape: Shape,
+  env: Record<string, string | undefined>,
+): Readonly<z.infer<z.ZodObject<Shape>>> {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const result = z.object(shape).safeParse(present);
+  if (!result.success) {
+    throw new EnvironmentError(
+      result.error.issues.map((issue) => {
+        const name = issue.path.join('.');
+        const given = present[name];
+        return given === undefined ? `${name}: ${issue.message}` : `${name}: ${issue.message} (got "${given}")`;
+      }),
+    );
+  }
+  return Object.freeze(result.data);
+}
+
+/**
+ * The start-up entry point: parse or print every problem and exit 1,
+ * because a process that starts half-configured fails later and less clearly.
+ */
+export function loadEnvironmentOrExit<Shape extends z.ZodRawShape>(
+  shape: Shape,
+  env: Record<string, string | undefined>,
+): Readonly<z.infer<z.ZodObject<Shape>>> {
+  try {
+    return parseEnvironment(shape, env);
+  } catch (error) {
+    if (error instanceof EnvironmentError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,2 @@
+export { openDatabase, type Database, type OpenDatabaseOptions, type OpenedDatabase } from './open-database.js';
+export { isUniqueViolation } from './postgres-errors.js';

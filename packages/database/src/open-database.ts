@@ -1,0 +1,100 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import type { Logger as DrizzleLogger } from 'drizzle-orm/logger';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+
+export type Database<Schema extends Record<string, unknown>> = PgDatabase<PgQueryResultHKT, Schema>;
+
+export interface OpenDatabaseOptions<Schema extends Record<string, unknown>> {
+  /** PostgreSQL URL; when absent the database is PGlite under `dataDir/name`. */
+  url?: string | undefined;
+  dataDir: string;
+  /** The owning service, e.g. "subjects": names the PGlite folder and the connection. */
+  name: string;
+  schema: Schema;
+  migrationsFolder: string;
+  poolSize?: number;
+  /** Called with every SQL statement drizzle sends; used to count statements per request. */
+  onStatement?: (sql: string) => void;
+}
+
+export interface OpenedDatabase<Schema extends Record<string, unknown>> {
+  db: Database<Schema>;
+  kind: 'postgres' | 'pglite';
+  /** The raw postgres.js client, for the paths drizzle has no API for (COPY). */
+  postgresClient: postgres.Sql | undefined;
+  pglite: PGlite | undefined;
+  /** A round trip that fails when the database cannot answer: the readiness check. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the service's database and applies its migrations. PostgreSQL and PGlite get the
+ * same schema and the same migrations: the driver is the only difference between them.
+ */
+export async function openDatabase<Schema extends Record<string, unknown>>(
+  options: OpenDatabaseOptions<Schema>,
+): Promise<OpenedDatabase<Schema>> {
+  const logger: DrizzleLogger | undefined = options.onStatement
+    ? { logQuery: (query) => options.onStatement?.(query) }
+    : undefined;
+  if (options.url) {
+    const client = postgres(options.url, {
+      max: options.poolSize ?? 10,
+      // Fail a request within seconds when the database is gone, instead of hanging.
+      connect_timeout: 5,
+      idle_timeout: 30,
+      onnotice: () => {},
+      connection: { application_name: `trialgraph-${options.name}` },
+    });
+    const db = drizzlePostgres(client, { schema: options.schema, casing: 'snake_case', logger }) as unknown as Database<Schema>;
+    await withMigrationLock(client, () => migratePostgres(db as never, { migrationsFolder: options.migrationsFolder }));
+    return {
+      db,
+      kind: 'postgres',
+      postgresClient: client,
+      pglite: undefined,
+      ping: async () => {
+        await client`select 1`;
+      },
+      close: () => client.end({ timeout: 5 }),
+    };
+  }
+  const directory = resolve(options.dataDir, options.name);
+  mkdirSync(directory, { recursive: true });
+  const pglite = new PGlite(join(directory, 'pgdata'));
+  const db = drizzlePglite(pglite, { schema: options.schema, casing: 'snake_case', logger }) as unknown as Database<Schema>;
+  await migratePglite(db as never, { migrationsFolder: options.migrationsFolder });
+  return {
+    db,
+    kind: 'pglite',
+    postgresClient: undefined,
+    pglite,
+    ping: async () => {
+      await pglite.query('select 1');
+    },
+    close: () => pglite.close(),
+  };
+}
+
+/**
+ * Several instances of a service may start at once against one database; an advisory lock
+ * makes them apply migrations one after the other instead of racing on the same DDL.
+ */
+async function withMigrationLock(client: postgres.Sql, run: () => Promise<void>): Promise<void> {
+  const connection = await client.reserve();
+  try {
+    await connection`select pg_advisory_lock(hashtext('trialgraph:migrations'))`;
+    await run();
+  } finally {
+    await connection`select pg_advisory_unlock(hashtext('trialgraph:migrations'))`.catch(() => {});
+    connection.release();
+  }
+}

@@ -1,0 +1,37 @@
+import { GraphQLError } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { NotFoundError } from './errors.js';
+import { createErrorFormatter } from './format-error.js';
+
+function format(error: Error, production: boolean) {
+  const logged: unknown[] = [];
+  const formatter = createErrorFormatter({ production, logUnexpected: (original) => logged.push(original) });
+  const wrapped = error instanceof GraphQLError ? error : new GraphQLError(error.message, { originalError: error });
+  const formatted = formatter(
+    { message: wrapped.message, extensions: { code: (wrapped.extensions.code as string) ?? 'INTERNAL_SERVER_ERROR', stacktrace: ['at x'] } },
+    wrapped,
+  );
+  return { formatted, logged };
+}
+
+describe('createErrorFormatter', () => {
+  it('passes our own errors through without their stack trace', () => {
+    const { formatted, logged } = format(new NotFoundError('No subject with id 1'), true);
+    expect(formatted).toEqual({ message: 'No subject with id 1', extensions: { code: 'NOT_FOUND' } });
+    expect(logged).toEqual([]);
+  });
+
+  it('hides an unexpected error in production and logs it', () => {
+    const bug = new Error('relation "subjects" does not exist');
+    const { formatted, logged } = format(bug, true);
+    expect(formatted).toEqual({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(logged).toEqual([bug]);
+  });
+
+  it('turns a refused database connection into SERVICE_UNAVAILABLE', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    const { formatted } = format(refused, true);
+    expect(formatted.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE' });
+    expect(formatted.message).not.toContain('127.0.0.1');
+  });
+});

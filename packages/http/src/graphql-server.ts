@@ -1,0 +1,125 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
+import type { GatewayInterface } from '@apollo/server-gateway-interface';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { expressMiddleware } from '@as-integrations/express5';
+import { createErrorFormatter } from '@trialgraph/graphql-kit';
+import type { Logger } from '@trialgraph/observability';
+import cors, { type CorsOptions } from 'cors';
+import express, { type Express, type Request } from 'express';
+import type { GraphQLSchema } from 'graphql';
+import { pinoHttp } from 'pino-http';
+import { requestIdOf } from './request-id.js';
+
+export interface GraphqlServerOptions<Context extends BaseContext> {
+  port: number;
+  host?: string;
+  logger: Logger;
+  production: boolean;
+  schema?: GraphQLSchema;
+  gateway?: GatewayInterface;
+  plugins?: ApolloServerPlugin<Context>[];
+  /** Serve Apollo Sandbox at GET / (the gateway does; subgraphs are reached through it). */
+  sandbox?: boolean;
+  context: (args: { req: Request; requestId: string }) => Promise<Context>;
+  cors?: CorsOptions;
+  /** Throws when a dependency is unreachable; backs GET /readyz. */
+  readiness: () => Promise<void>;
+  /** Routes that must run before the GraphQL handler, e.g. the upload pass-through. */
+  beforeGraphql?: (app: Express) => void;
+  bodyLimit?: string;
+  /** How long in-flight requests may take to finish once shutdown starts. */
+  shutdownTimeoutMs: number;
+}
+
+export interface RunningGraphqlServer {
+  url: string;
+  port: number;
+  httpServer: http.Server;
+  /** Stops accepting connections, lets in-flight requests finish within the timeout, then closes. */
+  stop(): Promise<void>;
+}
+
+/** Hosts an Apollo server (a subgraph or the gateway) on Express with health checks and request logs. */
+export async function startGraphqlServer<Context extends BaseContext>(
+  options: GraphqlServerOptions<Context>,
+): Promise<RunningGraphqlServer> {
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+  const apollo = new ApolloServer<Context>({
+    ...(options.gateway ? { gateway: options.gateway } : { schema: options.schema as GraphQLSchema }),
+    introspection: !options.production,
+    includeStacktraceInErrorResponses: false,
+    // The process's own shutdown sequence owns the signals (see onShutdownSignal).
+    stopOnTerminationSignals: false,
+    formatError: createErrorFormatter({
+      production: options.production,
+      logUnexpected: (error, formatted) => options.logger.error({ err: error, path: formatted.path }, 'unexpected error'),
+    }),
+    logger: options.logger,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.shutdownTimeoutMs }),
+      options.sandbox && !options.production
+        ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
+        : ApolloServerPluginLandingPageDisabled(),
+      // Inline traces feed Apollo Studio, which this deployment does not use.
+      ...(options.gateway ? [] : [ApolloServerPluginInlineTraceDisabled()]),
+      ...(options.plugins ?? []),
+    ],
+  });
+  await apollo.start();
+
+  app.use(
+    pinoHttp({
+      logger: options.logger,
+      genReqId: (req, res) => {
+        const id = requestIdOf(req);
+        res.setHeader('x-request-id', id);
+        return id;
+      },
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
+    }),
+  );
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await options.readiness();
+      res.json({ status: 'ready' });
+    } catch (error) {
+      options.logger.warn({ reason: error instanceof Error ? error.message : String(error) }, 'not ready');
+      res.status(503).json({ status: 'unavailable', reason: error instanceof Error ? error.message : String(error) });
+    }
+  });
+  options.beforeGraphql?.(app);
+  app.use(
+    ['/', '/graphql'],
+    cors(options.cors ?? {}),
+    express.json({ limit: options.bodyLimit ?? '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => options.context({ req, requestId: String(req.id) }),
+    }),
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port, options.host ?? '0.0.0.0', () => resolve());
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  return {
+    url: `http://localhost:${port}/`,
+    port,
+    httpServer,
+    stop: () => apollo.stop(),
+  };
+}

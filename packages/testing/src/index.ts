@@ -1,0 +1,3 @@
+export { appEntry, freePort, startApp, type AppName, type AppProcess } from './app-process.js';
+export { errorCodes, graphqlRequest, type GraphqlResponse } from './graphql-client.js';
+export { createTestDatabase, TEST_POSTGRES_URL, type TestDatabase } from './test-database.js';
