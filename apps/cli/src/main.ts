@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
+import { importFile, type ImportFileOptions } from './commands/import-file.js';
 import { startStack, type StackPorts } from './commands/start-stack.js';
+import { validateFile } from './commands/validate-file.js';
 
 const program = new Command()
   .name('trialgraph')
@@ -14,6 +16,32 @@ program
   .option('--vitals-port <port>', 'the port the vitals subgraph listens on', parsePort, 4002)
   .action(async (options: StackPorts) => {
     await startStack(options);
+  });
+
+program
+  .command('import')
+  .description('import a CSV file of vital signs into a study, through the gateway')
+  .argument('<file>', 'the CSV file')
+  .requiredOption('--study <id>', 'the id of the study the subjects belong to')
+  .option('--gateway <url>', 'the gateway address', 'http://localhost:4000/')
+  .option('--token <jwt>', 'a bearer token (see `trialgraph token`)')
+  .option('--abort-on-error', 'store nothing if any row is bad (onError: ABORT)')
+  .option('--dry-run', 'check and report everything, store nothing')
+  .option('--timezone <zone>', 'IANA zone of record_time values without an offset', 'UTC')
+  .option('--json', 'print the report as JSON')
+  .option('--errors-csv [path]', 'write the row errors to a CSV file (default: FILE.errors.csv)')
+  .action(async (file: string, options: ImportFileOptions) => {
+    process.exitCode = await importFile(file, options);
+  });
+
+program
+  .command('validate')
+  .description('check a CSV file of vital signs offline with the import parser, storing nothing')
+  .argument('<file>', 'the CSV file')
+  .option('--timezone <zone>', 'IANA zone of record_time values without an offset', 'UTC')
+  .option('--json', 'print the report as JSON')
+  .action(async (file: string, options: { timezone: string; json?: boolean }) => {
+    process.exitCode = await validateFile(file, options);
   });
 
 await program.parseAsync();

@@ -9,6 +9,8 @@ export const gatewayEnvironment = {
   LOG_LEVEL: logLevel,
   NODE_ENV: nodeEnv,
   SHUTDOWN_TIMEOUT_MS: positiveMilliseconds(30_000),
+  /** The largest vitals CSV upload passed through, in bytes (default 2 GiB). */
+  MAX_UPLOAD_BYTES: z.coerce.number().int().positive('must be a positive number of bytes').default(2 * 1024 ** 3),
   /** Comma-separated origins allowed to call from a browser; unset in development allows any. */
   CORS_ORIGINS: z
     .string()

@@ -90,6 +90,8 @@ export type Query = {
   subjectByNumber?: Maybe<Subject>;
   /** Subjects of a study in enrolment order. first: at most 500. */
   subjects: SubjectConnection;
+  /** Many subjects of a study by number in one call (at most 5000 numbers); numbers that match no subject are left out. */
+  subjectsByNumbers: Array<Subject>;
 };
 
 
@@ -115,6 +117,12 @@ export type QuerySubjectsArgs = {
   siteId?: InputMaybe<Scalars['ID']['input']>;
   status?: InputMaybe<SubjectStatus>;
   studyId: Scalars['ID']['input'];
+};
+
+
+export type QuerySubjectsByNumbersArgs = {
+  studyId: Scalars['ID']['input'];
+  subjectNumbers: Array<Scalars['String']['input']>;
 };
 
 export type Sex =
@@ -361,6 +369,7 @@ export type QueryResolvers<ContextType = SubjectsContext, ParentType extends Res
   subject?: Resolver<Maybe<ResolversTypes['Subject']>, ParentType, ContextType, RequireFields<QuerySubjectArgs, 'id'>>;
   subjectByNumber?: Resolver<Maybe<ResolversTypes['Subject']>, ParentType, ContextType, RequireFields<QuerySubjectByNumberArgs, 'studyId' | 'subjectNumber'>>;
   subjects?: Resolver<ResolversTypes['SubjectConnection'], ParentType, ContextType, RequireFields<QuerySubjectsArgs, 'first' | 'studyId'>>;
+  subjectsByNumbers?: Resolver<Array<ResolversTypes['Subject']>, ParentType, ContextType, RequireFields<QuerySubjectsByNumbersArgs, 'studyId' | 'subjectNumbers'>>;
 }>;
 
 export type SiteResolvers<ContextType = SubjectsContext, ParentType extends ResolversParentTypes['Site'] = ResolversParentTypes['Site']> = ResolversObject<{

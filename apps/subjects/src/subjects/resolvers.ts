@@ -1,11 +1,12 @@
 import { isUuid } from '@trialgraph/graphql-kit';
 import type { Resolvers } from '../__generated__/resolvers-types.js';
-import { createSubject, getSubject, getSubjectByNumber, listSubjects, updateSubject, withdrawSubject } from './service.js';
+import { createSubject, getSubject, getSubjectByNumber, getSubjectsByNumbers, listSubjects, updateSubject, withdrawSubject } from './service.js';
 
 export const subjectResolvers: Resolvers = {
   Query: {
     subject: (_parent, { id }, context) => getSubject(context, id),
     subjectByNumber: (_parent, { studyId, subjectNumber }, context) => getSubjectByNumber(context, studyId, subjectNumber),
+    subjectsByNumbers: (_parent, { studyId, subjectNumbers }, context) => getSubjectsByNumbers(context, studyId, subjectNumbers),
     subjects: (_parent, args, context) => listSubjects(context, args),
   },
   Mutation: {

@@ -16,7 +16,7 @@ import type { SubjectsContext } from '../context.js';
 import type { SiteRow, StudyRow, SubjectRow } from '../db/schema.js';
 import { requireStudy } from '../studies/service.js';
 import { canMove, describeAllowedMoves } from './status-lifecycle.js';
-import { countSubjects, findSubjectByNumber, findSubjectForUpdate, findSubjectPage, insertSubject, nextSequence, updateSubjectRow } from './store.js';
+import { countSubjects, findSubjectByNumber, findSubjectsByNumbers, findSubjectForUpdate, findSubjectPage, insertSubject, nextSequence, updateSubjectRow } from './store.js';
 import { formatSubjectNumber } from './subject-number.js';
 import { requireReason, validateAge, validateOptionalName, validateSubjectChanges, type SubjectChanges } from './validate-subject-input.js';
 
@@ -41,6 +41,18 @@ export async function getSubject(context: SubjectsContext, id: string): Promise<
 
 export async function getSubjectByNumber(context: SubjectsContext, studyId: string, subjectNumber: string): Promise<SubjectRow | null> {
   return (await findSubjectByNumber(context.db, parseId(studyId, 'studyId'), subjectNumber.trim().toUpperCase())) ?? null;
+}
+
+const MAX_NUMBERS_PER_CALL = 5000;
+
+export async function getSubjectsByNumbers(context: SubjectsContext, studyId: string, subjectNumbers: readonly string[]): Promise<SubjectRow[]> {
+  if (subjectNumbers.length > MAX_NUMBERS_PER_CALL) {
+    throw new BadUserInputError(`subjectNumbers takes at most ${MAX_NUMBERS_PER_CALL} numbers, got ${subjectNumbers.length}`, {
+      field: 'subjectNumbers',
+    });
+  }
+  const normalised = [...new Set(subjectNumbers.map((number) => number.trim().toUpperCase()))];
+  return normalised.length === 0 ? [] : findSubjectsByNumbers(context.db, parseId(studyId, 'studyId'), normalised);
 }
 
 export async function listSubjects(context: SubjectsContext, args: QuerySubjectsArgs): Promise<Connection<SubjectRow>> {

@@ -19,6 +19,13 @@ export async function findSubjectByNumber(
   return row;
 }
 
+export function findSubjectsByNumbers(db: SubjectsDatabase, studyId: string, subjectNumbers: readonly string[]): Promise<SubjectRow[]> {
+  return db
+    .select()
+    .from(subjects)
+    .where(and(eq(subjects.studyId, studyId), inArray(subjects.subjectNumber, [...subjectNumbers])));
+}
+
 export interface SubjectFilter {
   studyId: string;
   siteIds?: readonly string[] | undefined;

@@ -1,0 +1,55 @@
+import Table from 'cli-table3';
+
+export interface ImportReport {
+  status: string;
+  fileName: string;
+  rowsRead: number;
+  rowsAccepted: number;
+  rowsRejected: number;
+  rowsDuplicate: number;
+  bytesRead?: number;
+  durationMs?: number | null;
+  failureReason?: string | null;
+  dryRun?: boolean;
+  errors: Array<{ line: number; column: string | null; value: string | null; code: string; message: string }>;
+}
+
+const SHOWN_ERRORS = 20;
+
+/** The report as a person reads it in a terminal: the counts, then the first row errors. */
+export function formatImportReport(report: ImportReport): string {
+  const summary = new Table({ style: { head: [], border: [] } });
+  summary.push(
+    { status: `${report.status}${report.dryRun ? ' (dry run: nothing stored)' : ''}` },
+    { file: report.fileName },
+    { 'rows read': String(report.rowsRead) },
+    { accepted: String(report.rowsAccepted) },
+    { rejected: String(report.rowsRejected) },
+    { duplicates: String(report.rowsDuplicate) },
+  );
+  if (report.durationMs !== undefined && report.durationMs !== null) {
+    const rate = report.durationMs > 0 ? Math.round((report.rowsRead / report.durationMs) * 1000) : report.rowsRead;
+    summary.push({ duration: `${(report.durationMs / 1000).toFixed(1)} s (${rate.toLocaleString('en-US')} rows/s)` });
+  }
+  if (report.failureReason) summary.push({ reason: report.failureReason });
+  const lines = [summary.toString()];
+  if (report.errors.length > 0) {
+    const errors = new Table({ head: ['line', 'column', 'value', 'code', 'message'], style: { head: [], border: [] }, wordWrap: true, colWidths: [8, 16, 18, 18, 50] });
+    for (const error of report.errors.slice(0, SHOWN_ERRORS)) {
+      errors.push([String(error.line), error.column ?? '', error.value ?? '', error.code, error.message]);
+    }
+    lines.push(errors.toString());
+    if (report.errors.length > SHOWN_ERRORS) lines.push(`… and ${report.errors.length - SHOWN_ERRORS} more (write them all with --errors-csv)`);
+  }
+  return lines.join('\n');
+}
+
+/** Row errors as CSV, quoted per RFC 4180, for the hospital to fix its export. */
+export function rowErrorsToCsv(errors: ImportReport['errors']): string {
+  const quote = (value: string | number | null) => {
+    const text = value === null ? '' : String(value);
+    return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  };
+  const rows = errors.map((error) => [error.line, error.column, error.value, error.code, error.message].map(quote).join(','));
+  return `${['line', 'column', 'value', 'code', 'message'].join(',')}\n${rows.join('\n')}${rows.length ? '\n' : ''}`;
+}

@@ -1,0 +1,453 @@
+import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
+import type { VitalSignRow, VitalsImportRow } from '../db/schema.js';
+import type { SubjectReference } from '../vitals/subject-reference.js';
+import type { VitalsContext } from '../context.js';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  /** An instant in time, ISO 8601; always returned in UTC, e.g. 2026-03-01T08:30:00.000Z */
+  DateTime: { input: Date | string; output: Date | string; }
+  /** A file sent as a GraphQL multipart request (https://github.com/jaydenseric/graphql-multipart-request-spec). */
+  Upload: { input: Promise<import('graphql-upload-minimal').FileUpload>; output: Promise<import('graphql-upload-minimal').FileUpload>; }
+  _FieldSet: { input: unknown; output: unknown; }
+};
+
+export type ImportOptions = {
+  /** Check and report everything, store nothing. */
+  dryRun?: InputMaybe<Scalars['Boolean']['input']>;
+  /** How many row errors to keep for the report (0 to 100000); the counts are always complete. */
+  maxErrors?: InputMaybe<Scalars['Int']['input']>;
+  onError?: InputMaybe<OnError>;
+  /** IANA time zone for record_time values without an offset, e.g. Europe/Paris. */
+  timezone?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A row that was not stored, and why. */
+export type ImportRowError = {
+  __typename?: 'ImportRowError';
+  /** Stable code, e.g. INVALID_NUMBER, OUT_OF_RANGE, INVALID_TIME, UNKNOWN_SUBJECT, MISSING_VALUE, CONFLICT. */
+  code: Scalars['String']['output'];
+  column?: Maybe<Scalars['String']['output']>;
+  /** 1-based line of the file where the row starts (the header is line 1). */
+  line: Scalars['Int']['output'];
+  message: Scalars['String']['output'];
+  value?: Maybe<Scalars['String']['output']>;
+};
+
+export type ImportStatus =
+  | 'ABORTED'
+  | 'FAILED'
+  /** The process stopped mid-import; the stored rows are whole batches. Upload the file again to complete it. */
+  | 'INTERRUPTED'
+  | 'RUNNING'
+  | 'SUCCEEDED';
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /**
+   * Imports a CSV file of vital signs for the study's subjects (columns patient_id, record_time and at
+   * least one of heart_rate, blood_pressure or systolic+diastolic, temperature, respiratory_rate, spo2).
+   * Send it as a multipart request with the header Apollo-Require-Preflight: true.
+   */
+  importVitals: VitalsImport;
+  recordVitalSign: VitalSign;
+};
+
+
+export type MutationImportVitalsArgs = {
+  file: Scalars['Upload']['input'];
+  options?: InputMaybe<ImportOptions>;
+  studyId: Scalars['ID']['input'];
+};
+
+
+export type MutationRecordVitalSignArgs = {
+  input: RecordVitalSignInput;
+};
+
+/** What to do with a bad row. */
+export type OnError =
+  /** End the import at the first bad row and store no row of the file. */
+  | 'ABORT'
+  /** Store the good rows and report the bad ones. */
+  | 'SKIP';
+
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+  hasPreviousPage: Scalars['Boolean']['output'];
+  startCursor?: Maybe<Scalars['String']['output']>;
+};
+
+export type Query = {
+  __typename?: 'Query';
+  vitalsImport?: Maybe<VitalsImport>;
+  /** Newest first. first: at most 100. */
+  vitalsImports: Array<VitalsImport>;
+};
+
+
+export type QueryVitalsImportArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryVitalsImportsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  studyId: Scalars['ID']['input'];
+};
+
+export type RecordVitalSignInput = {
+  diastolic?: InputMaybe<Scalars['Int']['input']>;
+  heartRate?: InputMaybe<Scalars['Int']['input']>;
+  recordedAt: Scalars['DateTime']['input'];
+  respiratoryRate?: InputMaybe<Scalars['Int']['input']>;
+  spo2?: InputMaybe<Scalars['Int']['input']>;
+  subjectId: Scalars['ID']['input'];
+  systolic?: InputMaybe<Scalars['Int']['input']>;
+  /** Degrees Celsius. */
+  temperature?: InputMaybe<Scalars['Float']['input']>;
+};
+
+export type Subject = {
+  __typename?: 'Subject';
+  id: Scalars['ID']['output'];
+  latestVitalSign?: Maybe<VitalSign>;
+  /** Newest first. from/to bound recordedAt (inclusive). first: at most 500. */
+  vitals: VitalSignConnection;
+};
+
+
+export type SubjectVitalsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+/** One set of measurements of a subject at one instant. Unique per subject and recordedAt. */
+export type VitalSign = {
+  __typename?: 'VitalSign';
+  /** Systolic/diastolic, e.g. 120/80; null unless both are known. */
+  bloodPressure?: Maybe<Scalars['String']['output']>;
+  /** mmHg, 20 to 200, below systolic. */
+  diastolic?: Maybe<Scalars['Int']['output']>;
+  /** Beats per minute, 20 to 300. */
+  heartRate?: Maybe<Scalars['Int']['output']>;
+  id: Scalars['ID']['output'];
+  /** The import that stored it; null when recorded one by one. */
+  importId?: Maybe<Scalars['ID']['output']>;
+  recordedAt: Scalars['DateTime']['output'];
+  /** Breaths per minute, 4 to 80. */
+  respiratoryRate?: Maybe<Scalars['Int']['output']>;
+  /** The line of the imported file it came from. */
+  sourceLine?: Maybe<Scalars['Int']['output']>;
+  /** Oxygen saturation in percent, 50 to 100. */
+  spo2?: Maybe<Scalars['Int']['output']>;
+  subject: Subject;
+  /** mmHg, 50 to 300. */
+  systolic?: Maybe<Scalars['Int']['output']>;
+  /** Degrees Celsius, 30 to 45. */
+  temperature?: Maybe<Scalars['Float']['output']>;
+};
+
+export type VitalSignConnection = {
+  __typename?: 'VitalSignConnection';
+  edges: Array<VitalSignEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type VitalSignEdge = {
+  __typename?: 'VitalSignEdge';
+  cursor: Scalars['String']['output'];
+  node: VitalSign;
+};
+
+export type VitalsImport = {
+  __typename?: 'VitalsImport';
+  bytesRead: Scalars['Float']['output'];
+  dryRun: Scalars['Boolean']['output'];
+  durationMs?: Maybe<Scalars['Int']['output']>;
+  /** Row errors in line order; at most maxErrors are kept. first: at most 1000; after: the line of the last error you have. */
+  errors: Array<ImportRowError>;
+  /** Why the import FAILED or was ABORTED. */
+  failureReason?: Maybe<Scalars['String']['output']>;
+  fileName: Scalars['String']['output'];
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  onError: OnError;
+  rowsAccepted: Scalars['Int']['output'];
+  /** Rows identical to one already stored (for example, the same file sent twice). */
+  rowsDuplicate: Scalars['Int']['output'];
+  /** rowsRead = rowsAccepted + rowsRejected + rowsDuplicate. */
+  rowsRead: Scalars['Int']['output'];
+  rowsRejected: Scalars['Int']['output'];
+  startedAt: Scalars['DateTime']['output'];
+  status: ImportStatus;
+  studyId: Scalars['ID']['output'];
+};
+
+
+export type VitalsImportErrorsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type WithIndex<TObject> = TObject & Record<string, any>;
+export type ResolversObject<TObject> = WithIndex<TObject>;
+
+export type ResolverTypeWrapper<T> = Promise<T> | T;
+
+export type ReferenceResolver<TResult, TReference, TContext> = (
+      reference: TReference,
+      context: TContext,
+      info: GraphQLResolveInfo
+    ) => Promise<TResult> | TResult;
+
+      type ScalarCheck<T, S> = S extends true ? T : NullableCheck<T, S>;
+      type NullableCheck<T, S> = Maybe<T> extends T ? Maybe<ListCheck<NonNullable<T>, S>> : ListCheck<T, S>;
+      type ListCheck<T, S> = T extends (infer U)[] ? NullableCheck<U, S>[] : GraphQLRecursivePick<T, S>;
+      export type GraphQLRecursivePick<T, S> = { [K in keyof T & keyof S]: ScalarCheck<T[K], S[K]> };
+    
+
+export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
+  resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
+};
+export type Resolver<TResult, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = ResolverFn<TResult, TParent, TContext, TArgs> | ResolverWithResolve<TResult, TParent, TContext, TArgs>;
+
+export type ResolverFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Promise<TResult> | TResult;
+
+export type SubscriptionSubscribeFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => AsyncIterable<TResult> | Promise<AsyncIterable<TResult>>;
+
+export type SubscriptionResolveFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+export interface SubscriptionSubscriberObject<TResult, TKey extends string, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<{ [key in TKey]: TResult }, TParent, TContext, TArgs>;
+  resolve?: SubscriptionResolveFn<TResult, { [key in TKey]: TResult }, TContext, TArgs>;
+}
+
+export interface SubscriptionResolverObject<TResult, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<any, TParent, TContext, TArgs>;
+  resolve: SubscriptionResolveFn<TResult, any, TContext, TArgs>;
+}
+
+export type SubscriptionObject<TResult, TKey extends string, TParent, TContext, TArgs> =
+  | SubscriptionSubscriberObject<TResult, TKey, TParent, TContext, TArgs>
+  | SubscriptionResolverObject<TResult, TParent, TContext, TArgs>;
+
+export type SubscriptionResolver<TResult, TKey extends string, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> =
+  | ((...args: any[]) => SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>)
+  | SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>;
+
+export type TypeResolveFn<TTypes, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (
+  parent: TParent,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Maybe<TTypes> | Promise<Maybe<TTypes>>;
+
+export type IsTypeOfResolverFn<T = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (obj: T, context: TContext, info: GraphQLResolveInfo) => boolean | Promise<boolean>;
+
+export type NextResolverFn<T> = () => Promise<T>;
+
+export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = (
+  next: NextResolverFn<TResult>,
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+/** Mapping of federation types */
+export type FederationTypes = ResolversObject<{
+  Subject: Subject;
+  VitalSign: VitalSign;
+  VitalsImport: VitalsImport;
+}>;
+
+/** Mapping of federation reference types */
+export type FederationReferenceTypes = ResolversObject<{
+  Subject:
+    ( { __typename: 'Subject' }
+    & GraphQLRecursivePick<FederationTypes['Subject'], {"id":true}> );
+  VitalSign:
+    ( { __typename: 'VitalSign' }
+    & GraphQLRecursivePick<FederationTypes['VitalSign'], {"id":true}> );
+  VitalsImport:
+    ( { __typename: 'VitalsImport' }
+    & GraphQLRecursivePick<FederationTypes['VitalsImport'], {"id":true}> );
+}>;
+
+
+
+/** Mapping between all available schema types and the resolvers types */
+export type ResolversTypes = ResolversObject<{
+  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  ImportOptions: ImportOptions;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  ImportRowError: ResolverTypeWrapper<ImportRowError>;
+  ImportStatus: ImportStatus;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  OnError: OnError;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RecordVitalSignInput: RecordVitalSignInput;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  Subject: ResolverTypeWrapper<SubjectReference>;
+  Upload: ResolverTypeWrapper<Scalars['Upload']['output']>;
+  VitalSign: ResolverTypeWrapper<VitalSignRow>;
+  VitalSignConnection: ResolverTypeWrapper<Omit<VitalSignConnection, 'edges'> & { edges: Array<ResolversTypes['VitalSignEdge']> }>;
+  VitalSignEdge: ResolverTypeWrapper<Omit<VitalSignEdge, 'node'> & { node: ResolversTypes['VitalSign'] }>;
+  VitalsImport: ResolverTypeWrapper<VitalsImportRow>;
+}>;
+
+/** Mapping between all available schema types and the resolvers parents */
+export type ResolversParentTypes = ResolversObject<{
+  DateTime: Scalars['DateTime']['output'];
+  ImportOptions: ImportOptions;
+  Boolean: Scalars['Boolean']['output'];
+  Int: Scalars['Int']['output'];
+  String: Scalars['String']['output'];
+  ImportRowError: ImportRowError;
+  Mutation: Record<PropertyKey, never>;
+  ID: Scalars['ID']['output'];
+  PageInfo: PageInfo;
+  Query: Record<PropertyKey, never>;
+  RecordVitalSignInput: RecordVitalSignInput;
+  Float: Scalars['Float']['output'];
+  Subject: SubjectReference;
+  Upload: Scalars['Upload']['output'];
+  VitalSign: VitalSignRow;
+  VitalSignConnection: Omit<VitalSignConnection, 'edges'> & { edges: Array<ResolversParentTypes['VitalSignEdge']> };
+  VitalSignEdge: Omit<VitalSignEdge, 'node'> & { node: ResolversParentTypes['VitalSign'] };
+  VitalsImport: VitalsImportRow;
+}>;
+
+export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
+  name: 'DateTime';
+}
+
+export type ImportRowErrorResolvers<ContextType = VitalsContext, ParentType extends ResolversParentTypes['ImportRowError'] = ResolversParentTypes['ImportRowError']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  column?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  line?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type MutationResolvers<ContextType = VitalsContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  importVitals?: Resolver<ResolversTypes['VitalsImport'], ParentType, ContextType, RequireFields<MutationImportVitalsArgs, 'file' | 'studyId'>>;
+  recordVitalSign?: Resolver<ResolversTypes['VitalSign'], ParentType, ContextType, RequireFields<MutationRecordVitalSignArgs, 'input'>>;
+}>;
+
+export type PageInfoResolvers<ContextType = VitalsContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type QueryResolvers<ContextType = VitalsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  vitalsImport?: Resolver<Maybe<ResolversTypes['VitalsImport']>, ParentType, ContextType, RequireFields<QueryVitalsImportArgs, 'id'>>;
+  vitalsImports?: Resolver<Array<ResolversTypes['VitalsImport']>, ParentType, ContextType, RequireFields<QueryVitalsImportsArgs, 'first' | 'studyId'>>;
+}>;
+
+export type SubjectResolvers<ContextType = VitalsContext, ParentType extends ResolversParentTypes['Subject'] = ResolversParentTypes['Subject'], FederationReferenceType extends FederationReferenceTypes['Subject'] = FederationReferenceTypes['Subject']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Subject']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  latestVitalSign?: Resolver<Maybe<ResolversTypes['VitalSign']>, ParentType, ContextType>;
+  vitals?: Resolver<ResolversTypes['VitalSignConnection'], ParentType, ContextType, RequireFields<SubjectVitalsArgs, 'first'>>;
+}>;
+
+export interface UploadScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Upload'], any> {
+  name: 'Upload';
+}
+
+export type VitalSignResolvers<ContextType = VitalsContext, ParentType extends ResolversParentTypes['VitalSign'] = ResolversParentTypes['VitalSign'], FederationReferenceType extends FederationReferenceTypes['VitalSign'] = FederationReferenceTypes['VitalSign']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['VitalSign']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  bloodPressure?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  diastolic?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  heartRate?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  importId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  recordedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  respiratoryRate?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  sourceLine?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  spo2?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  subject?: Resolver<ResolversTypes['Subject'], ParentType, ContextType>;
+  systolic?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  temperature?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+}>;
+
+export type VitalSignConnectionResolvers<ContextType = VitalsContext, ParentType extends ResolversParentTypes['VitalSignConnection'] = ResolversParentTypes['VitalSignConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['VitalSignEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type VitalSignEdgeResolvers<ContextType = VitalsContext, ParentType extends ResolversParentTypes['VitalSignEdge'] = ResolversParentTypes['VitalSignEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['VitalSign'], ParentType, ContextType>;
+}>;
+
+export type VitalsImportResolvers<ContextType = VitalsContext, ParentType extends ResolversParentTypes['VitalsImport'] = ResolversParentTypes['VitalsImport'], FederationReferenceType extends FederationReferenceTypes['VitalsImport'] = FederationReferenceTypes['VitalsImport']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['VitalsImport']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  bytesRead?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  dryRun?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  durationMs?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  errors?: Resolver<Array<ResolversTypes['ImportRowError']>, ParentType, ContextType, RequireFields<VitalsImportErrorsArgs, 'first'>>;
+  failureReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  fileName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  onError?: Resolver<ResolversTypes['OnError'], ParentType, ContextType>;
+  rowsAccepted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  rowsDuplicate?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  rowsRead?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  rowsRejected?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ImportStatus'], ParentType, ContextType>;
+  studyId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type Resolvers<ContextType = VitalsContext> = ResolversObject<{
+  DateTime?: GraphQLScalarType;
+  ImportRowError?: ImportRowErrorResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
+  Query?: QueryResolvers<ContextType>;
+  Subject?: SubjectResolvers<ContextType>;
+  Upload?: GraphQLScalarType;
+  VitalSign?: VitalSignResolvers<ContextType>;
+  VitalSignConnection?: VitalSignConnectionResolvers<ContextType>;
+  VitalSignEdge?: VitalSignEdgeResolvers<ContextType>;
+  VitalsImport?: VitalsImportResolvers<ContextType>;
+}>;
+

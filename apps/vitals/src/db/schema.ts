@@ -1,0 +1,99 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  real,
+  smallint,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+export const importStatus = pgEnum('import_status', ['RUNNING', 'SUCCEEDED', 'FAILED', 'ABORTED', 'INTERRUPTED']);
+export const onErrorMode = pgEnum('on_error_mode', ['SKIP', 'ABORT']);
+
+/**
+ * The large table. Unique per (subject, instant): that key is what makes an import idempotent.
+ * study and site are copied from the subjects subgraph at write time, so site scoping needs no
+ * call across subgraphs on reads.
+ */
+export const vitalSigns = pgTable(
+  'vital_signs',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    subjectId: uuid().notNull(),
+    studyId: uuid().notNull(),
+    siteId: uuid().notNull(),
+    recordedAt: timestamp({ withTimezone: true, precision: 3 }).notNull(),
+    heartRate: smallint(),
+    systolic: smallint(),
+    diastolic: smallint(),
+    temperature: real(),
+    respiratoryRate: smallint(),
+    spo2: smallint(),
+    importId: uuid(),
+    sourceLine: integer(),
+    recordedBy: text().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    unique('vital_signs_subject_recorded_at_unique').on(table.subjectId, table.recordedAt),
+    check('vital_signs_has_measure', sql`num_nonnulls(${table.heartRate}, ${table.systolic}, ${table.diastolic}, ${table.temperature}, ${table.respiratoryRate}, ${table.spo2}) > 0`),
+  ],
+);
+
+export const vitalsImports = pgTable(
+  'vitals_imports',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    studyId: uuid().notNull(),
+    fileName: text().notNull(),
+    status: importStatus().notNull().default('RUNNING'),
+    onError: onErrorMode().notNull(),
+    dryRun: boolean().notNull(),
+    options: jsonb().notNull(),
+    actor: text().notNull(),
+    rowsRead: integer().notNull().default(0),
+    rowsAccepted: integer().notNull().default(0),
+    rowsRejected: integer().notNull().default(0),
+    rowsDuplicate: integer().notNull().default(0),
+    bytesRead: bigint({ mode: 'number' }).notNull().default(0),
+    failureReason: text(),
+    /** Refreshed while the import runs; a RUNNING import with a stale heartbeat was interrupted. */
+    heartbeatAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp({ withTimezone: true }),
+  },
+  (table) => [index('vitals_imports_study_started_idx').on(table.studyId, table.startedAt)],
+);
+
+export const vitalsImportErrors = pgTable(
+  'vitals_import_errors',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    importId: uuid()
+      .notNull()
+      .references(() => vitalsImports.id),
+    line: integer().notNull(),
+    column: text(),
+    value: text(),
+    code: text().notNull(),
+    message: text().notNull(),
+  },
+  (table) => [index('vitals_import_errors_import_line_idx').on(table.importId, table.line)],
+);
+
+export type VitalSignRow = typeof vitalSigns.$inferSelect;
+export type VitalsImportRow = typeof vitalsImports.$inferSelect;
+export type VitalsImportErrorRow = typeof vitalsImportErrors.$inferSelect;
+
+export const vitalsSchema = { vitalSigns, vitalsImports, vitalsImportErrors };
+export type VitalsSchema = typeof vitalsSchema;

@@ -1,0 +1,173 @@
+import type { Readable } from 'node:stream';
+import { CsvFileError, parseVitalsCsv, type VitalsRow } from '@trialgraph/csv';
+import type { Logger } from '@trialgraph/observability';
+import type { VitalsDatabase } from '../db/client.js';
+import type { SubjectsClient, SubjectSummary } from '../subjects-client.js';
+import { countedUpload } from './counted-upload.js';
+import { ImportFileError } from './import-file-error.js';
+import type { ValidImportOptions } from './import-options.js';
+import type { ImportCounts, RowErrorRecord } from './store.js';
+import { writeVitalsBatch, type StorableVital } from './write-batch.js';
+
+export interface ImportRun {
+  importId: string;
+  studyId: string;
+  actor: string;
+  options: ValidImportOptions;
+  stream: Readable;
+  maxBytes: number;
+  batchSize: number;
+  /** Parsed batches allowed to wait for the database while the next one is parsed. */
+  batchesInFlight: number;
+  db: VitalsDatabase;
+  subjects: SubjectsClient;
+  signal: AbortSignal;
+  logger: Logger;
+  onProgress: (bytesRead: number) => void;
+}
+
+export type ImportEnd =
+  | { status: 'SUCCEEDED'; counts: ImportCounts; errors: RowErrorRecord[] }
+  | { status: 'ABORTED' | 'FAILED' | 'INTERRUPTED'; counts: ImportCounts; errors: RowErrorRecord[]; failureReason: string };
+
+/** Thrown inside the transaction to roll it back; carries how the import ends. */
+class RollBack extends Error {
+  constructor(readonly end: ImportEnd) {
+    super(end.status);
+  }
+}
+
+/**
+ * Streams the file through the parser into the database. The whole import is one
+ * transaction: it stores every accepted row or, when it fails, aborts, is interrupted or is
+ * a dry run, none. Parsing runs ahead of the database by at most `batchesInFlight` batches,
+ * and the upload is read only as fast as that allows (backpressure to the client).
+ */
+export async function runImport(run: ImportRun): Promise<ImportEnd> {
+  const counts: ImportCounts = { rowsRead: 0, rowsAccepted: 0, rowsRejected: 0, rowsDuplicate: 0, bytesRead: 0 };
+  const errors: RowErrorRecord[] = [];
+  const keepError = (error: RowErrorRecord) => {
+    counts.rowsRejected++;
+    if (errors.length < run.options.maxErrors) errors.push(error);
+  };
+  const bytes = { bytes: 0 };
+  const subjectsByNumber = new Map<string, SubjectSummary | null>();
+  const lineOfRows = new Map<number, VitalsRow>();
+
+  try {
+    await run.db.transaction(async (tx) => {
+      let writes: Promise<void> = Promise.resolve();
+      let queued = 0;
+      const abortWith = (end: ImportEnd): never => {
+        throw new RollBack(end);
+      };
+      for await (const batch of parseVitalsCsv(countedUpload(run.stream, run.maxBytes, bytes), {
+        timezone: run.options.timezone,
+        batchSize: run.batchSize,
+      })) {
+        if (run.signal.aborted) {
+          abortWith({ status: 'INTERRUPTED', counts, errors, failureReason: 'the service stopped before the import finished; no row of it was stored: upload the file again' });
+        }
+        counts.rowsRead += batch.rowsRead;
+        counts.bytesRead = bytes.bytes;
+        for (const error of batch.errors) keepError(error);
+
+        await resolveSubjects(run, subjectsByNumber, batch.rows);
+        const storable: StorableVital[] = [];
+        for (const row of batch.rows) {
+          const subject = subjectsByNumber.get(row.patientId.toUpperCase());
+          if (!subject) {
+            keepError({
+              line: row.line,
+              column: 'patient_id',
+              value: row.patientId,
+              code: 'UNKNOWN_SUBJECT',
+              message: `no subject ${row.patientId} in this study (or not at a site you may import for)`,
+            });
+            continue;
+          }
+          storable.push(toStorable(row, subject));
+          lineOfRows.set(row.line, row);
+        }
+        if (run.options.onError === 'ABORT' && counts.rowsRejected > 0) {
+          abortWith(abortedEnd(counts, errors));
+        }
+
+        // One connection owns the transaction, so writes queue; the parser moves on meanwhile.
+        queued++;
+        writes = writes.then(async () => {
+          const outcome = await writeVitalsBatch(tx, storable, { importId: run.importId, studyId: run.studyId, actor: run.actor });
+          counts.rowsAccepted += outcome.accepted;
+          counts.rowsDuplicate += outcome.duplicateLines.length;
+          for (const line of outcome.conflictLines) {
+            const row = lineOfRows.get(line);
+            keepError({
+              line,
+              column: 'record_time',
+              value: row ? new Date(row.recordedAt).toISOString() : null,
+              code: 'CONFLICT',
+              message: `a vital sign of ${row?.patientId ?? 'this subject'} at this time is already stored with other values; it is not overwritten`,
+            });
+          }
+          for (const entry of storable) lineOfRows.delete(entry.line);
+          queued--;
+          run.onProgress(bytes.bytes);
+        });
+        // Marks the rejection handled now; it is still raised where `writes` is awaited.
+        writes.catch(() => {});
+        if (queued >= run.batchesInFlight) await writes;
+        if (run.options.onError === 'ABORT' && counts.rowsRejected > 0) abortWith(abortedEnd(counts, errors));
+      }
+      await writes;
+      counts.bytesRead = bytes.bytes;
+      if (run.options.onError === 'ABORT' && counts.rowsRejected > 0) abortWith(abortedEnd(counts, errors));
+      if (run.options.dryRun) abortWith({ status: 'SUCCEEDED', counts, errors });
+    });
+  } catch (error) {
+    if (error instanceof RollBack) return error.end;
+    counts.bytesRead = bytes.bytes;
+    if (error instanceof CsvFileError || error instanceof ImportFileError) {
+      return { status: 'FAILED', counts: { ...counts, rowsAccepted: 0, rowsDuplicate: 0 }, errors, failureReason: `${error.code}: ${error.message}` };
+    }
+    throw error;
+  }
+  return { status: 'SUCCEEDED', counts, errors };
+}
+
+/** Nothing of an aborted file is stored, so every row read counts as rejected. */
+function abortedEnd(counts: ImportCounts, errors: RowErrorRecord[]): ImportEnd {
+  const first = errors[0];
+  return {
+    status: 'ABORTED',
+    counts: { ...counts, rowsAccepted: 0, rowsDuplicate: 0, rowsRejected: counts.rowsRead },
+    errors,
+    failureReason: first ? `line ${first.line}: ${first.message} (onError: ABORT stores nothing of a file with a bad row)` : 'aborted',
+  };
+}
+
+async function resolveSubjects(run: ImportRun, known: Map<string, SubjectSummary | null>, rows: readonly VitalsRow[]): Promise<void> {
+  const missing = new Set<string>();
+  for (const row of rows) {
+    const number = row.patientId.toUpperCase();
+    if (!known.has(number)) missing.add(number);
+  }
+  if (missing.size === 0) return;
+  const found = await run.subjects.findSubjectsByNumbers(run.studyId, [...missing]);
+  for (const subject of found) known.set(subject.subjectNumber, subject);
+  for (const number of missing) if (!known.has(number)) known.set(number, null);
+}
+
+function toStorable(row: VitalsRow, subject: SubjectSummary): StorableVital {
+  return {
+    line: row.line,
+    subjectId: subject.id,
+    siteId: subject.siteId,
+    recordedAtMs: row.recordedAt,
+    heartRate: row.heartRate,
+    systolic: row.systolic,
+    diastolic: row.diastolic,
+    temperature: row.temperature,
+    respiratoryRate: row.respiratoryRate,
+    spo2: row.spo2,
+  };
+}

@@ -1,0 +1,57 @@
+import type { Connection } from '@trialgraph/graphql-kit';
+import DataLoader from 'dataloader';
+import type { VitalsDatabase } from './db/client.js';
+import type { VitalSignRow, VitalsImportRow } from './db/schema.js';
+import { findImportsByIds } from './imports/store.js';
+import { vitalsConnection, type VitalsPageArgs } from './vitals/vitals-page.js';
+import { countVitalsPerSubject, findLatestVitalPerSubject, findNewestVitalsPerSubject, findVitalsByIds } from './vitals/store.js';
+
+/**
+ * The DataLoaders of one request. A page of N subjects asking for their vitals costs the same
+ * statements as one subject: one per kind of question, not one per subject.
+ */
+export function createVitalsLoaders(db: VitalsDatabase) {
+  const pagesByArgs = new Map<string, DataLoader<string, Connection<VitalSignRow>>>();
+  return {
+    latestBySubject: new DataLoader<string, VitalSignRow | undefined>(async (subjectIds) => {
+      const rows = await findLatestVitalPerSubject(db, subjectIds);
+      const bySubject = new Map(rows.map((row) => [row.subjectId, row]));
+      return subjectIds.map((id) => bySubject.get(id));
+    }),
+    vitalById: new DataLoader<number, VitalSignRow | undefined>(async (ids) => {
+      const rows = await findVitalsByIds(db, ids);
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      return ids.map((id) => byId.get(id));
+    }),
+    importById: new DataLoader<string, VitalsImportRow | undefined>(async (ids) => {
+      const rows = await findImportsByIds(db, ids);
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      return ids.map((id) => byId.get(id));
+    }),
+    /** Subjects asked with the same arguments share one loader, so one statement pair. */
+    vitalsPage(args: VitalsPageArgs): DataLoader<string, Connection<VitalSignRow>> {
+      const key = JSON.stringify(args);
+      let loader = pagesByArgs.get(key);
+      if (!loader) {
+        loader = new DataLoader(async (subjectIds) => {
+          const window = { from: args.from, to: args.to, before: args.before };
+          const [rows, totals] = await Promise.all([
+            findNewestVitalsPerSubject(db, subjectIds, window, args.first + 1),
+            countVitalsPerSubject(db, subjectIds, window),
+          ]);
+          return subjectIds.map((subjectId) =>
+            vitalsConnection(
+              rows.filter((row) => row.subjectId === subjectId),
+              args,
+              totals.get(subjectId) ?? 0,
+            ),
+          );
+        });
+        pagesByArgs.set(key, loader);
+      }
+      return loader;
+    },
+  };
+}
+
+export type VitalsLoaders = ReturnType<typeof createVitalsLoaders>;

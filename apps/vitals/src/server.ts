@@ -1,0 +1,17 @@
+import { readFileSync } from 'node:fs';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { mergeResolvers } from '@graphql-tools/merge';
+import { DateTime } from '@trialgraph/graphql-kit';
+import { parse, type GraphQLSchema } from 'graphql';
+import { GraphQLUpload } from 'graphql-upload-minimal';
+import type { Resolvers } from './__generated__/resolvers-types.js';
+import { importResolvers } from './imports/resolvers.js';
+import { vitalsResolvers } from './vitals/resolvers.js';
+
+const typeDefs = parse(readFileSync(new URL('../../../schema/vitals.graphql', import.meta.url), 'utf8'));
+
+/** The subgraph schema: the SDL contract plus its resolvers. No I/O besides reading the SDL once. */
+export function buildVitalsSchema(): GraphQLSchema {
+  const resolvers = mergeResolvers<unknown, Resolvers>([{ DateTime, Upload: GraphQLUpload }, vitalsResolvers, importResolvers]);
+  return buildSubgraphSchema({ typeDefs, resolvers: resolvers as never });
+}

@@ -1,0 +1,51 @@
+import { checkVitalMeasures, VITAL_MEASURES, type VitalMeasures } from '@trialgraph/csv';
+import { BadUserInputError, ConflictError, NotFoundError } from '@trialgraph/graphql-kit';
+import type { RecordVitalSignInput } from '../__generated__/resolvers-types.js';
+import type { VitalsContext } from '../context.js';
+import type { VitalSignRow } from '../db/schema.js';
+import { findVitalAt, insertVitalSignUnlessRecorded } from './store.js';
+
+/** Same tolerance as the import: a device clock a little ahead is not a reading from the future. */
+const FUTURE_TOLERANCE_MS = 5 * 60_000;
+
+/**
+ * Records one reading, judged by the same ranges as an imported row. Sending the same
+ * reading again returns the stored one (a retried request must not fail); a different
+ * reading for the same subject and instant is a CONFLICT and is never overwritten.
+ */
+export async function recordVitalSign(context: VitalsContext, input: RecordVitalSignInput): Promise<VitalSignRow> {
+  const recordedAt = input.recordedAt as Date;
+  if (recordedAt.getTime() > Date.now() + FUTURE_TOLERANCE_MS) {
+    throw new BadUserInputError(`recordedAt ${recordedAt.toISOString()} is in the future`, { field: 'input.recordedAt' });
+  }
+  const measures = Object.fromEntries(VITAL_MEASURES.map((measure) => [measure, input[measure] ?? null])) as VitalMeasures;
+  const fault = checkVitalMeasures(measures);
+  if (fault) throw new BadUserInputError(fault.message, { field: `input.${fault.measure ?? 'heartRate'}`, extensions: { reason: fault.code } });
+
+  const subject = await context.subjects.findSubject(input.subjectId);
+  if (!subject) throw new NotFoundError(`no subject with id ${input.subjectId}`);
+
+  const stored = await insertVitalSignUnlessRecorded(context.db, {
+    subjectId: subject.id,
+    studyId: subject.studyId,
+    siteId: subject.siteId,
+    recordedAt,
+    ...measures,
+    importId: null,
+    sourceLine: null,
+    recordedBy: context.actor,
+  });
+  if (stored) return stored;
+
+  const existing = await findVitalAt(context.db, subject.id, recordedAt);
+  if (existing && VITAL_MEASURES.every((measure) => sameReading(existing[measure], measures[measure]))) return existing;
+  throw new ConflictError(
+    `subject ${subject.subjectNumber} already has a reading at ${recordedAt.toISOString()} with other values; stored readings are never overwritten`,
+  );
+}
+
+/** Temperatures are stored as `real`, so 36.6 comes back as 36.59999847. */
+function sameReading(stored: number | null, given: number | null): boolean {
+  if (stored === null || given === null) return stored === given;
+  return Math.abs(stored - given) < 1e-4;
+}

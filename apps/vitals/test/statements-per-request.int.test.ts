@@ -1,0 +1,88 @@
+import type { RunningGraphqlServer } from '@trialgraph/http';
+import { createLogger } from '@trialgraph/observability';
+import { createTestDatabase, graphqlRequest, startApp, type AppProcess, type TestDatabase } from '@trialgraph/testing';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startVitalsServer } from '../src/app.js';
+import { openVitalsDatabase } from '../src/db/client.js';
+import { ImportRegistry } from '../src/imports/import-registry.js';
+
+const PAGE_QUERY = `query($studyId: ID!, $first: Int!) {
+  subjects(studyId: $studyId, first: $first) { edges { node { subjectNumber
+    vitals(first: 5) { totalCount edges { node { heartRate recordedAt } } }
+    latestVitalSign { heartRate recordedAt } } } }
+}`;
+
+describe('reading vitals for a page of subjects', () => {
+  let subjectsDb: TestDatabase;
+  let vitalsDb: TestDatabase;
+  let subjects: AppProcess;
+  let gateway: AppProcess;
+  let vitals: RunningGraphqlServer;
+  let database: Awaited<ReturnType<typeof openVitalsDatabase>>;
+  const statements: string[] = [];
+  let studyId: string;
+
+  beforeAll(async () => {
+    [subjectsDb, vitalsDb] = await Promise.all([createTestDatabase('tg_stmt_s'), createTestDatabase('tg_stmt_v')]);
+    subjects = await startApp('subjects', { SUBJECTS_DATABASE_URL: subjectsDb.url });
+    database = await openVitalsDatabase({ url: vitalsDb.url, dataDir: '', onStatement: (sql) => statements.push(sql) });
+    vitals = await startVitalsServer({
+      port: 0,
+      db: database.db,
+      ping: database.ping,
+      logger: createLogger({ service: 'vitals-test', level: 'silent' }),
+      production: false,
+      subjectsUrl: `${subjects.url}graphql`,
+      imports: new ImportRegistry(),
+      importSettings: { maxUploadBytes: 1024 ** 2, batchSize: 1000, batchesInFlight: 2 },
+      shutdownTimeoutMs: 1000,
+    });
+    gateway = await startApp('gateway', { SUBJECTS_URL: `${subjects.url}graphql`, VITALS_URL: `${vitals.url}graphql` });
+
+    const study = await graphqlRequest(gateway.url, `mutation { createStudy(input: { code: "STMT", name: "Statements", sites: [{ code: "S1", name: "One" }] }) { id sites { id } } }`);
+    studyId = study.data?.createStudy.id;
+    const siteId = study.data?.createStudy.sites[0].id;
+    const created = await Promise.all(
+      Array.from({ length: 60 }, () =>
+        graphqlRequest(gateway.url, `mutation($input: CreateSubjectInput!) { createSubject(input: $input) { id } }`, { input: { studyId, siteId, age: 40, sex: 'MALE' } }),
+      ),
+    );
+    const sql = postgres(vitalsDb.url, { max: 1, onnotice: () => {} });
+    const rows = created.flatMap((response, subjectIndex) =>
+      Array.from({ length: 8 }, (_, hour) => ({
+        subject_id: response.data?.createSubject.id,
+        study_id: studyId,
+        site_id: siteId,
+        recorded_at: new Date(Date.UTC(2026, 0, 1, hour)),
+        heart_rate: 60 + hour + (subjectIndex % 5),
+        recorded_by: 'test',
+      })),
+    );
+    await sql`insert into vital_signs ${sql(rows)}`;
+    await sql.end();
+  });
+
+  afterAll(async () => {
+    await gateway?.stop();
+    await vitals?.stop();
+    await database?.close();
+    await subjects?.stop();
+    await Promise.all([subjectsDb?.drop(), vitalsDb?.drop()]);
+  });
+
+  it.each([1, 10, 60])('costs the vitals subgraph the same 3 statements for a page of %i subjects', async (pageSize) => {
+    statements.length = 0;
+    const response = await graphqlRequest(gateway.url, PAGE_QUERY, { studyId, first: pageSize });
+    expect(response.errors).toBeUndefined();
+    const nodes = response.data?.subjects.edges.map((edge: any) => edge.node);
+    expect(nodes).toHaveLength(pageSize);
+    for (const node of nodes) {
+      expect(node.vitals.totalCount).toBe(8);
+      expect(node.vitals.edges).toHaveLength(5);
+      expect(node.latestVitalSign).toEqual(node.vitals.edges[0].node);
+      expect(node.latestVitalSign.recordedAt).toBe('2026-01-01T07:00:00.000Z');
+    }
+    expect(statements).toHaveLength(3);
+  });
+});

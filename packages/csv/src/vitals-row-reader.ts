@@ -1,0 +1,192 @@
+import { checkVitalMeasures, toCelsius, VITAL_RANGES, type VitalMeasure, type VitalMeasures } from './vital-measures.js';
+import type { RecordTimeParser } from './record-time.js';
+import type { VitalsColumns } from './vitals-columns.js';
+
+/** Every reason a single row is refused; clients may switch on these. */
+export const VITALS_ROW_ERROR_CODES = [
+  'MISSING_VALUE',
+  'INVALID_NUMBER',
+  'OUT_OF_RANGE',
+  'INVALID_TIME',
+  'FUTURE_TIME',
+  'INVALID_BLOOD_PRESSURE',
+  'COLUMN_COUNT',
+] as const;
+
+export type VitalsRowErrorCode = (typeof VITALS_ROW_ERROR_CODES)[number];
+
+/** A row that passed every check the file alone allows; the subject is resolved later. */
+export interface VitalsRow extends VitalMeasures {
+  line: number;
+  /** The subject number as written, trimmed. */
+  patientId: string;
+  /** Epoch milliseconds, UTC. */
+  recordedAt: number;
+}
+
+export interface VitalsRowError {
+  line: number;
+  column: string | null;
+  value: string | null;
+  code: VitalsRowErrorCode;
+  message: string;
+}
+
+export type ReadRow = (fields: string[], line: number) => VitalsRow | VitalsRowError | null;
+
+const DIGIT_0 = 48;
+const DIGIT_9 = 57;
+/** Device clocks drift: a reading a few minutes "ahead" is a clock, not a forgery. */
+/** Plain decimals only: `Number` alone would also take "0x1A", "1e2" and "Infinity". */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)$/;
+const FUTURE_TOLERANCE_MS = 5 * 60_000;
+
+class RowRefused {
+  constructor(readonly error: Omit<VitalsRowError, 'line'>) {}
+}
+
+/**
+ * Turns the fields of one record into a checked row or the first reason it is refused.
+ * Returns null for a blank record (only empty fields), which is not a row.
+ */
+export function createVitalsRowReader(options: {
+  columns: VitalsColumns;
+  parseTime: RecordTimeParser;
+  now: () => number;
+  /** With ';' or tab delimiters, spreadsheets write "36,8" for 36.8. */
+  decimalComma: boolean;
+}): ReadRow {
+  const { columns, parseTime, now, decimalComma } = options;
+  const name = (index: number) => columns.names[index] ?? `column ${index + 1}`;
+
+  const number = (fields: string[], index: number, measure: VitalMeasure, whole: boolean): number | null => {
+    if (index === -1) return null;
+    const raw = fields[index];
+    if (raw === undefined) return null;
+    const value = parseNumber(raw, decimalComma);
+    if (value === null) return null;
+    if (Number.isNaN(value) || (whole && !Number.isInteger(value))) {
+      throw new RowRefused({
+        column: name(index),
+        value: raw,
+        code: 'INVALID_NUMBER',
+        message: `${VITAL_RANGES[measure].column} must be a ${whole ? 'whole ' : ''}number, got "${raw}"`,
+      });
+    }
+    return value;
+  };
+
+  const bloodPressure = (fields: string[]): [number | null, number | null] => {
+    if (columns.bloodPressure !== -1) {
+      const raw = (fields[columns.bloodPressure] ?? '').trim();
+      if (raw.length > 0) {
+        const slash = raw.indexOf('/');
+        const systolic = slash === -1 ? NaN : parseNumber(raw.slice(0, slash), false);
+        const diastolic = slash === -1 ? NaN : parseNumber(raw.slice(slash + 1), false);
+        if (systolic === null || diastolic === null || !Number.isInteger(systolic) || !Number.isInteger(diastolic)) {
+          throw new RowRefused({
+            column: name(columns.bloodPressure),
+            value: raw,
+            code: 'INVALID_NUMBER',
+            message: `blood_pressure must read systolic/diastolic in whole mmHg, such as 120/80, got "${raw}"`,
+          });
+        }
+        return [systolic, diastolic];
+      }
+    }
+    return [number(fields, columns.systolic, 'systolic', true), number(fields, columns.diastolic, 'diastolic', true)];
+  };
+
+  const read = (fields: string[], line: number): VitalsRow | VitalsRowError | null => {
+    if (isBlank(fields)) return null;
+    if (fields.length > columns.count && !extraFieldsAreEmpty(fields, columns.count)) {
+      return refuse(line, null, null, 'COLUMN_COUNT', `the row has ${fields.length} fields but the header names ${columns.count}`);
+    }
+    const patientId = (fields[columns.patientId] ?? '').trim();
+    if (patientId.length === 0) {
+      return refuse(line, name(columns.patientId), '', 'MISSING_VALUE', 'patient_id is empty: every row names its subject');
+    }
+    const rawTime = fields[columns.recordTime] ?? '';
+    if (rawTime.trim().length === 0) {
+      return refuse(line, name(columns.recordTime), rawTime, 'MISSING_VALUE', 'record_time is empty: every row says when it was measured');
+    }
+    const recordedAt = parseTime(rawTime);
+    if (Number.isNaN(recordedAt)) {
+      return refuse(
+        line,
+        name(columns.recordTime),
+        rawTime,
+        'INVALID_TIME',
+        `record_time "${rawTime}" is not a time: use ISO 8601 (2025-03-01T08:15:00Z), "2025-03-01 08:15[:00]" or epoch seconds`,
+      );
+    }
+    if (recordedAt > now() + FUTURE_TOLERANCE_MS) {
+      return refuse(line, name(columns.recordTime), rawTime, 'FUTURE_TIME', `record_time ${new Date(recordedAt).toISOString()} is in the future`);
+    }
+    try {
+      const [systolic, diastolic] = bloodPressure(fields);
+      const temperature = number(fields, columns.temperature, 'temperature', false);
+      const row: VitalsRow = {
+        line,
+        patientId,
+        recordedAt,
+        heartRate: number(fields, columns.heartRate, 'heartRate', true),
+        systolic,
+        diastolic,
+        temperature: temperature === null ? null : toCelsius(temperature, columns.temperatureIsFahrenheit),
+        respiratoryRate: number(fields, columns.respiratoryRate, 'respiratoryRate', true),
+        spo2: number(fields, columns.spo2, 'spo2', true),
+      };
+      const fault = checkVitalMeasures(row);
+      if (fault) {
+        const index = fault.measure === null ? -1 : columnOf(columns, fault.measure);
+        return refuse(line, index === -1 ? null : name(index), index === -1 ? null : (fields[index] ?? null), fault.code, fault.message);
+      }
+      return row;
+    } catch (error) {
+      if (error instanceof RowRefused) return { line, ...error.error };
+      throw error;
+    }
+  };
+  return read;
+}
+
+function refuse(line: number, column: string | null, value: string | null, code: VitalsRowErrorCode, message: string): VitalsRowError {
+  return { line, column, value, code, message };
+}
+
+function columnOf(columns: VitalsColumns, measure: VitalMeasure): number {
+  if ((measure === 'systolic' || measure === 'diastolic') && columns.bloodPressure !== -1 && columns[measure] === -1) {
+    return columns.bloodPressure;
+  }
+  return columns[measure];
+}
+
+function isBlank(fields: string[]): boolean {
+  for (const field of fields) if (field.trim().length > 0) return false;
+  return true;
+}
+
+function extraFieldsAreEmpty(fields: string[], from: number): boolean {
+  for (let i = from; i < fields.length; i++) if (fields[i]!.trim().length > 0) return false;
+  return true;
+}
+
+/** null for an empty cell, NaN for one that is not a number. Digits-only cells skip `Number`. */
+function parseNumber(raw: string, decimalComma: boolean): number | null {
+  const length = raw.length;
+  if (length > 0 && length < 10) {
+    let value = 0;
+    let i = 0;
+    for (; i < length; i++) {
+      const c = raw.charCodeAt(i);
+      if (c < DIGIT_0 || c > DIGIT_9) break;
+      value = value * 10 + (c - DIGIT_0);
+    }
+    if (i === length) return value;
+  }
+  const text = raw.trim();
+  if (text.length === 0) return null;
+  const normalized = decimalComma ? text.replace(',', '.') : text;
+  return DECIMAL.test(normalized) ? Number(normalized) : NaN;
+}
