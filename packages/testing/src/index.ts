@@ -1,3 +1,4 @@
 export { appEntry, freePort, startApp, type AppName, type AppProcess } from './app-process.js';
 export { errorCodes, graphqlRequest, type GraphqlResponse } from './graphql-client.js';
 export { createTestDatabase, TEST_POSTGRES_URL, type TestDatabase } from './test-database.js';
+export { adminHeaders, authHeaders, TEST_JWT_SECRET, testToken } from './test-tokens.js';

@@ -1,0 +1,57 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { z } from 'zod';
+import type { TokenVerifierOptions } from './token-verifier.js';
+
+/** The variables every process reads to verify tokens; spread into each process's environment. */
+export const authEnvironment = {
+  /** HS256 shared secret, at least 32 characters. */
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Where to fetch the issuer's public keys (RS256/ES256/EdDSA). */
+  JWKS_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
+  JWT_ISSUER: z.string().min(1).optional(),
+  JWT_AUDIENCE: z.string().min(1).optional(),
+};
+
+export interface AuthSettings {
+  JWT_SECRET?: string | undefined;
+  JWKS_URL?: string | undefined;
+  JWT_ISSUER?: string | undefined;
+  JWT_AUDIENCE?: string | undefined;
+  NODE_ENV: string;
+  DATA_DIR: string;
+}
+
+export const DEV_SECRET_FILE = 'dev-jwt-secret';
+
+/**
+ * The key this process verifies tokens with. Without one, development falls back to a secret
+ * kept under DATA_DIR, shared by every process on the machine and by `npm run token`;
+ * production refuses to start, since a generated key would lock every real user out.
+ */
+export function resolveVerifierOptions(settings: AuthSettings): TokenVerifierOptions & { generatedSecret: boolean } {
+  const common = { issuer: settings.JWT_ISSUER, audience: settings.JWT_AUDIENCE };
+  if (settings.JWT_SECRET) return { ...common, secret: settings.JWT_SECRET, generatedSecret: false };
+  if (settings.JWKS_URL) return { ...common, jwksUrl: settings.JWKS_URL, generatedSecret: false };
+  if (settings.NODE_ENV === 'production') {
+    throw new Error('JWT_SECRET or JWKS_URL must be set in production: without a key no token can be verified');
+  }
+  return { ...common, secret: developmentSecret(settings.DATA_DIR), generatedSecret: true };
+}
+
+/** Reads the development secret under `dataDir`, creating it on first use (first writer wins). */
+export function developmentSecret(dataDir: string): string {
+  const file = join(dataDir, DEV_SECRET_FILE);
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    mkdirSync(dirname(file), { recursive: true });
+    try {
+      writeFileSync(file, randomBytes(32).toString('base64url'), { flag: 'wx', mode: 0o600 });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    return readFileSync(file, 'utf8').trim();
+  }
+}
