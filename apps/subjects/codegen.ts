@@ -17,6 +17,7 @@ const config: CodegenConfig = {
           Study: '../db/schema.js#StudyRow',
           Site: '../db/schema.js#SiteRow',
           Subject: '../db/schema.js#SubjectRow',
+          AuditEvent: '../db/schema.js#AuditEventRow',
         },
       },
     },

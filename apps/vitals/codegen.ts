@@ -16,6 +16,7 @@ const config: CodegenConfig = {
         mappers: {
           VitalSign: '../db/schema.js#VitalSignRow',
           VitalsImport: '../db/schema.js#VitalsImportRow',
+          AuditEvent: '../db/schema.js#AuditEventRow',
           Subject: '../vitals/subject-reference.js#SubjectReference',
         },
       },

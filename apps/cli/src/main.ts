@@ -2,6 +2,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { importFile, type ImportFileOptions } from './commands/import-file.js';
 import { startStack, type StackPorts } from './commands/start-stack.js';
+import { printToken, type TokenOptions } from './commands/token.js';
 import { validateFile } from './commands/validate-file.js';
 
 const program = new Command()
@@ -44,7 +45,24 @@ program
     process.exitCode = await validateFile(file, options);
   });
 
+program
+  .command('token')
+  .description('print a signed token for local use (JWT_SECRET, or the development secret of `trialgraph start`)')
+  .requiredOption('--role <role>', 'ADMIN, INVESTIGATOR, COORDINATOR, MONITOR or PARTNER (repeatable)', collect, [])
+  .option('--study <id>', 'a study the user acts in (repeatable)', collect, [])
+  .option('--site <id>', 'a site of a site-scoped role (repeatable)', collect, [])
+  .option('--subject <name>', 'who the token names (the audit trail records it)')
+  .option('--expires <duration>', 'lifetime, e.g. 30m, 8h, 7d', '8h')
+  .option('--gateway <url>', 'where to look up the study of --site', 'http://localhost:4000/')
+  .action(async (options: TokenOptions) => {
+    process.exitCode = await printToken(options);
+  });
+
 await program.parseAsync();
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
 
 function parsePort(value: string): number {
   const port = Number(value);

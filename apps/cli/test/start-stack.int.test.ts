@@ -26,15 +26,32 @@ describe('`npm start` on the embedded default', () => {
         if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the stack did not come up:\n${output}`);
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
-      const response = await graphqlRequest(`http://127.0.0.1:${gatewayPort}/`, `{ studies { code sites { code } } }`);
+      const tokenOf = (role: string) => new RegExp(`^  ${role} +(\\S+)`, 'm').exec(output)?.[1];
+      const gateway = `http://127.0.0.1:${gatewayPort}/`;
+      const response = await graphqlRequest(gateway, `{ studies { code sites { code } } }`, {}, { authorization: `Bearer ${tokenOf('ADMIN')}` });
+      const partner = await graphqlRequest(gateway, `{ studies { code } }`, {}, { authorization: `Bearer ${tokenOf('PARTNER')}` });
+      const coordinatorSubjects = await graphqlRequest(
+        gateway,
+        `query($id: ID!) { subjects(studyId: $id) { edges { node { site { code } } } } }`,
+        { id: (await graphqlRequest(gateway, `{ studies { id } }`, {}, { authorization: `Bearer ${tokenOf('ADMIN')}` })).data?.studies[0].id },
+        { authorization: `Bearer ${tokenOf('COORDINATOR')}` },
+      );
+      const anonymous = await graphqlRequest(gateway, `{ studies { code } }`);
       child.kill('SIGINT');
-      return { output, response, exitCode: await exited };
+      return { output, response, partner, coordinatorSubjects, anonymous, exitCode: await exited };
     };
 
     const first = await run();
     expect(first.output).toContain(`Apollo Sandbox: http://localhost:${gatewayPort}/`);
     expect(first.response.data).toEqual({ studies: [{ code: 'CARD01', sites: [{ code: 'S01' }, { code: 'S02' }] }] });
     expect(first.exitCode).toBe(0);
+    // Without a configured key it says so loudly, and hands out a working token per role.
+    expect(first.output).toContain('DEVELOPMENT KEY');
+    expect(first.partner.data).toEqual({ studies: [{ code: 'CARD01' }] });
+    const coordinatorSites = first.coordinatorSubjects.data?.subjects.edges.map((edge: any) => edge.node.site.code);
+    expect(coordinatorSites.length).toBeGreaterThan(0);
+    expect(new Set(coordinatorSites)).toEqual(new Set(['S01']));
+    expect(first.anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
 
     // A second start finds the data it left and does not seed a second demo study.
     const second = await run();

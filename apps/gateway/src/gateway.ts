@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloGateway } from '@apollo/gateway';
 import type { SubgraphName } from './compose-supergraph.js';
 import { schemaDirectory } from './compose-supergraph.js';
+import { MeasuredDataSource } from './measured-data-source.js';
 
 export interface GatewayContext {
   requestId: string;
@@ -21,7 +22,7 @@ export function createGateway(supergraphSdl: string, subgraphUrls: Record<Subgra
   return new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) =>
-      new RemoteGraphQLDataSource<GatewayContext>({
+      new MeasuredDataSource<GatewayContext>(name, {
         url: subgraphUrls[name as SubgraphName] ?? url,
         willSendRequest({ request, context }) {
           if (context.requestId) request.http?.headers.set('x-request-id', context.requestId);

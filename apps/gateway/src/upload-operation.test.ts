@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { refuseUploadOperation } from './upload-operation.js';
+import { refuseUploadOperation, uploadOperationName } from './upload-operation.js';
 
 const operations = (query: string) => JSON.stringify({ query, variables: { file: null } });
 
@@ -21,5 +21,12 @@ describe('which multipart requests the gateway passes through to vitals', () => 
     expect(refuseUploadOperation('[{"query":"mutation { importVitals }"}]')).toMatch(/^batched operations cannot carry uploads/);
     expect(refuseUploadOperation('{')).toBe('the "operations" field of the multipart request is not JSON');
     expect(refuseUploadOperation(operations('mutation {'))).toMatch(/^the query does not parse/);
+  });
+
+  it('names the operation of an upload for metrics: the operationName sent, else the one in the query', () => {
+    expect(uploadOperationName(JSON.stringify({ query: 'mutation A { importVitals }', operationName: 'B' }))).toBe('B');
+    expect(uploadOperationName(operations('mutation ImportVitals($f: Upload!) { importVitals(studyId: "x", file: $f) { id } }'))).toBe('ImportVitals');
+    expect(uploadOperationName(operations('mutation($f: Upload!) { importVitals(studyId: "x", file: $f) { id } }'))).toBeNull();
+    expect(uploadOperationName('{')).toBeNull();
   });
 });

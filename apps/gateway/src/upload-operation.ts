@@ -35,3 +35,18 @@ export function refuseUploadOperation(operationsField: string): string | null {
     fields[0].name.value === UPLOAD_MUTATION_FIELD;
   return onlyImport ? null : `file uploads are accepted only for a single ${UPLOAD_MUTATION_FIELD} mutation`;
 }
+
+/** The name of the operation a multipart request carries, for metrics; null when anonymous or unreadable. */
+export function uploadOperationName(operationsField: string): string | null {
+  try {
+    const operations = JSON.parse(operationsField) as { operationName?: unknown; query?: unknown } | null;
+    if (typeof operations?.operationName === 'string' && operations.operationName) return operations.operationName;
+    if (typeof operations?.query !== 'string') return null;
+    const operation = parse(operations.query).definitions.find(
+      (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION,
+    );
+    return operation?.name?.value ?? null;
+  } catch {
+    return null;
+  }
+}

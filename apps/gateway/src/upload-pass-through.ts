@@ -1,10 +1,11 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { operationLabel, recordGraphqlRequest } from '@trialgraph/http';
 import type { Logger } from '@trialgraph/observability';
 import busboy from 'busboy';
 import type { Request, RequestHandler, Response } from 'express';
 import { request as forward } from 'undici';
-import { refuseUploadOperation } from './upload-operation.js';
+import { refuseUploadOperation, uploadOperationName } from './upload-operation.js';
 
 /** operations and map come first in a multipart request (the spec orders them); they are small. */
 const MAX_PREAMBLE_BYTES = 1024 * 1024;
@@ -28,6 +29,18 @@ export function createUploadPassThrough(options: UploadPassThroughOptions): Requ
     if (req.method !== 'POST' || !req.is('multipart/form-data')) return next();
     // pino-http, mounted before this route, has assigned the id (taken from the caller or new).
     const requestId = String((req as Request & { id?: unknown }).id);
+    // Uploads bypass Apollo, so they are counted here like any other request at the gateway;
+    // errors only when the gateway itself refuses (vitals counts the import's own).
+    const started = process.hrtime.bigint();
+    let operationName: string | null = null;
+    res.once('close', () => {
+      const refusedWith = res.locals.refusedWith as string | undefined;
+      recordGraphqlRequest({
+        operation: operationLabel(operationName),
+        durationSeconds: Number(process.hrtime.bigint() - started) / 1e9,
+        errorCodes: refusedWith ? [refusedWith] : [],
+      });
+    });
     if (!req.headers['apollo-require-preflight'] && !req.headers['x-apollo-operation-name']) {
       return refuse(res, 400, 'BAD_REQUEST', 'send the header "Apollo-Require-Preflight: true" with a multipart upload (CSRF prevention)');
     }
@@ -44,7 +57,10 @@ export function createUploadPassThrough(options: UploadPassThroughOptions): Requ
 
     let preamble: Preamble;
     try {
-      preamble = await readPreamble(req, (operations) => refuseUploadOperation(operations));
+      preamble = await readPreamble(req, (operations) => {
+        operationName = uploadOperationName(operations);
+        return refuseUploadOperation(operations);
+      });
     } catch (error) {
       return refuse(res, 400, 'BAD_REQUEST', error instanceof Error ? error.message : String(error));
     }
@@ -138,5 +154,6 @@ async function* wholeBody(preamble: Preamble, maxBytes: number): AsyncGenerator<
 }
 
 function refuse(res: Response, status: number, code: string, message: string): void {
+  res.locals.refusedWith = code;
   res.status(status).json({ errors: [{ message, extensions: { code } }] });
 }

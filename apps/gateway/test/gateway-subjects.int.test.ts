@@ -1,5 +1,5 @@
 import postgres from 'postgres';
-import { createTestDatabase, errorCodes, graphqlRequest, startApp, TEST_POSTGRES_URL, type AppProcess, type TestDatabase } from '@trialgraph/testing';
+import { adminHeaders, createTestDatabase, errorCodes, graphqlRequest, startApp, TEST_POSTGRES_URL, type AppProcess, type TestDatabase } from '@trialgraph/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const CREATE_STUDY = `mutation($input: CreateStudyInput!) { createStudy(input: $input) { id code sites { id code } } }`;
@@ -10,14 +10,16 @@ describe('the gateway in front of the subjects subgraph (real processes, real Po
   let subjects: AppProcess;
   let gateway: AppProcess;
   let study: { id: string; sites: Array<{ id: string; code: string }> };
+  let headers: { authorization: string };
 
   beforeAll(async () => {
+    headers = await adminHeaders();
     database = await createTestDatabase('tg_gateway');
     subjects = await startApp('subjects', { SUBJECTS_DATABASE_URL: database.url, NODE_ENV: 'production' });
     gateway = await startApp('gateway', { SUBJECTS_URL: `${subjects.url}graphql`, VITALS_URL: 'http://127.0.0.1:9/graphql' });
     const created = await graphqlRequest(gateway.url, CREATE_STUDY, {
       input: { code: 'GW01', name: 'Gateway Study', sites: [{ code: 'S01', name: 'North' }, { code: 'S02', name: 'South' }] },
-    });
+    }, headers);
     study = created.data?.createStudy;
   });
 
@@ -28,14 +30,14 @@ describe('the gateway in front of the subjects subgraph (real processes, real Po
   });
 
   it('answers the first query of the README', async () => {
-    const response = await graphqlRequest(gateway.url, `{ studies { code sites { code } } }`);
+    const response = await graphqlRequest(gateway.url, `{ studies { code sites { code } } }`, {}, headers);
     expect(response.data).toEqual({ studies: [{ code: 'GW01', sites: [{ code: 'S01' }, { code: 'S02' }] }] });
   });
 
   it('creates a subject through the gateway', async () => {
     const response = await graphqlRequest(gateway.url, CREATE_SUBJECT, {
       input: { studyId: study.id, siteId: study.sites[1]?.id, name: 'Jo', age: 33, sex: 'OTHER' },
-    });
+    }, headers);
     expect(response.errors).toBeUndefined();
     expect(response.data?.createSubject).toMatchObject({ subjectNumber: 'GW01-S02-0001', status: 'SCREENING', study: { code: 'GW01' }, site: { code: 'S02' } });
   });
@@ -46,15 +48,15 @@ describe('the gateway in front of the subjects subgraph (real processes, real Po
     ['a malformed study id', { studyId: 'x' }],
   ])('reports %s with the same code and message as the subgraph itself', async (_label, override) => {
     const variables = { input: { studyId: study.id, siteId: study.sites[0]?.id, age: 30, sex: 'MALE', ...override } };
-    const direct = await graphqlRequest(`${subjects.url}graphql`, CREATE_SUBJECT, variables);
-    const through = await graphqlRequest(gateway.url, CREATE_SUBJECT, variables);
+    const direct = await graphqlRequest(`${subjects.url}graphql`, CREATE_SUBJECT, variables, headers);
+    const through = await graphqlRequest(gateway.url, CREATE_SUBJECT, variables, headers);
     expect(errorCodes(through)).toEqual(errorCodes(direct));
     expect(through.errors?.[0]?.message).toBe(direct.errors?.[0]?.message);
     expect(errorCodes(through)[0]).toMatch(/^(BAD_USER_INPUT|NOT_FOUND)$/);
   });
 
   it('refuses a malformed query with a validation code before reaching a subgraph', async () => {
-    const response = await graphqlRequest(gateway.url, `{ studies { nope } }`);
+    const response = await graphqlRequest(gateway.url, `{ studies { nope } }`, {}, headers);
     expect(errorCodes(response)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
   });
 
@@ -70,7 +72,7 @@ describe('the gateway in front of the subjects subgraph (real processes, real Po
   });
 
   it('passes the request id to the subgraph so one request can be followed in both logs', async () => {
-    await graphqlRequest(gateway.url, `{ studies { code } }`, {}, { 'x-request-id': 'trace-me-123' });
+    await graphqlRequest(gateway.url, `{ studies { code } }`, {}, { 'x-request-id': 'trace-me-123', ...headers });
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(gateway.output()).toContain('"id":"trace-me-123"');
     expect(subjects.output()).toContain('"id":"trace-me-123"');
@@ -86,7 +88,7 @@ describe('the gateway in front of the subjects subgraph (real processes, real Po
       });
       await admin.unsafe(`select pg_terminate_backend(pid) from pg_stat_activity where datname = '${hidden}'`);
       const started = Date.now();
-      const response = await graphqlRequest(gateway.url, `{ studies { code } }`);
+      const response = await graphqlRequest(gateway.url, `{ studies { code } }`, {}, headers);
       expect(Date.now() - started).toBeLessThan(10_000);
       expect(errorCodes(response)).toEqual(['SERVICE_UNAVAILABLE']);
       expect(response.errors?.[0]?.message).toBe('The database is unavailable right now; retry in a moment.');
@@ -96,7 +98,7 @@ describe('the gateway in front of the subjects subgraph (real processes, real Po
       await admin.unsafe(`alter database "${hidden}" rename to "${database.name}"`);
       await admin.end();
     }
-    const recovered = await graphqlRequest(gateway.url, `{ studies { code } }`);
+    const recovered = await graphqlRequest(gateway.url, `{ studies { code } }`, {}, headers);
     expect(recovered.data).toEqual({ studies: [{ code: 'GW01' }] });
   });
 

@@ -1,3 +1,4 @@
+import { accessScopeOf, authenticateRequest, type Identity, type TokenVerifier } from '@trialgraph/auth';
 import { startGraphqlServer, type RunningGraphqlServer } from '@trialgraph/http';
 import type { Logger } from '@trialgraph/observability';
 import type { SubjectsContext } from './context.js';
@@ -14,14 +15,17 @@ export interface SubjectsAppOptions {
   production: boolean;
   numberLock: SubjectNumberLock;
   shutdownTimeoutMs: number;
+  verifyToken: TokenVerifier;
 }
 
 /** Builds the per-request context and serves the subgraph over HTTP. */
 export function createContextFactory(options: Pick<SubjectsAppOptions, 'db' | 'logger' | 'numberLock'>) {
-  return (requestId: string, actor: string): SubjectsContext => ({
+  return (requestId: string, identity: Identity): SubjectsContext => ({
     db: options.db,
     loaders: createSubjectsLoaders(options.db),
-    actor,
+    identity,
+    scope: accessScopeOf(identity),
+    actor: identity.userId,
     requestId,
     logger: options.logger.child({ requestId }),
     numberLock: options.numberLock,
@@ -37,6 +41,6 @@ export function startSubjectsServer(options: SubjectsAppOptions): Promise<Runnin
     schema: buildSubjectsSchema(),
     readiness: options.ping,
     shutdownTimeoutMs: options.shutdownTimeoutMs,
-    context: async ({ requestId }) => contextFor(requestId, 'anonymous'),
+    context: async ({ req, requestId }) => contextFor(requestId, await authenticateRequest(options.verifyToken, req.headers.authorization)),
   });
 }

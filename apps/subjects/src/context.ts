@@ -1,3 +1,4 @@
+import type { AccessScope, Identity } from '@trialgraph/auth';
 import type { Logger } from '@trialgraph/observability';
 import type { SubjectsDatabase } from './db/client.js';
 import type { SubjectsLoaders } from './loaders.js';
@@ -7,7 +8,11 @@ import type { SubjectNumberLock } from './subjects/subject-number-lock.js';
 export interface SubjectsContext {
   db: SubjectsDatabase;
   loaders: SubjectsLoaders;
-  /** Who is acting, as written to the audit trail. */
+  /** Who is calling, from their verified token. */
+  identity: Identity;
+  /** The studies and sites this caller may read; queries filter by it. */
+  scope: AccessScope;
+  /** Who is acting, as written to the audit trail: the token's subject. */
   actor: string;
   requestId: string;
   logger: Logger;

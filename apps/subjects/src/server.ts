@@ -3,14 +3,17 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { mergeResolvers } from '@graphql-tools/merge';
 import { DateTime } from '@trialgraph/graphql-kit';
 import { parse, type GraphQLSchema } from 'graphql';
+import { applyMiddleware } from 'graphql-middleware';
 import type { Resolvers } from './__generated__/resolvers-types.js';
+import { auditResolvers } from './audit/resolvers.js';
+import { subjectsPermissions } from './permissions.js';
 import { studyResolvers } from './studies/resolvers.js';
 import { subjectResolvers } from './subjects/resolvers.js';
 
 const typeDefs = parse(readFileSync(new URL('../../../schema/subjects.graphql', import.meta.url), 'utf8'));
 
-/** The subgraph schema: the SDL contract plus its resolvers. No I/O besides reading the SDL once. */
+/** The subgraph schema: the SDL contract, its resolvers and the permissions in front of them. No I/O besides reading the SDL once. */
 export function buildSubjectsSchema(): GraphQLSchema {
-  const resolvers = mergeResolvers<unknown, Resolvers>([{ DateTime }, studyResolvers, subjectResolvers]);
-  return buildSubgraphSchema({ typeDefs, resolvers: resolvers as never });
+  const resolvers = mergeResolvers<unknown, Resolvers>([{ DateTime }, studyResolvers, subjectResolvers, auditResolvers]);
+  return applyMiddleware(buildSubgraphSchema({ typeDefs, resolvers: resolvers as never }), subjectsPermissions);
 }

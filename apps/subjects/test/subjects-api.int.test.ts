@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunningGraphqlServer } from '@trialgraph/http';
 import { createLogger } from '@trialgraph/observability';
-import { createTestDatabase, errorCodes, graphqlRequest, type TestDatabase } from '@trialgraph/testing';
+import { createTokenVerifier } from '@trialgraph/auth';
+import { adminHeaders, createTestDatabase, errorCodes, graphqlRequest, TEST_JWT_SECRET, type TestDatabase } from '@trialgraph/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSubjectsServer } from '../src/app.js';
 import { openSubjectsDatabase } from '../src/db/client.js';
@@ -42,8 +43,10 @@ describe.each(['postgres', 'pglite'] as const)('subjects API on %s', (kind) => {
       production: true,
       numberLock: createInProcessLock(),
       shutdownTimeoutMs: 1_000,
+      verifyToken: createTokenVerifier({ secret: TEST_JWT_SECRET }),
     });
-    call = (query, variables) => graphqlRequest(server.url, query, variables);
+    const asAdmin = await adminHeaders();
+    call = (query, variables) => graphqlRequest(server.url, query, variables, asAdmin);
     const created = await call(CREATE_STUDY, {
       input: { code: 'card01', name: 'Cardiac Study', sites: [{ code: 's01', name: 'North' }, { code: 'S02', name: 'South' }] },
     });
@@ -145,7 +148,7 @@ describe.each(['postgres', 'pglite'] as const)('subjects API on %s', (kind) => {
     expect(response.errors?.[0]?.message).toBe(message);
   });
 
-  it('finds a subject by id and by number, and returns null for unknown ones', async () => {
+  it('finds a subject by id and by number, and answers NOT_FOUND for unknown ones', async () => {
     const subject = await newSubject();
     const byId = await call(`query($id: ID!) { subject(id: $id) { subjectNumber } }`, { id: subject.id });
     expect(byId.data?.subject.subjectNumber).toBe(subject.subjectNumber);
@@ -155,7 +158,8 @@ describe.each(['postgres', 'pglite'] as const)('subjects API on %s', (kind) => {
     });
     expect(byNumber.data?.subjectByNumber.id).toBe(subject.id);
     const missing = await call(`{ subject(id: "00000000-0000-4000-8000-000000000000") { id } }`);
-    expect(missing).toMatchObject({ data: { subject: null } });
+    expect(missing.data?.subject).toBeNull();
+    expect(errorCodes(missing)).toEqual(['NOT_FOUND']);
     expect(errorCodes(await call(`{ subject(id: "42") { id } }`))).toEqual(['BAD_USER_INPUT']);
   });
 
@@ -200,8 +204,8 @@ describe.each(['postgres', 'pglite'] as const)('subjects API on %s', (kind) => {
       : await database.postgresClient!`select action, field, old_value, new_value, reason, actor from audit_events where entity_id = ${subject.id} order by id`;
     const updates = events.filter((event: any) => event.action === 'UPDATE');
     expect(updates).toEqual([
-      { action: 'UPDATE', field: 'name', old_value: 'Jane Roe', new_value: 'Jane Smith', reason: 'married; birthday', actor: 'anonymous' },
-      { action: 'UPDATE', field: 'age', old_value: '40', new_value: '44', reason: 'married; birthday', actor: 'anonymous' },
+      { action: 'UPDATE', field: 'name', old_value: 'Jane Roe', new_value: 'Jane Smith', reason: 'married; birthday', actor: 'test-admin' },
+      { action: 'UPDATE', field: 'age', old_value: '40', new_value: '44', reason: 'married; birthday', actor: 'test-admin' },
     ]);
     expect(events.filter((event: any) => event.action === 'CREATE').map((event: any) => event.field)).toEqual([
       'subjectNumber', 'siteId', 'name', 'age', 'sex', 'status',
@@ -210,6 +214,22 @@ describe.each(['postgres', 'pglite'] as const)('subjects API on %s', (kind) => {
       ? database.pglite.query(`update audit_events set reason = 'x'`)
       : database.postgresClient!`update audit_events set reason = 'x'`;
     await expect(tamper).rejects.toThrow(/the audit trail is append-only/);
+    const forget = database.pglite ? database.pglite.query(`delete from audit_events`) : database.postgresClient!`delete from audit_events`;
+    await expect(forget).rejects.toThrow(/the audit trail is append-only/);
+    const trail = await call(
+      `query($id: ID!, $after: String) { auditTrail(entityId: $id, first: 7, after: $after) {
+        totalCount pageInfo { hasNextPage endCursor } edges { node { actor action entityType entityId field oldValue newValue reason at } } } }`,
+      { id: subject.id },
+    );
+    expect(trail.data?.auditTrail.totalCount).toBe(8);
+    expect(trail.data?.auditTrail.edges.map((edge: any) => edge.node.field)).toEqual(['subjectNumber', 'siteId', 'name', 'age', 'sex', 'status', 'name']);
+    const rest = await call(`query($id: ID!, $after: String) { auditTrail(entityId: $id, after: $after) { edges { node { field oldValue newValue reason actor } } } }`, {
+      id: subject.id,
+      after: trail.data?.auditTrail.pageInfo.endCursor,
+    });
+    expect(rest.data?.auditTrail.edges.map((edge: any) => edge.node)).toEqual([
+      { field: 'age', oldValue: '40', newValue: '44', reason: 'married; birthday', actor: 'test-admin' },
+    ]);
     const erase = database.pglite
       ? database.pglite.query(`delete from subjects`)
       : database.postgresClient!`delete from subjects`;

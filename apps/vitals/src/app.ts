@@ -1,8 +1,10 @@
+import { accessScopeOf, authenticateRequest, type TokenVerifier } from '@trialgraph/auth';
 import { startGraphqlServer, type RunningGraphqlServer } from '@trialgraph/http';
 import type { Logger } from '@trialgraph/observability';
 import { graphqlUploadExpress } from 'graphql-upload-minimal';
 import type { ImportSettings, VitalsContext } from './context.js';
 import type { VitalsDatabase } from './db/client.js';
+import { discardUnreadUpload } from './imports/discard-unread-upload.js';
 import type { ImportRegistry } from './imports/import-registry.js';
 import { createVitalsLoaders } from './loaders.js';
 import { buildVitalsSchema } from './server.js';
@@ -18,6 +20,7 @@ export interface VitalsAppOptions {
   imports: ImportRegistry;
   importSettings: ImportSettings;
   shutdownTimeoutMs: number;
+  verifyToken: TokenVerifier;
 }
 
 export async function startVitalsServer(options: VitalsAppOptions): Promise<RunningGraphqlServer> {
@@ -29,6 +32,7 @@ export async function startVitalsServer(options: VitalsAppOptions): Promise<Runn
     readiness: options.ping,
     shutdownTimeoutMs: options.shutdownTimeoutMs,
     beforeGraphql: (app) => {
+      app.use(['/', '/graphql'], discardUnreadUpload);
       // Streams the file part to the resolver without a copy on disk; the import enforces the
       // size limit with a clear message, this one only stops what slips past it.
       app.use(
@@ -36,16 +40,22 @@ export async function startVitalsServer(options: VitalsAppOptions): Promise<Runn
         graphqlUploadExpress({ maxFiles: 1, maxFileSize: options.importSettings.maxUploadBytes + 1024 * 1024, maxFieldSize: 1024 * 1024 }),
       );
     },
-    context: async ({ req, requestId }) => ({
-      db: options.db,
-      loaders: createVitalsLoaders(options.db),
-      subjects: createSubjectsClient({ url: options.subjectsUrl, authorization: req.headers.authorization, requestId }),
-      imports: options.imports,
-      importSettings: options.importSettings,
-      actor: 'anonymous',
-      requestId,
-      logger: options.logger.child({ requestId }),
-    }),
+    context: async ({ req, requestId }) => {
+      const identity = await authenticateRequest(options.verifyToken, req.headers.authorization);
+      const scope = accessScopeOf(identity);
+      return {
+        db: options.db,
+        loaders: createVitalsLoaders(options.db, scope),
+        subjects: createSubjectsClient({ url: options.subjectsUrl, authorization: req.headers.authorization, requestId }),
+        imports: options.imports,
+        importSettings: options.importSettings,
+        identity,
+        scope,
+        actor: identity.userId,
+        requestId,
+        logger: options.logger.child({ requestId }),
+      };
+    },
   });
   // An import answers when the whole file is stored: minutes for a large one. Node's default
   // 5-minute request timeout would cut it; slow-header protection (headersTimeout) stays.

@@ -1,3 +1,4 @@
+import { authEnvironment } from '@trialgraph/auth';
 import { dataDir, httpUrl, loadEnvironmentOrExit, logLevel, nodeEnv, port, positiveMilliseconds, postgresUrl } from '@trialgraph/config';
 import { z } from 'zod';
 
@@ -11,6 +12,7 @@ export const vitalsEnvironment = {
   LOG_LEVEL: logLevel,
   NODE_ENV: nodeEnv,
   SHUTDOWN_TIMEOUT_MS: positiveMilliseconds(30_000),
+  ...authEnvironment,
   /** The largest CSV file an import accepts, in bytes (default 2 GiB). */
   MAX_UPLOAD_BYTES: z.coerce.number().int().positive('must be a positive number of bytes').default(2 * 1024 ** 3),
   /** Batches written to the database at once by one import. */

@@ -1,3 +1,4 @@
+import type { AccessScope, Identity } from '@trialgraph/auth';
 import type { Logger } from '@trialgraph/observability';
 import type { VitalsDatabase } from './db/client.js';
 import type { ImportRegistry } from './imports/import-registry.js';
@@ -17,6 +18,11 @@ export interface VitalsContext {
   subjects: SubjectsClient;
   imports: ImportRegistry;
   importSettings: ImportSettings;
+  /** Who is calling, from their verified token. */
+  identity: Identity;
+  /** The studies and sites this caller may read; queries filter by it. */
+  scope: AccessScope;
+  /** Who is acting, as written with each stored row: the token's subject. */
   actor: string;
   requestId: string;
   logger: Logger;

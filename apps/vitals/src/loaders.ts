@@ -1,3 +1,4 @@
+import type { AccessScope } from '@trialgraph/auth';
 import type { Connection } from '@trialgraph/graphql-kit';
 import DataLoader from 'dataloader';
 import type { VitalsDatabase } from './db/client.js';
@@ -10,21 +11,21 @@ import { countVitalsPerSubject, findLatestVitalPerSubject, findNewestVitalsPerSu
  * The DataLoaders of one request. A page of N subjects asking for their vitals costs the same
  * statements as one subject: one per kind of question, not one per subject.
  */
-export function createVitalsLoaders(db: VitalsDatabase) {
+export function createVitalsLoaders(db: VitalsDatabase, scope: AccessScope) {
   const pagesByArgs = new Map<string, DataLoader<string, Connection<VitalSignRow>>>();
   return {
     latestBySubject: new DataLoader<string, VitalSignRow | undefined>(async (subjectIds) => {
-      const rows = await findLatestVitalPerSubject(db, subjectIds);
+      const rows = await findLatestVitalPerSubject(db, subjectIds, scope);
       const bySubject = new Map(rows.map((row) => [row.subjectId, row]));
       return subjectIds.map((id) => bySubject.get(id));
     }),
     vitalById: new DataLoader<number, VitalSignRow | undefined>(async (ids) => {
-      const rows = await findVitalsByIds(db, ids);
+      const rows = await findVitalsByIds(db, ids, scope);
       const byId = new Map(rows.map((row) => [row.id, row]));
       return ids.map((id) => byId.get(id));
     }),
     importById: new DataLoader<string, VitalsImportRow | undefined>(async (ids) => {
-      const rows = await findImportsByIds(db, ids);
+      const rows = await findImportsByIds(db, ids, scope);
       const byId = new Map(rows.map((row) => [row.id, row]));
       return ids.map((id) => byId.get(id));
     }),
@@ -36,8 +37,8 @@ export function createVitalsLoaders(db: VitalsDatabase) {
         loader = new DataLoader(async (subjectIds) => {
           const window = { from: args.from, to: args.to, before: args.before };
           const [rows, totals] = await Promise.all([
-            findNewestVitalsPerSubject(db, subjectIds, window, args.first + 1),
-            countVitalsPerSubject(db, subjectIds, window),
+            findNewestVitalsPerSubject(db, subjectIds, window, args.first + 1, scope),
+            countVitalsPerSubject(db, subjectIds, window, scope),
           ]);
           return subjectIds.map((subjectId) =>
             vitalsConnection(

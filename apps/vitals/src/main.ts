@@ -1,5 +1,6 @@
+import { createTokenVerifier, resolveVerifierOptionsOrExit } from '@trialgraph/auth';
 import { onShutdownSignal } from '@trialgraph/http';
-import { createLogger } from '@trialgraph/observability';
+import { collectProcessMetrics, createLogger } from '@trialgraph/observability';
 import { startVitalsServer } from './app.js';
 import { loadVitalsConfig } from './config.js';
 import { openVitalsDatabase } from './db/client.js';
@@ -9,12 +10,16 @@ import { startInterruptedImportSweeper } from './imports/interrupted-import-swee
 const config = loadVitalsConfig();
 const logger = createLogger({ service: 'vitals', level: config.LOG_LEVEL });
 
+const verifierOptions = resolveVerifierOptionsOrExit(config, logger);
+collectProcessMetrics('vitals');
+
 const database = await openVitalsDatabase({ url: config.VITALS_DATABASE_URL, dataDir: config.DATA_DIR });
 logger.info({ database: database.kind }, 'database ready, migrations applied');
 
 const sweeper = await startInterruptedImportSweeper({ db: database.db, kind: database.kind, logger });
 const imports = new ImportRegistry();
 const server = await startVitalsServer({
+  verifyToken: createTokenVerifier(verifierOptions),
   port: config.PORT,
   db: database.db,
   ping: database.ping,

@@ -3,15 +3,17 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { mergeResolvers } from '@graphql-tools/merge';
 import { DateTime } from '@trialgraph/graphql-kit';
 import { parse, type GraphQLSchema } from 'graphql';
+import { applyMiddleware } from 'graphql-middleware';
 import { GraphQLUpload } from 'graphql-upload-minimal';
 import type { Resolvers } from './__generated__/resolvers-types.js';
 import { importResolvers } from './imports/resolvers.js';
+import { vitalsPermissions } from './permissions.js';
 import { vitalsResolvers } from './vitals/resolvers.js';
 
 const typeDefs = parse(readFileSync(new URL('../../../schema/vitals.graphql', import.meta.url), 'utf8'));
 
-/** The subgraph schema: the SDL contract plus its resolvers. No I/O besides reading the SDL once. */
+/** The subgraph schema: the SDL contract, its resolvers and the permissions in front of them. No I/O besides reading the SDL once. */
 export function buildVitalsSchema(): GraphQLSchema {
   const resolvers = mergeResolvers<unknown, Resolvers>([{ DateTime, Upload: GraphQLUpload }, vitalsResolvers, importResolvers]);
-  return buildSubgraphSchema({ typeDefs, resolvers: resolvers as never });
+  return applyMiddleware(buildSubgraphSchema({ typeDefs, resolvers: resolvers as never }), vitalsPermissions);
 }

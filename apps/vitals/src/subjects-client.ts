@@ -56,12 +56,12 @@ export function createSubjectsClient(options: { url: string; authorization: stri
 
   return {
     async findStudy(studyId) {
-      const data = await call<{ study: StudySummary | null }>(`query($id: ID!) { study(id: $id) { id code } }`, { id: studyId });
+      const data = await call<{ study: StudySummary | null }>(`query VitalsFindStudy($id: ID!) { study(id: $id) { id code } }`, { id: studyId });
       return data.study;
     },
     async findSubject(subjectId) {
       const data = await call<{ subject: { id: string; subjectNumber: string; study: { id: string }; site: { id: string } } | null }>(
-        `query($id: ID!) { subject(id: $id) { id subjectNumber study { id } site { id } } }`,
+        `query VitalsFindSubject($id: ID!) { subject(id: $id) { id subjectNumber study { id } site { id } } }`,
         { id: subjectId },
       );
       const { subject } = data;
@@ -69,7 +69,7 @@ export function createSubjectsClient(options: { url: string; authorization: stri
     },
     async findSubjectsByNumbers(studyId, subjectNumbers) {
       const data = await call<{ subjectsByNumbers: Array<{ id: string; subjectNumber: string; site: { id: string } }> }>(
-        `query($studyId: ID!, $numbers: [String!]!) { subjectsByNumbers(studyId: $studyId, subjectNumbers: $numbers) { id subjectNumber site { id } } }`,
+        `query VitalsFindSubjectsByNumbers($studyId: ID!, $numbers: [String!]!) { subjectsByNumbers(studyId: $studyId, subjectNumbers: $numbers) { id subjectNumber site { id } } }`,
         { studyId, numbers: subjectNumbers },
       );
       return data.subjectsByNumbers.map((subject) => ({

@@ -1,4 +1,4 @@
-import { createTestDatabase, errorCodes, graphqlRequest, startApp, type AppProcess, type TestDatabase } from '@trialgraph/testing';
+import { adminHeaders, createTestDatabase, errorCodes, graphqlRequest, startApp, testToken, type AppProcess, type TestDatabase } from '@trialgraph/testing';
 import { importVitalsFile, type ImportOptionsInput } from '@trialgraph/upload-client';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,9 +16,11 @@ describe('importing vitals through the gateway (real processes, real PostgreSQL)
   let studyId: string;
   let numbers: string[];
   let vitalsSql: postgres.Sql;
+  let headers: { authorization: string };
+  let token: string;
 
   const importCsv = (content: string, importOptions: ImportOptionsInput = {}, url = gateway.url) =>
-    importVitalsFile({ url, studyId, file: text(content), fileName: 'site-export.csv', importOptions });
+    importVitalsFile({ url, studyId, file: text(content), fileName: 'site-export.csv', importOptions, token });
 
   beforeAll(async () => {
     [subjectsDb, vitalsDb] = await Promise.all([createTestDatabase('tg_vsubj'), createTestDatabase('tg_vitals')]);
@@ -26,14 +28,16 @@ describe('importing vitals through the gateway (real processes, real PostgreSQL)
     vitals = await startApp('vitals', { VITALS_DATABASE_URL: vitalsDb.url, SUBJECTS_URL: `${subjects.url}graphql` });
     gateway = await startApp('gateway', { SUBJECTS_URL: `${subjects.url}graphql`, VITALS_URL: `${vitals.url}graphql` });
     vitalsSql = postgres(vitalsDb.url, { max: 2, onnotice: () => {} });
-    const study = await graphqlRequest(gateway.url, `mutation { createStudy(input: { code: "VIT01", name: "Vitals", sites: [{ code: "S01", name: "North" }] }) { id sites { id } } }`);
+    headers = await adminHeaders();
+    token = await testToken({ roles: ['ADMIN'] });
+    const study = await graphqlRequest(gateway.url, `mutation { createStudy(input: { code: "VIT01", name: "Vitals", sites: [{ code: "S01", name: "North" }] }) { id sites { id } } }`, {}, headers);
     studyId = study.data?.createStudy.id;
     const siteId = study.data?.createStudy.sites[0].id;
     numbers = [];
     for (let index = 0; index < 3; index++) {
       const created = await graphqlRequest(gateway.url, `mutation($input: CreateSubjectInput!) { createSubject(input: $input) { subjectNumber } }`, {
         input: { studyId, siteId, age: 50 + index, sex: 'FEMALE' },
-      });
+      }, headers);
       numbers.push(created.data?.createSubject.subjectNumber);
     }
   });
@@ -123,15 +127,15 @@ describe('importing vitals through the gateway (real processes, real PostgreSQL)
     const form = new FormData();
     form.set('operations', JSON.stringify({ query: '{ studies { id } }', variables: {} }));
     form.set('map', '{}');
-    const notImport = await fetch(gateway.url, { method: 'POST', body: form, headers: { 'apollo-require-preflight': 'true' } });
+    const notImport = await fetch(gateway.url, { method: 'POST', body: form, headers: { 'apollo-require-preflight': 'true', ...headers } });
     expect(notImport.status).toBe(400);
     expect(await notImport.json()).toEqual({ errors: [{ message: 'file uploads are accepted only for a single importVitals mutation', extensions: { code: 'BAD_REQUEST' } }] });
-    const noPreflight = await fetch(gateway.url, { method: 'POST', body: form });
+    const noPreflight = await fetch(gateway.url, { method: 'POST', body: form, headers });
     expect(noPreflight.status).toBe(400);
   });
 
   it('refuses an unknown study and a bad timezone with their codes', async () => {
-    const unknown = await importVitalsFile({ url: gateway.url, studyId: '00000000-0000-4000-8000-000000000000', file: text('patient_id,record_time,heart_rate\n') });
+    const unknown = await importVitalsFile({ url: gateway.url, studyId: '00000000-0000-4000-8000-000000000000', file: text('patient_id,record_time,heart_rate\n'), token });
     expect(errorCodes(unknown as never)).toEqual(['NOT_FOUND']);
     const badZone = await importCsv('patient_id,record_time,heart_rate\n', { timezone: 'Mars/Olympus' });
     expect(errorCodes(badZone as never)).toEqual(['BAD_USER_INPUT']);
@@ -145,6 +149,7 @@ describe('importing vitals through the gateway (real processes, real PostgreSQL)
           vitals(first: 2) { totalCount edges { cursor node { recordedAt heartRate bloodPressure } } pageInfo { hasNextPage endCursor } }
           latestVitalSign { recordedAt heartRate } } } } }`,
       { studyId },
+      headers,
     );
     expect(response.errors).toBeUndefined();
     const [a, b, c] = (response.data?.subjects.edges ?? []).map((edge: any) => edge.node);
@@ -162,17 +167,18 @@ describe('importing vitals through the gateway (real processes, real PostgreSQL)
     const next = await graphqlRequest(
       gateway.url,
       `query($id: ID!, $after: String) { subject(id: $id) { vitals(first: 2, after: $after) { edges { node { heartRate } } pageInfo { hasNextPage } } } }`,
-      { id: (await graphqlRequest(gateway.url, `query($s: ID!, $n: String!) { subjectByNumber(studyId: $s, subjectNumber: $n) { id } }`, { s: studyId, n: numbers[0] })).data?.subjectByNumber.id, after: a.vitals.pageInfo.endCursor },
+      { id: (await graphqlRequest(gateway.url, `query($s: ID!, $n: String!) { subjectByNumber(studyId: $s, subjectNumber: $n) { id } }`, { s: studyId, n: numbers[0] }, headers)).data?.subjectByNumber.id, after: a.vitals.pageInfo.endCursor },
+      headers,
     );
     expect(next.data?.subject.vitals).toEqual({ edges: [{ node: { heartRate: 72 } }], pageInfo: { hasNextPage: false } });
   });
 
   it('lists the imports of a study with their reports', async () => {
-    const response = await graphqlRequest(gateway.url, `query($s: ID!) { vitalsImports(studyId: $s, first: 100) { status rowsRead rowsAccepted rowsRejected rowsDuplicate } }`, { s: studyId });
-    const imports = response.data?.vitalsImports as Array<Record<string, number>>;
+    const response = await graphqlRequest(gateway.url, `query($s: ID!) { vitalsImports(studyId: $s, first: 100) { status rowsRead rowsAccepted rowsRejected rowsDuplicate } }`, { s: studyId }, headers);
+    const imports = response.data?.vitalsImports as Array<{ status: string; rowsRead: number; rowsAccepted: number; rowsRejected: number; rowsDuplicate: number }>;
     expect(imports.length).toBeGreaterThanOrEqual(8);
     for (const report of imports) {
-      if (report.status === 'SUCCEEDED') expect(report.rowsRead).toBe(report.rowsAccepted! + report.rowsRejected! + report.rowsDuplicate!);
+      if (report.status === 'SUCCEEDED') expect(report.rowsRead).toBe(report.rowsAccepted + report.rowsRejected + report.rowsDuplicate);
     }
   });
 });

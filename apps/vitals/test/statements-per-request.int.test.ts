@@ -1,6 +1,7 @@
 import type { RunningGraphqlServer } from '@trialgraph/http';
 import { createLogger } from '@trialgraph/observability';
-import { createTestDatabase, graphqlRequest, startApp, type AppProcess, type TestDatabase } from '@trialgraph/testing';
+import { createTokenVerifier } from '@trialgraph/auth';
+import { adminHeaders, createTestDatabase, graphqlRequest, startApp, TEST_JWT_SECRET, type AppProcess, type TestDatabase } from '@trialgraph/testing';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startVitalsServer } from '../src/app.js';
@@ -28,6 +29,7 @@ describe('reading vitals for a page of subjects', () => {
     subjects = await startApp('subjects', { SUBJECTS_DATABASE_URL: subjectsDb.url });
     database = await openVitalsDatabase({ url: vitalsDb.url, dataDir: '', onStatement: (sql) => statements.push(sql) });
     vitals = await startVitalsServer({
+      verifyToken: createTokenVerifier({ secret: TEST_JWT_SECRET }),
       port: 0,
       db: database.db,
       ping: database.ping,
@@ -40,12 +42,13 @@ describe('reading vitals for a page of subjects', () => {
     });
     gateway = await startApp('gateway', { SUBJECTS_URL: `${subjects.url}graphql`, VITALS_URL: `${vitals.url}graphql` });
 
-    const study = await graphqlRequest(gateway.url, `mutation { createStudy(input: { code: "STMT", name: "Statements", sites: [{ code: "S1", name: "One" }] }) { id sites { id } } }`);
+    const study = await graphqlRequest(gateway.url, `mutation { createStudy(input: { code: "STMT", name: "Statements", sites: [{ code: "S1", name: "One" }] }) { id sites { id } } }`, {}, await adminHeaders());
     studyId = study.data?.createStudy.id;
     const siteId = study.data?.createStudy.sites[0].id;
+    const asAdmin = await adminHeaders();
     const created = await Promise.all(
       Array.from({ length: 60 }, () =>
-        graphqlRequest(gateway.url, `mutation($input: CreateSubjectInput!) { createSubject(input: $input) { id } }`, { input: { studyId, siteId, age: 40, sex: 'MALE' } }),
+        graphqlRequest(gateway.url, `mutation($input: CreateSubjectInput!) { createSubject(input: $input) { id } }`, { input: { studyId, siteId, age: 40, sex: 'MALE' } }, asAdmin),
       ),
     );
     const sql = postgres(vitalsDb.url, { max: 1, onnotice: () => {} });
@@ -73,7 +76,7 @@ describe('reading vitals for a page of subjects', () => {
 
   it.each([1, 10, 60])('costs the vitals subgraph the same 3 statements for a page of %i subjects', async (pageSize) => {
     statements.length = 0;
-    const response = await graphqlRequest(gateway.url, PAGE_QUERY, { studyId, first: pageSize });
+    const response = await graphqlRequest(gateway.url, PAGE_QUERY, { studyId, first: pageSize }, await adminHeaders());
     expect(response.errors).toBeUndefined();
     const nodes = response.data?.subjects.edges.map((edge: any) => edge.node);
     expect(nodes).toHaveLength(pageSize);

@@ -55,3 +55,20 @@ export function developmentSecret(dataDir: string): string {
     return readFileSync(file, 'utf8').trim();
   }
 }
+
+/** As resolveVerifierOptions, for a process's start: a missing production key ends it with a clear line. */
+export function resolveVerifierOptionsOrExit(
+  settings: AuthSettings,
+  logger: { fatal(message: string): void; warn(message: string): void },
+): ReturnType<typeof resolveVerifierOptions> {
+  try {
+    const options = resolveVerifierOptions(settings);
+    if (options.generatedSecret) {
+      logger.warn('no JWT_SECRET or JWKS_URL: verifying tokens with the DEVELOPMENT secret under DATA_DIR; never run like this in production');
+    }
+    return options;
+  } catch (error) {
+    logger.fatal((error as Error).message);
+    process.exit(1);
+  }
+}

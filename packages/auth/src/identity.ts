@@ -54,3 +54,6 @@ export function siteScopeOf(identity: Identity): readonly string[] | null {
   const wide = identity.roles.some((role) => !SITE_SCOPED_ROLES.includes(role));
   return wide ? null : identity.sites;
 }
+
+/** The service itself, for work no user asked for (seeding demo data); audited as "system". */
+export const SYSTEM_IDENTITY: Identity = Object.freeze({ userId: 'system', roles: ['ADMIN'] as const, studies: [], sites: [] });

@@ -1,2 +1,2 @@
 export { EnvironmentError, loadEnvironmentOrExit, parseEnvironment } from './parse-environment.js';
-export { dataDir, httpUrl, logLevel, nodeEnv, port, positiveMilliseconds, postgresUrl } from './variables.js';
+export { dataDir, httpUrl, logLevel, nodeEnv, port, positiveMilliseconds, postgresUrl, redisUrls } from './variables.js';

@@ -27,6 +27,22 @@ export const postgresUrl = z.url({
   message: 'must be a postgres:// or postgresql:// URL',
 });
 
+const isRedisUrl = (value: string) => {
+  try {
+    return /^rediss?:$/.test(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+};
+
+/** One Redis URL, or several comma-separated (independent nodes for Redlock): a list of URLs. */
+export const redisUrls = z
+  .string()
+  .refine((value) => value.split(',').every((url) => isRedisUrl(url.trim())), {
+    message: 'must be a redis:// or rediss:// URL, or several separated by commas',
+  })
+  .transform((value) => value.split(',').map((url) => url.trim()));
+
 export const positiveMilliseconds = (defaultValue: number) =>
   z.coerce.number({ message: 'must be a number of milliseconds' }).int().positive('must be positive').default(defaultValue);
 

@@ -8,6 +8,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { instrumentPglite, instrumentPostgres } from './pool-metrics.js';
 
 export type Database<Schema extends Record<string, unknown>> = PgDatabase<PgQueryResultHKT, Schema>;
 
@@ -46,15 +47,17 @@ export async function openDatabase<Schema extends Record<string, unknown>>(
     ? { logQuery: (query) => options.onStatement?.(query) }
     : undefined;
   if (options.url) {
+    const maxConnections = options.poolSize ?? 10;
     const client = postgres(options.url, {
-      max: options.poolSize ?? 10,
+      max: maxConnections,
       // Fail a request within seconds when the database is gone, instead of hanging.
       connect_timeout: 5,
       idle_timeout: 30,
       onnotice: () => {},
       connection: { application_name: `trialgraph-${options.name}` },
     });
-    const db = drizzlePostgres(client, { schema: options.schema, casing: 'snake_case', logger }) as unknown as Database<Schema>;
+    const measured = instrumentPostgres(client, { database: options.name, maxConnections });
+    const db = drizzlePostgres(measured, { schema: options.schema, casing: 'snake_case', logger }) as unknown as Database<Schema>;
     await withMigrationLock(client, () => migratePostgres(db as never, { migrationsFolder: options.migrationsFolder }));
     return {
       db,
@@ -70,7 +73,7 @@ export async function openDatabase<Schema extends Record<string, unknown>>(
   const directory = resolve(options.dataDir, options.name);
   mkdirSync(directory, { recursive: true });
   const pglite = new PGlite(join(directory, 'pgdata'));
-  const db = drizzlePglite(pglite, { schema: options.schema, casing: 'snake_case', logger }) as unknown as Database<Schema>;
+  const db = drizzlePglite(instrumentPglite(pglite, { database: options.name }), { schema: options.schema, casing: 'snake_case', logger }) as unknown as Database<Schema>;
   await migratePglite(db as never, { migrationsFolder: options.migrationsFolder });
   return {
     db,

@@ -51,8 +51,9 @@ export class ConflictError extends ApiError {
 }
 
 export class UnauthenticatedError extends ApiError {
-  constructor(message = 'Sign in first: send a valid bearer token in the Authorization header.') {
-    super(message, ErrorCode.UNAUTHENTICATED);
+  constructor(message = 'Sign in first: send a valid bearer token in the Authorization header.', options: { cause?: unknown } = {}) {
+    // Apollo answers with this status when the error ends a request before execution, and drops it from the body.
+    super(message, ErrorCode.UNAUTHENTICATED, { ...options, extensions: { http: { status: 401 } } });
   }
 }
 

@@ -7,11 +7,12 @@ import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDis
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import { createErrorFormatter } from '@trialgraph/graphql-kit';
-import type { Logger } from '@trialgraph/observability';
+import { metricsRegistry, type Logger } from '@trialgraph/observability';
 import cors, { type CorsOptions } from 'cors';
-import express, { type Express, type Request } from 'express';
-import type { GraphQLSchema } from 'graphql';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { GraphQLSchema, ValidationRule } from 'graphql';
 import { pinoHttp } from 'pino-http';
+import { graphqlMetricsPlugin } from './graphql-metrics-plugin.js';
 import { requestIdOf } from './request-id.js';
 
 export interface GraphqlServerOptions<Context extends BaseContext> {
@@ -24,13 +25,17 @@ export interface GraphqlServerOptions<Context extends BaseContext> {
   plugins?: ApolloServerPlugin<Context>[];
   /** Serve Apollo Sandbox at GET / (the gateway does; subgraphs are reached through it). */
   sandbox?: boolean;
+  /** Headers Sandbox starts with, e.g. a development token, so a first query works as is. */
+  sandboxHeaders?: Record<string, string>;
+  /** Checks run on every operation before execution (depth, aliases, cost…). */
+  validationRules?: ValidationRule[];
   context: (args: { req: Request; requestId: string }) => Promise<Context>;
   cors?: CorsOptions;
   /** Throws when a dependency is unreachable; backs GET /readyz. */
   readiness: () => Promise<void>;
   /** Routes that must run before the GraphQL handler, e.g. the upload pass-through. */
   beforeGraphql?: (app: Express) => void;
-  bodyLimit?: string;
+  bodyLimit?: string | number;
   /** How long in-flight requests may take to finish once shutdown starts. */
   shutdownTimeoutMs: number;
 }
@@ -53,6 +58,7 @@ export async function startGraphqlServer<Context extends BaseContext>(
   const apollo = new ApolloServer<Context>({
     ...(options.gateway ? { gateway: options.gateway } : { schema: options.schema as GraphQLSchema }),
     introspection: !options.production,
+    validationRules: options.validationRules,
     includeStacktraceInErrorResponses: false,
     // The process's own shutdown sequence owns the signals (see onShutdownSignal).
     stopOnTerminationSignals: false,
@@ -64,10 +70,11 @@ export async function startGraphqlServer<Context extends BaseContext>(
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.shutdownTimeoutMs }),
       options.sandbox && !options.production
-        ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
+        ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, headers: options.sandboxHeaders })
         : ApolloServerPluginLandingPageDisabled(),
       // Inline traces feed Apollo Studio, which this deployment does not use.
       ...(options.gateway ? [] : [ApolloServerPluginInlineTraceDisabled()]),
+      graphqlMetricsPlugin<Context>(),
       ...(options.plugins ?? []),
     ],
   });
@@ -89,6 +96,11 @@ export async function startGraphqlServer<Context extends BaseContext>(
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
     }),
   );
+  // Unauthenticated, like the health checks: Prometheus scrapes it from inside the network.
+  app.get('/metrics', async (_req, res) => {
+    res.setHeader('content-type', metricsRegistry.contentType);
+    res.send(await metricsRegistry.metrics());
+  });
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -110,6 +122,7 @@ export async function startGraphqlServer<Context extends BaseContext>(
       context: async ({ req }) => options.context({ req, requestId: String(req.id) }),
     }),
   );
+  app.use(refuseUnreadableBody);
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -122,4 +135,18 @@ export async function startGraphqlServer<Context extends BaseContext>(
     httpServer,
     stop: () => apollo.stop(),
   };
+}
+
+/**
+ * Express answers a body it cannot read (too large, not JSON) with an HTML page; a GraphQL
+ * client needs the same JSON error shape as every other refusal.
+ */
+function refuseUnreadableBody(error: unknown, _req: Request, res: Response, next: NextFunction): void {
+  const bodyError = error as { type?: string; status?: number; limit?: number };
+  if (res.headersSent || typeof bodyError.status !== 'number' || bodyError.status >= 500) return next(error);
+  const message =
+    bodyError.type === 'entity.too.large'
+      ? `the request body is larger than the ${bodyError.limit ?? ''}-byte limit; send a smaller query`
+      : 'the request body is not valid JSON';
+  res.status(bodyError.status).json({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
 }

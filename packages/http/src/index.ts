@@ -1,3 +1,4 @@
 export { startGraphqlServer, type GraphqlServerOptions, type RunningGraphqlServer } from './graphql-server.js';
 export { requestIdOf } from './request-id.js';
 export { onShutdownSignal } from './shutdown.js';
+export { graphqlMetricsPlugin, operationLabel, recordGraphqlRequest } from './graphql-metrics-plugin.js';

@@ -2,13 +2,14 @@ import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { request } from 'undici';
+import { IMPORT_ERRORS_PAGE } from './fetch-import-errors.js';
 import { multipartUploadBody } from './multipart-body.js';
 
 export const IMPORT_VITALS_MUTATION = `mutation ImportVitals($studyId: ID!, $file: Upload!, $options: ImportOptions) {
   importVitals(studyId: $studyId, file: $file, options: $options) {
     id studyId fileName status onError dryRun rowsRead rowsAccepted rowsRejected rowsDuplicate bytesRead
     failureReason startedAt finishedAt durationMs
-    errors(first: 1000) { line column value code message }
+    errors(first: ${IMPORT_ERRORS_PAGE}) { line column value code message }
   }
 }`;
 
@@ -17,6 +18,14 @@ export interface ImportOptionsInput {
   dryRun?: boolean;
   timezone?: string;
   maxErrors?: number;
+}
+
+export interface ImportRowErrorResult {
+  line: number;
+  column: string | null;
+  value: string | null;
+  code: string;
+  message: string;
 }
 
 export interface ImportVitalsResult {

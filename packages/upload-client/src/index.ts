@@ -1,2 +1,3 @@
-export { IMPORT_VITALS_MUTATION, importVitalsFile, type ImportOptionsInput, type ImportVitalsResult } from './import-vitals-file.js';
+export { fetchImportErrors, IMPORT_ERRORS_PAGE } from './fetch-import-errors.js';
+export { IMPORT_VITALS_MUTATION, importVitalsFile, type ImportOptionsInput, type ImportRowErrorResult, type ImportVitalsResult } from './import-vitals-file.js';
 export { multipartUploadBody } from './multipart-body.js';

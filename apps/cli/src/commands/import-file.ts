@@ -1,6 +1,6 @@
 import { createReadStream, statSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { importVitalsFile } from '@trialgraph/upload-client';
+import { fetchImportErrors, IMPORT_ERRORS_PAGE, importVitalsFile, type ImportVitalsResult } from '@trialgraph/upload-client';
 import { SingleBar } from 'cli-progress';
 import { formatImportReport, rowErrorsToCsv, type ImportReport } from './import-report.js';
 
@@ -21,29 +21,45 @@ export interface ImportFileOptions {
  * rejected, 1 the import failed or was refused.
  */
 export async function importFile(file: string, options: ImportFileOptions): Promise<number> {
-  const size = statSync(file).size;
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch (error) {
+    process.stderr.write(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}\n`);
+    return 1;
+  }
   const progress = createProgress(size);
-  let rowsSent = 0;
+  // Lines sent, less the header: what "rows" means in the report.
+  let linesSent = 0;
+  const rowsSent = () => Math.max(0, linesSent - 1);
   async function* countingRows(): AsyncGenerator<Uint8Array> {
     for await (const chunk of createReadStream(file, { highWaterMark: 256 * 1024 }) as AsyncIterable<Buffer>) {
-      for (let index = chunk.indexOf(10); index !== -1; index = chunk.indexOf(10, index + 1)) rowsSent++;
+      for (let index = chunk.indexOf(10); index !== -1; index = chunk.indexOf(10, index + 1)) linesSent++;
       yield chunk;
     }
   }
-  const result = await importVitalsFile({
-    url: options.gateway,
-    studyId: options.study,
-    file: countingRows(),
-    fileName: basename(file),
-    importOptions: {
-      onError: options.abortOnError ? 'ABORT' : 'SKIP',
-      dryRun: options.dryRun ?? false,
-      timezone: options.timezone ?? 'UTC',
-      maxErrors: 100_000,
-    },
-    ...(options.token ? { token: options.token } : {}),
-    onBytesSent: (bytes) => progress.update(bytes, rowsSent),
-  });
+  let result: ImportVitalsResult;
+  try {
+    result = await importVitalsFile({
+      url: options.gateway,
+      studyId: options.study,
+      file: countingRows(),
+      fileName: basename(file),
+      importOptions: {
+        onError: options.abortOnError ? 'ABORT' : 'SKIP',
+        dryRun: options.dryRun ?? false,
+        timezone: options.timezone ?? 'UTC',
+        maxErrors: 100_000,
+      },
+      ...(options.token ? { token: options.token } : {}),
+      onBytesSent: (bytes) => progress.update(bytes, rowsSent()),
+    });
+  } catch (error) {
+    progress.stop();
+    const cause = (error as { code?: string }).code ?? (error as Error).message;
+    process.stderr.write(`cannot reach the gateway at ${options.gateway} (${cause}): is trialgraph running there?\n`);
+    return 1;
+  }
   progress.stop();
 
   const report = result.data?.importVitals as ImportReport | undefined;
@@ -51,6 +67,16 @@ export async function importFile(file: string, options: ImportFileOptions): Prom
     const error = result.errors?.[0];
     process.stderr.write(`import refused: ${error?.message ?? `HTTP ${result.status}`}${error?.extensions?.code ? ` (${error.extensions.code})` : ''}\n`);
     return 1;
+  }
+  if (report.errors.length === IMPORT_ERRORS_PAGE && report.id) {
+    // The answer carries the first page of row errors; the import kept up to 100,000.
+    const rest = await fetchImportErrors({
+      url: options.gateway,
+      importId: report.id,
+      afterLine: report.errors[report.errors.length - 1]!.line,
+      ...(options.token ? { token: options.token } : {}),
+    });
+    report.errors.push(...rest);
   }
   process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatImportReport(report)}\n`);
   if (options.errorsCsv && report.errors.length > 0) {

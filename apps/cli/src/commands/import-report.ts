@@ -1,6 +1,7 @@
 import Table from 'cli-table3';
 
 export interface ImportReport {
+  id?: string;
   status: string;
   fileName: string;
   rowsRead: number;
@@ -34,7 +35,8 @@ export function formatImportReport(report: ImportReport): string {
   if (report.failureReason) summary.push({ reason: report.failureReason });
   const lines = [summary.toString()];
   if (report.errors.length > 0) {
-    const errors = new Table({ head: ['line', 'column', 'value', 'code', 'message'], style: { head: [], border: [] }, wordWrap: true, colWidths: [8, 16, 18, 18, 50] });
+    // The code column fits the longest code (INVALID_BLOOD_PRESSURE): clients and people search by it.
+    const errors = new Table({ head: ['line', 'column', 'value', 'code', 'message'], style: { head: [], border: [] }, wordWrap: true, colWidths: [8, 16, 18, 24, 50] });
     for (const error of report.errors.slice(0, SHOWN_ERRORS)) {
       errors.push([String(error.line), error.column ?? '', error.value ?? '', error.code, error.message]);
     }

@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { loadCliConfig } from '../config.js';
+import { mintDevToken } from './mint-dev-token.js';
 
 const appEntry = (app: string) => fileURLToPath(new URL(`../../../${app}/dist/main.js`, import.meta.url));
 
@@ -67,10 +69,47 @@ export async function startStack(options: StackPorts): Promise<void> {
       '  trialgraph is up.',
       `  Apollo Sandbox: ${url}`,
       `  Try:  { studies { code name sites { code name } } }`,
+      ...(await developmentTokenLines(url)),
       '  Stop with Ctrl+C.',
       '',
     ].join('\n') + '\n',
   );
+}
+
+/**
+ * Without a configured key every process verifies with the development secret under
+ * DATA_DIR; print a ready token per role for the demo study, so each role can be tried.
+ */
+async function developmentTokenLines(gatewayUrl: string): Promise<string[]> {
+  const config = loadCliConfig();
+  if (config.JWT_SECRET || config.JWKS_URL) return ['  Tokens: signed by your JWT_SECRET / identity provider (`npm run token` mints one from JWT_SECRET).'];
+  const admin = await mintDevToken({ roles: ['ADMIN'], studies: [], sites: [], subject: 'dev-admin', expiresIn: '30d' });
+  const lines = ['', '  !! DEVELOPMENT KEY: tokens are signed with a secret generated under DATA_DIR. Never use it in production. !!'];
+  lines.push('  Sandbox is already signed in as ADMIN. Paste another token as the header  Authorization: Bearer <token>', '');
+  lines.push(`  ADMIN         ${admin}`);
+  try {
+    const response = await fetch(gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
+      body: JSON.stringify({ query: '{ studies { id code sites { id code } } }' }),
+    });
+    const study = ((await response.json()) as { data?: { studies: Array<{ id: string; code: string; sites: Array<{ id: string; code: string }> }> } }).data
+      ?.studies[0];
+    if (study) {
+      const site = study.sites[0]!;
+      const scoped = { studies: [study.id], sites: [site.id], expiresIn: '30d' };
+      for (const role of ['INVESTIGATOR', 'COORDINATOR'] as const) {
+        lines.push(`  ${role.padEnd(13)} ${await mintDevToken({ ...scoped, roles: [role] })}   (site ${site.code} of ${study.code})`);
+      }
+      for (const role of ['MONITOR', 'PARTNER'] as const) {
+        lines.push(`  ${role.padEnd(13)} ${await mintDevToken({ ...scoped, sites: [], roles: [role] })}   (study ${study.code})`);
+      }
+    }
+  } catch {
+    // The admin token alone still lets a newcomer in.
+  }
+  lines.push('', '  More: npm run token -- --role COORDINATOR --site <site id>', '');
+  return lines;
 }
 
 async function waitUntilReady(url: URL, timeoutMs: number): Promise<void> {

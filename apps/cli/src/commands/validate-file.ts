@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { CsvFileError, parseVitalsCsv } from '@trialgraph/csv';
 import { formatImportReport, type ImportReport } from './import-report.js';
@@ -8,10 +8,23 @@ import { formatImportReport, type ImportReport } from './import-report.js';
  * duplicates need the server, so they are not checked here; everything about the file is.
  */
 export async function validateFile(file: string, options: { timezone?: string; json?: boolean }): Promise<number> {
+  const timezone = options.timezone ?? 'UTC';
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: timezone });
+  } catch {
+    process.stderr.write(`timezone "${timezone}" is not an IANA time zone such as UTC or Europe/Paris\n`);
+    return 1;
+  }
+  try {
+    statSync(file);
+  } catch (error) {
+    process.stderr.write(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}\n`);
+    return 1;
+  }
   const started = Date.now();
   const report: ImportReport = { status: 'VALID', fileName: basename(file), rowsRead: 0, rowsAccepted: 0, rowsRejected: 0, rowsDuplicate: 0, errors: [] };
   try {
-    for await (const batch of parseVitalsCsv(createReadStream(file, { highWaterMark: 256 * 1024 }), { timezone: options.timezone ?? 'UTC' })) {
+    for await (const batch of parseVitalsCsv(createReadStream(file, { highWaterMark: 256 * 1024 }), { timezone })) {
       report.rowsRead += batch.rowsRead;
       report.rowsAccepted += batch.rows.length;
       report.rowsRejected += batch.errors.length;

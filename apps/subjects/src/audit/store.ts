@@ -1,7 +1,23 @@
+import { and, asc, count, eq, gt } from 'drizzle-orm';
 import type { SubjectsDatabase } from '../db/client.js';
-import { auditEvents, type NewAuditEvent } from '../db/schema.js';
+import { auditEvents, type AuditEventRow, type NewAuditEvent } from '../db/schema.js';
 
 /** Appends audit records; called inside the transaction of the change they describe. */
 export async function recordAuditEvents(tx: SubjectsDatabase, events: NewAuditEvent[]): Promise<void> {
   if (events.length > 0) await tx.insert(auditEvents).values(events);
+}
+
+/** Events of one entity in the order they happened, after the event id `afterId`. */
+export function findAuditEventPage(db: SubjectsDatabase, entityId: string, page: { afterId: number | undefined; limit: number }): Promise<AuditEventRow[]> {
+  return db
+    .select()
+    .from(auditEvents)
+    .where(and(eq(auditEvents.entityId, entityId), page.afterId === undefined ? undefined : gt(auditEvents.id, page.afterId)))
+    .orderBy(asc(auditEvents.id))
+    .limit(page.limit);
+}
+
+export async function countAuditEvents(db: SubjectsDatabase, entityId: string): Promise<number> {
+  const [row] = await db.select({ total: count() }).from(auditEvents).where(eq(auditEvents.entityId, entityId));
+  return row?.total ?? 0;
 }

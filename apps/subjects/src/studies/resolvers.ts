@@ -1,19 +1,16 @@
-import { isUuid } from '@trialgraph/graphql-kit';
 import type { Resolvers } from '../__generated__/resolvers-types.js';
-import { listStudies } from './store.js';
-import { createStudy, getStudy } from './service.js';
+import { createStudy, getStudy, listVisibleStudies, resolveStudyReference } from './service.js';
 
 export const studyResolvers: Resolvers = {
   Query: {
-    studies: (_parent, _args, context) => listStudies(context.db),
+    studies: (_parent, _args, context) => listVisibleStudies(context),
     study: (_parent, { id }, context) => getStudy(context, id),
   },
   Mutation: {
     createStudy: (_parent, { input }, context) => createStudy(context, input),
   },
   Study: {
-    __resolveReference: async (reference, context) =>
-      isUuid(reference.id) ? ((await context.loaders.studyById.load(reference.id.toLowerCase())) ?? null) : null,
+    __resolveReference: (reference, context) => resolveStudyReference(context, reference.id),
     sites: (study, _args, context) => context.loaders.sitesByStudyId.load(study.id),
   },
   Site: {

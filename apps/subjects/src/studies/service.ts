@@ -1,10 +1,11 @@
 import { isUniqueViolation } from '@trialgraph/database';
-import { ConflictError, NotFoundError, parseId } from '@trialgraph/graphql-kit';
+import { studyInScope } from '@trialgraph/auth';
+import { ConflictError, isUuid, NotFoundError, parseId } from '@trialgraph/graphql-kit';
 import type { CreateStudyInput } from '../__generated__/resolvers-types.js';
 import { recordAuditEvents } from '../audit/store.js';
 import type { SubjectsContext } from '../context.js';
 import type { StudyRow } from '../db/schema.js';
-import { insertStudyWithSites } from './store.js';
+import { insertStudyWithSites, listStudies } from './store.js';
 import { validateCreateStudyInput } from './validate-study-input.js';
 
 export async function createStudy(context: SubjectsContext, input: CreateStudyInput): Promise<StudyRow> {
@@ -31,12 +32,24 @@ export async function createStudy(context: SubjectsContext, input: CreateStudyIn
   }
 }
 
-export async function getStudy(context: SubjectsContext, id: string): Promise<StudyRow | null> {
-  return (await context.loaders.studyById.load(parseId(id, 'id'))) ?? null;
+/** The studies the caller acts in (every study for ADMIN). */
+export function listVisibleStudies(context: SubjectsContext): Promise<StudyRow[]> {
+  return listStudies(context.db, context.scope.studyIds);
 }
 
-export async function requireStudy(context: SubjectsContext, studyId: string): Promise<StudyRow> {
-  const study = await context.loaders.studyById.load(parseId(studyId, 'studyId'));
-  if (!study) throw new NotFoundError(`No study with id ${studyId}`);
+export function getStudy(context: SubjectsContext, id: string): Promise<StudyRow> {
+  return requireStudy(context, id, 'id');
+}
+
+/** A study the caller acts in, or NOT_FOUND: other studies read exactly like unknown ones. */
+export async function requireStudy(context: SubjectsContext, studyId: string, field = 'studyId'): Promise<StudyRow> {
+  const study = await context.loaders.studyById.load(parseId(studyId, field));
+  if (!study || !studyInScope(context.scope, study.id)) throw new NotFoundError(`No study with id ${studyId}`);
   return study;
+}
+
+export async function resolveStudyReference(context: SubjectsContext, id: string): Promise<StudyRow | null> {
+  if (!isUuid(id)) return null;
+  const study = await context.loaders.studyById.load(id.toLowerCase());
+  return study && studyInScope(context.scope, study.id) ? study : null;
 }

@@ -2,8 +2,14 @@ import { asc, inArray } from 'drizzle-orm';
 import type { SubjectsDatabase } from '../db/client.js';
 import { sites, studies, type SiteRow, type StudyRow } from '../db/schema.js';
 
-export function listStudies(db: SubjectsDatabase): Promise<StudyRow[]> {
-  return db.select().from(studies).orderBy(asc(studies.code));
+/** `studyIds` null: every study. */
+export function listStudies(db: SubjectsDatabase, studyIds: readonly string[] | null): Promise<StudyRow[]> {
+  if (studyIds !== null && studyIds.length === 0) return Promise.resolve([]);
+  return db
+    .select()
+    .from(studies)
+    .where(studyIds === null ? undefined : inArray(studies.id, [...studyIds]))
+    .orderBy(asc(studies.code));
 }
 
 export function findStudiesByIds(db: SubjectsDatabase, ids: readonly string[]): Promise<StudyRow[]> {

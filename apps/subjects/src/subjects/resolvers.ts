@@ -1,6 +1,5 @@
-import { isUuid } from '@trialgraph/graphql-kit';
 import type { Resolvers } from '../__generated__/resolvers-types.js';
-import { createSubject, getSubject, getSubjectByNumber, getSubjectsByNumbers, listSubjects, updateSubject, withdrawSubject } from './service.js';
+import { createSubject, getSubject, getSubjectByNumber, getSubjectsByNumbers, listSubjects, resolveSubjectReference, updateSubject, withdrawSubject } from './service.js';
 
 export const subjectResolvers: Resolvers = {
   Query: {
@@ -15,8 +14,7 @@ export const subjectResolvers: Resolvers = {
     withdrawSubject: (_parent, args, context) => withdrawSubject(context, args),
   },
   Subject: {
-    __resolveReference: async (reference, context) =>
-      isUuid(reference.id) ? ((await context.loaders.subjectById.load(reference.id.toLowerCase())) ?? null) : null,
+    __resolveReference: (reference, context) => resolveSubjectReference(context, reference.id),
     study: async (subject, _args, context) => {
       const study = await context.loaders.studyById.load(subject.studyId);
       if (!study) throw new Error(`subject ${subject.id} refers to missing study ${subject.studyId}`);

@@ -1,3 +1,4 @@
+import { narrowSites, rowInScope, studyInScope } from '@trialgraph/auth';
 import { isUniqueViolation } from '@trialgraph/database';
 import {
   BadUserInputError,
@@ -5,8 +6,11 @@ import {
   ConflictError,
   decodeCursor,
   encodeCursor,
+  ForbiddenError,
+  isUuid,
   NotFoundError,
   parseId,
+  ServiceUnavailableError,
   toConnection,
   type Connection,
 } from '@trialgraph/graphql-kit';
@@ -18,6 +22,7 @@ import { requireStudy } from '../studies/service.js';
 import { canMove, describeAllowedMoves } from './status-lifecycle.js';
 import { countSubjects, findSubjectByNumber, findSubjectsByNumbers, findSubjectForUpdate, findSubjectPage, insertSubject, nextSequence, updateSubjectRow } from './store.js';
 import { formatSubjectNumber } from './subject-number.js';
+import { testOnlyAllocationDelay } from './test-only-allocation-delay.js';
 import { requireReason, validateAge, validateOptionalName, validateSubjectChanges, type SubjectChanges } from './validate-subject-input.js';
 
 const MAX_PAGE_SIZE = 500;
@@ -35,12 +40,36 @@ async function requireSiteOfStudy(context: SubjectsContext, study: StudyRow, sit
   return site;
 }
 
-export async function getSubject(context: SubjectsContext, id: string): Promise<SubjectRow | null> {
-  return (await context.loaders.subjectById.load(parseId(id, 'id'))) ?? null;
+/** A subject the caller may see, or NOT_FOUND: one outside their sites reads exactly like one that does not exist. */
+/**
+ * Site-scoped roles change subjects of their own sites only, even when another role of
+ * theirs (MONITOR, say) lets them read the whole study.
+ */
+function requireWritableSite(context: SubjectsContext, row: { siteId: string }): void {
+  const { identity } = context;
+  const writesEverySite = identity.roles.includes('ADMIN');
+  if (!writesEverySite && !identity.sites.includes(row.siteId)) {
+    throw new ForbiddenError('you may enrol and change subjects only at your own sites');
+  }
 }
 
-export async function getSubjectByNumber(context: SubjectsContext, studyId: string, subjectNumber: string): Promise<SubjectRow | null> {
-  return (await findSubjectByNumber(context.db, parseId(studyId, 'studyId'), subjectNumber.trim().toUpperCase())) ?? null;
+export async function getSubject(context: SubjectsContext, id: string): Promise<SubjectRow> {
+  const subject = await context.loaders.subjectById.load(parseId(id, 'id'));
+  if (!subject || !rowInScope(context.scope, subject)) throw new NotFoundError(`No subject with id ${id}`);
+  return subject;
+}
+
+export async function getSubjectByNumber(context: SubjectsContext, studyId: string, subjectNumber: string): Promise<SubjectRow> {
+  const subject = await findSubjectByNumber(context.db, parseId(studyId, 'studyId'), subjectNumber.trim().toUpperCase(), context.scope.siteIds);
+  if (!subject || !rowInScope(context.scope, subject)) throw new NotFoundError(`No subject ${subjectNumber} in study ${studyId}`);
+  return subject;
+}
+
+/** For federation: the entity when the caller may see it, else null (as for an unknown id). */
+export async function resolveSubjectReference(context: SubjectsContext, id: string): Promise<SubjectRow | null> {
+  if (!isUuid(id)) return null;
+  const subject = await context.loaders.subjectById.load(id.toLowerCase());
+  return subject && rowInScope(context.scope, subject) ? subject : null;
 }
 
 const MAX_NUMBERS_PER_CALL = 5000;
@@ -52,7 +81,9 @@ export async function getSubjectsByNumbers(context: SubjectsContext, studyId: st
     });
   }
   const normalised = [...new Set(subjectNumbers.map((number) => number.trim().toUpperCase()))];
-  return normalised.length === 0 ? [] : findSubjectsByNumbers(context.db, parseId(studyId, 'studyId'), normalised);
+  const study = parseId(studyId, 'studyId');
+  if (normalised.length === 0 || !studyInScope(context.scope, study)) return [];
+  return findSubjectsByNumbers(context.db, study, normalised, context.scope.siteIds);
 }
 
 export async function listSubjects(context: SubjectsContext, args: QuerySubjectsArgs): Promise<Connection<SubjectRow>> {
@@ -60,7 +91,8 @@ export async function listSubjects(context: SubjectsContext, args: QuerySubjects
   const study = await requireStudy(context, args.studyId);
   const site = args.siteId ? await requireSiteOfStudy(context, study, args.siteId) : undefined;
   const afterSequence = args.after ? decodeCursor(CURSOR_KIND, args.after, isSequence) : undefined;
-  const filter = { studyId: study.id, siteIds: site ? [site.id] : undefined, status: args.status ?? undefined };
+  // The caller's sites narrow the filter in SQL, so the page and totalCount both count only what they may see.
+  const filter = { studyId: study.id, siteIds: narrowSites(context.scope, site ? [site.id] : undefined), status: args.status ?? undefined };
   const [rows, totalCount] = await Promise.all([
     findSubjectPage(context.db, filter, { afterSequence, limit: first + 1 }),
     countSubjects(context.db, filter),
@@ -79,12 +111,14 @@ export async function createSubject(context: SubjectsContext, input: CreateSubje
   const name = validateOptionalName(input.name);
   const study = await requireStudy(context, input.studyId);
   const site = await requireSiteOfStudy(context, study, input.siteId);
+  requireWritableSite(context, { siteId: site.id });
 
   return context.numberLock.withLock(study.id, async () => {
     for (let attempt = 1; ; attempt++) {
       try {
         return await context.db.transaction(async (tx) => {
           const sequence = await nextSequence(tx, study.id);
+          await testOnlyAllocationDelay(attempt);
           const subject = await insertSubject(tx, {
             studyId: study.id,
             siteId: site.id,
@@ -116,7 +150,14 @@ export async function createSubject(context: SubjectsContext, input: CreateSubje
           return subject;
         });
       } catch (error) {
-        if (!isUniqueViolation(error) || attempt >= ALLOCATION_ATTEMPTS) throw error;
+        const sequenceTaken = isUniqueViolation(error, 'subjects_study_sequence_unique') || isUniqueViolation(error, 'subjects_study_number_unique');
+        if (!sequenceTaken) throw error;
+        if (attempt >= ALLOCATION_ATTEMPTS) {
+          throw new ServiceUnavailableError(
+            `other instances took the next subject number of ${study.code} ${ALLOCATION_ATTEMPTS} times in a row; no subject was created: retry in a moment`,
+            { cause: error },
+          );
+        }
         context.logger.warn({ studyId: study.id, attempt }, 'subject sequence taken by another instance; retrying');
       }
     }
@@ -155,7 +196,8 @@ async function applySubjectChanges(
   const id = parseId(change.id, 'id');
   return context.db.transaction(async (tx) => {
     const current = await findSubjectForUpdate(tx, id);
-    if (!current) throw new NotFoundError(`No subject with id ${change.id}`);
+    if (!current || !rowInScope(context.scope, current)) throw new NotFoundError(`No subject with id ${change.id}`);
+    requireWritableSite(context, current);
     if (change.expectedVersion !== undefined && change.expectedVersion !== current.version) {
       throw new ConflictError(
         `subject ${current.subjectNumber} is at version ${current.version}, not ${change.expectedVersion}: reload it and apply your change again`,

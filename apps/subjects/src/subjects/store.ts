@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gt, inArray, max, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, max, sql, type SQL } from 'drizzle-orm';
 import type { SubjectStatus } from '../__generated__/resolvers-types.js';
 import type { SubjectsDatabase } from '../db/client.js';
 import { subjects, type SubjectRow } from '../db/schema.js';
@@ -7,23 +7,36 @@ export function findSubjectsByIds(db: SubjectsDatabase, ids: readonly string[]):
   return db.select().from(subjects).where(inArray(subjects.id, [...ids]));
 }
 
+/** `siteIds` null: any site of the study. */
 export async function findSubjectByNumber(
   db: SubjectsDatabase,
   studyId: string,
   subjectNumber: string,
+  siteIds: readonly string[] | null,
 ): Promise<SubjectRow | undefined> {
   const [row] = await db
     .select()
     .from(subjects)
-    .where(and(eq(subjects.studyId, studyId), eq(subjects.subjectNumber, subjectNumber)));
+    .where(and(eq(subjects.studyId, studyId), eq(subjects.subjectNumber, subjectNumber), siteCondition(siteIds)));
   return row;
 }
 
-export function findSubjectsByNumbers(db: SubjectsDatabase, studyId: string, subjectNumbers: readonly string[]): Promise<SubjectRow[]> {
+export function findSubjectsByNumbers(
+  db: SubjectsDatabase,
+  studyId: string,
+  subjectNumbers: readonly string[],
+  siteIds: readonly string[] | null,
+): Promise<SubjectRow[]> {
   return db
     .select()
     .from(subjects)
-    .where(and(eq(subjects.studyId, studyId), inArray(subjects.subjectNumber, [...subjectNumbers])));
+    .where(and(eq(subjects.studyId, studyId), inArray(subjects.subjectNumber, [...subjectNumbers]), siteCondition(siteIds)));
+}
+
+function siteCondition(siteIds: readonly string[] | null | undefined): SQL | undefined {
+  if (siteIds === null || siteIds === undefined) return undefined;
+  // An empty scope must match nothing, not everything.
+  return siteIds.length === 0 ? sql`false` : inArray(subjects.siteId, [...siteIds]);
 }
 
 export interface SubjectFilter {
@@ -35,7 +48,7 @@ export interface SubjectFilter {
 function filterCondition(filter: SubjectFilter): SQL | undefined {
   return and(
     eq(subjects.studyId, filter.studyId),
-    filter.siteIds ? inArray(subjects.siteId, [...filter.siteIds]) : undefined,
+    siteCondition(filter.siteIds),
     filter.status ? eq(subjects.status, filter.status) : undefined,
   );
 }

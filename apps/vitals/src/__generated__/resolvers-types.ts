@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { VitalSignRow, VitalsImportRow } from '../db/schema.js';
+import type { VitalSignRow, VitalsImportRow, AuditEventRow } from '../db/schema.js';
 import type { SubjectReference } from '../vitals/subject-reference.js';
 import type { VitalsContext } from '../context.js';
 export type Maybe<T> = T | null;
@@ -18,6 +18,23 @@ export type Scalars = {
   /** A file sent as a GraphQL multipart request (https://github.com/jaydenseric/graphql-multipart-request-spec). */
   Upload: { input: Promise<import('graphql-upload-minimal').FileUpload>; output: Promise<import('graphql-upload-minimal').FileUpload>; }
   _FieldSet: { input: unknown; output: unknown; }
+};
+
+/** One recorded change: append-only, the database refuses to alter or remove it. */
+export type AuditEvent = {
+  __typename?: 'AuditEvent';
+  /** CREATE, UPDATE, WITHDRAW… */
+  action: Scalars['String']['output'];
+  /** The user (token subject) who made the change. */
+  actor: Scalars['String']['output'];
+  at: Scalars['DateTime']['output'];
+  entityId: Scalars['ID']['output'];
+  entityType: Scalars['String']['output'];
+  /** The field changed; null for an event about the whole entity. */
+  field?: Maybe<Scalars['String']['output']>;
+  newValue?: Maybe<Scalars['String']['output']>;
+  oldValue?: Maybe<Scalars['String']['output']>;
+  reason?: Maybe<Scalars['String']['output']>;
 };
 
 export type ImportOptions = {
@@ -175,6 +192,8 @@ export type VitalSignEdge = {
 
 export type VitalsImport = {
   __typename?: 'VitalsImport';
+  /** Who started this import and how it ended, oldest first. ADMIN and MONITOR only (null with a FORBIDDEN error for others). */
+  auditTrail?: Maybe<Array<AuditEvent>>;
   bytesRead: Scalars['Float']['output'];
   dryRun: Scalars['Boolean']['output'];
   durationMs?: Maybe<Scalars['Int']['output']>;
@@ -306,15 +325,16 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  AuditEvent: ResolverTypeWrapper<AuditEventRow>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   ImportOptions: ImportOptions;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   ImportRowError: ResolverTypeWrapper<ImportRowError>;
   ImportStatus: ImportStatus;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   OnError: OnError;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -330,14 +350,15 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
+  AuditEvent: AuditEventRow;
+  String: Scalars['String']['output'];
+  ID: Scalars['ID']['output'];
   DateTime: Scalars['DateTime']['output'];
   ImportOptions: ImportOptions;
   Boolean: Scalars['Boolean']['output'];
   Int: Scalars['Int']['output'];
-  String: Scalars['String']['output'];
   ImportRowError: ImportRowError;
   Mutation: Record<PropertyKey, never>;
-  ID: Scalars['ID']['output'];
   PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
   RecordVitalSignInput: RecordVitalSignInput;
@@ -348,6 +369,18 @@ export type ResolversParentTypes = ResolversObject<{
   VitalSignConnection: Omit<VitalSignConnection, 'edges'> & { edges: Array<ResolversParentTypes['VitalSignEdge']> };
   VitalSignEdge: Omit<VitalSignEdge, 'node'> & { node: ResolversParentTypes['VitalSign'] };
   VitalsImport: VitalsImportRow;
+}>;
+
+export type AuditEventResolvers<ContextType = VitalsContext, ParentType extends ResolversParentTypes['AuditEvent'] = ResolversParentTypes['AuditEvent']> = ResolversObject<{
+  action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  actor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  entityId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  entityType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  newValue?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  oldValue?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -419,6 +452,7 @@ export type VitalSignEdgeResolvers<ContextType = VitalsContext, ParentType exten
 
 export type VitalsImportResolvers<ContextType = VitalsContext, ParentType extends ResolversParentTypes['VitalsImport'] = ResolversParentTypes['VitalsImport'], FederationReferenceType extends FederationReferenceTypes['VitalsImport'] = FederationReferenceTypes['VitalsImport']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['VitalsImport']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  auditTrail?: Resolver<Maybe<Array<ResolversTypes['AuditEvent']>>, ParentType, ContextType>;
   bytesRead?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   dryRun?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   durationMs?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
@@ -438,6 +472,7 @@ export type VitalsImportResolvers<ContextType = VitalsContext, ParentType extend
 }>;
 
 export type Resolvers<ContextType = VitalsContext> = ResolversObject<{
+  AuditEvent?: AuditEventResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   ImportRowError?: ImportRowErrorResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;

@@ -1,8 +1,12 @@
 import type { Resolvers } from '../__generated__/resolvers-types.js';
+import { findAuditEventsOf } from '../audit/store.js';
 import { getImport, importVitals, listImportErrors, listImports } from './service.js';
 import { importDurationMs } from './store.js';
 
 export const importResolvers: Resolvers = {
+  AuditEvent: {
+    entityId: (event) => event.entityId,
+  },
   Query: {
     vitalsImport: (_parent, { id }, context) => getImport(context, id),
     vitalsImports: (_parent, { studyId, first }, context) => listImports(context, studyId, first),
@@ -14,5 +18,6 @@ export const importResolvers: Resolvers = {
     __resolveReference: (reference, context) => getImport(context, reference.id),
     durationMs: (row) => importDurationMs(row),
     errors: (row, args, context) => listImportErrors(context, row, args),
+    auditTrail: (row, _args, context) => findAuditEventsOf(context.db, row.id),
   },
 };

@@ -6,7 +6,7 @@ import type { SubjectsClient, SubjectSummary } from '../subjects-client.js';
 import { countedUpload } from './counted-upload.js';
 import { ImportFileError } from './import-file-error.js';
 import type { ValidImportOptions } from './import-options.js';
-import type { ImportCounts, RowErrorRecord } from './store.js';
+import { claimRunningImport, finishImport, insertImportErrors, type ImportCounts, type RowErrorRecord } from './store.js';
 import { writeVitalsBatch, type StorableVital } from './write-batch.js';
 
 export interface ImportRun {
@@ -27,7 +27,8 @@ export interface ImportRun {
 }
 
 export type ImportEnd =
-  | { status: 'SUCCEEDED'; counts: ImportCounts; errors: RowErrorRecord[] }
+  /** `recorded`: its report was written in the transaction that stored its rows. */
+  | { status: 'SUCCEEDED'; counts: ImportCounts; errors: RowErrorRecord[]; recorded?: boolean }
   | { status: 'ABORTED' | 'FAILED' | 'INTERRUPTED'; counts: ImportCounts; errors: RowErrorRecord[]; failureReason: string };
 
 /** Thrown inside the transaction to roll it back; carries how the import ends. */
@@ -53,6 +54,9 @@ export async function runImport(run: ImportRun): Promise<ImportEnd> {
   const bytes = { bytes: 0 };
   const subjectsByNumber = new Map<string, SubjectSummary | null>();
   const lineOfRows = new Map<number, VitalsRow>();
+  // A stalled upload never yields its next batch, so the signal must also end the read itself.
+  const stopReading = () => run.stream.destroy(new Error('import interrupted'));
+  run.signal.addEventListener('abort', stopReading, { once: true });
 
   try {
     await run.db.transaction(async (tx) => {
@@ -61,13 +65,16 @@ export async function runImport(run: ImportRun): Promise<ImportEnd> {
       const abortWith = (end: ImportEnd): never => {
         throw new RollBack(end);
       };
+      // Holding the import's row tells every sweeper this import is alive, until the
+      // transaction ends one way or another (see markDeadImportsInterrupted).
+      if (!(await claimRunningImport(tx, run.importId))) {
+        abortWith(interruptedEnd(counts, errors, 'the import was given up before it started; no row of it was stored: upload the file again'));
+      }
       for await (const batch of parseVitalsCsv(countedUpload(run.stream, run.maxBytes, bytes), {
         timezone: run.options.timezone,
         batchSize: run.batchSize,
       })) {
-        if (run.signal.aborted) {
-          abortWith({ status: 'INTERRUPTED', counts, errors, failureReason: 'the service stopped before the import finished; no row of it was stored: upload the file again' });
-        }
+        if (run.signal.aborted) abortWith(interruptedEnd(counts, errors, SERVICE_STOPPED));
         counts.rowsRead += batch.rowsRead;
         counts.bytesRead = bytes.bytes;
         for (const error of batch.errors) keepError(error);
@@ -122,16 +129,32 @@ export async function runImport(run: ImportRun): Promise<ImportEnd> {
       counts.bytesRead = bytes.bytes;
       if (run.options.onError === 'ABORT' && counts.rowsRejected > 0) abortWith(abortedEnd(counts, errors));
       if (run.options.dryRun) abortWith({ status: 'SUCCEEDED', counts, errors });
+      // The report commits with the rows: once the claim is released, no sweeper can find
+      // this import RUNNING with its rows stored and call it INTERRUPTED.
+      await insertImportErrors(tx, run.importId, errors);
+      if (!(await finishImport(tx, run.importId, { status: 'SUCCEEDED', counts }))) {
+        abortWith(interruptedEnd(counts, errors, 'the import was given up while it ran; no row of it was stored: upload the file again'));
+      }
     });
   } catch (error) {
     if (error instanceof RollBack) return error.end;
     counts.bytesRead = bytes.bytes;
+    if (run.signal.aborted) return interruptedEnd(counts, errors, SERVICE_STOPPED);
     if (error instanceof CsvFileError || error instanceof ImportFileError) {
       return { status: 'FAILED', counts: { ...counts, rowsAccepted: 0, rowsDuplicate: 0 }, errors, failureReason: `${error.code}: ${error.message}` };
     }
     throw error;
+  } finally {
+    run.signal.removeEventListener('abort', stopReading);
   }
-  return { status: 'SUCCEEDED', counts, errors };
+  return { status: 'SUCCEEDED', counts, errors, recorded: true };
+}
+
+const SERVICE_STOPPED = 'the service stopped before the import finished; no row of it was stored: upload the file again';
+
+/** Rolled back: the report keeps what was read and refused, and accepts nothing. */
+function interruptedEnd(counts: ImportCounts, errors: RowErrorRecord[], failureReason: string): ImportEnd {
+  return { status: 'INTERRUPTED', counts: { ...counts, rowsAccepted: 0, rowsDuplicate: 0 }, errors, failureReason };
 }
 
 /** Nothing of an aborted file is stored, so every row read counts as rejected. */

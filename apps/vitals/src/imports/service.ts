@@ -1,3 +1,4 @@
+import { studyInScope } from '@trialgraph/auth';
 import type { Readable } from 'node:stream';
 import { BadUserInputError, checkPageSize, NotFoundError, parseId, ServiceUnavailableError } from '@trialgraph/graphql-kit';
 import type { FileUpload } from 'graphql-upload-minimal';
@@ -5,8 +6,9 @@ import type { ImportOptions } from '../__generated__/resolvers-types.js';
 import type { VitalsContext } from '../context.js';
 import type { VitalsImportErrorRow, VitalsImportRow } from '../db/schema.js';
 import { validateImportOptions } from './import-options.js';
+import { measureImport } from './import-metrics.js';
 import { runImport } from './run-import.js';
-import { findImportErrors, findImportsOfStudy, finishImport, insertImport, insertImportErrors, recordProgress } from './store.js';
+import { findImportErrors, findImportsByIds, findImportsOfStudy, finishImport, insertImport, insertImportErrors, recordProgress } from './store.js';
 
 const HEARTBEAT_MS = 5_000;
 
@@ -23,6 +25,7 @@ export async function importVitals(
   });
   const stream = upload.createReadStream() as Readable;
   try {
+    if (!studyInScope(context.scope, studyId)) throw new NotFoundError(`No study with id ${studyId}`);
     const study = await context.subjects.findStudy(studyId);
     if (!study) throw new NotFoundError(`No study with id ${studyId}`);
   } catch (error) {
@@ -32,15 +35,17 @@ export async function importVitals(
 
   const created = await insertImport(context.db, { studyId, fileName: upload.filename || 'upload.csv', options, actor: context.actor });
   const log = context.logger.child({ importId: created.id });
+  const recordEnd = measureImport();
   log.info({ studyId, fileName: created.fileName, options }, 'import started');
   let lastBytes = 0;
   const heartbeat = setInterval(() => {
     recordProgress(context.db, created.id, { bytesRead: lastBytes }).catch((error: unknown) => log.warn({ err: error }, 'heartbeat failed'));
   }, HEARTBEAT_MS);
 
-  try {
-    const end = await context.imports.track(created.id, (signal) =>
-      runImport({
+  // Tracked until its end is recorded, so a shutdown waits for that before closing the database.
+  const runAndRecord = async (signal: AbortSignal) => {
+    try {
+      const end = await runImport({
         importId: created.id,
         studyId,
         actor: context.actor,
@@ -56,26 +61,39 @@ export async function importVitals(
         onProgress: (bytesRead) => {
           lastBytes = bytesRead;
         },
-      }),
-    );
-    clearInterval(heartbeat);
-    await insertImportErrors(context.db, created.id, end.errors);
-    const finished = await finishImport(context.db, created.id, {
-      status: end.status,
-      counts: end.counts,
-      failureReason: 'failureReason' in end ? end.failureReason : null,
-    });
-    log.info({ status: end.status, ...end.counts }, 'import finished');
-    return finished ?? created;
-  } catch (error) {
-    clearInterval(heartbeat);
-    log.error({ err: error }, 'import failed');
-    await finishImport(context.db, created.id, {
-      status: 'FAILED',
-      counts: { rowsRead: 0, rowsAccepted: 0, rowsRejected: 0, rowsDuplicate: 0, bytesRead: lastBytes },
-      failureReason: 'an internal error stopped the import; no row of it was stored',
-    }).catch(() => {});
-    throw error;
+      });
+      clearInterval(heartbeat);
+      // A stored import recorded its own end with its rows; the others rolled back and end here.
+      const recorded = 'recorded' in end && end.recorded;
+      if (!recorded) await insertImportErrors(context.db, created.id, end.errors);
+      const finished = recorded
+        ? undefined
+        : await finishImport(context.db, created.id, {
+            status: end.status,
+            counts: end.counts,
+            failureReason: 'failureReason' in end ? end.failureReason : null,
+          });
+      log.info({ status: end.status, ...end.counts }, 'import finished');
+      recordEnd(end.status, end.counts);
+      return finished;
+    } catch (error) {
+      clearInterval(heartbeat);
+      log.error({ err: error }, 'import failed');
+      const failedCounts = { rowsRead: 0, rowsAccepted: 0, rowsRejected: 0, rowsDuplicate: 0, bytesRead: lastBytes };
+      recordEnd('FAILED', failedCounts);
+      await finishImport(context.db, created.id, {
+        status: 'FAILED',
+        counts: failedCounts,
+        failureReason: 'an internal error stopped the import; no row of it was stored',
+      }).catch(() => {});
+      throw error;
+    }
+  };
+
+  try {
+    const finished = await context.imports.track(created.id, runAndRecord);
+    // Read back when the import recorded its end with its rows, or a sweeper gave it up first.
+    return finished ?? (await findImportsByIds(context.db, [created.id], context.scope))[0] ?? created;
   } finally {
     // A client still sending gets its answer only once its upload is read: drain what is left.
     if (!stream.destroyed && !stream.readableEnded) stream.resume();
@@ -86,8 +104,11 @@ export async function getImport(context: VitalsContext, id: string): Promise<Vit
   return (await context.loaders.importById.load(parseId(id, 'id'))) ?? null;
 }
 
-export function listImports(context: VitalsContext, studyId: string, first: number | null | undefined): Promise<VitalsImportRow[]> {
-  return findImportsOfStudy(context.db, parseId(studyId, 'studyId'), checkPageSize(first, 20, 100));
+export async function listImports(context: VitalsContext, studyId: string, first: number | null | undefined): Promise<VitalsImportRow[]> {
+  const study = parseId(studyId, 'studyId');
+  const limit = checkPageSize(first, 20, 100);
+  if (!studyInScope(context.scope, study)) throw new NotFoundError(`No study with id ${studyId}`);
+  return findImportsOfStudy(context.db, study, limit);
 }
 
 export function listImportErrors(

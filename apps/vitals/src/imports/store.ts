@@ -1,6 +1,9 @@
-import { and, asc, desc, eq, gt, inArray, lt } from 'drizzle-orm';
+import type { AccessScope } from '@trialgraph/auth';
+import { and, asc, desc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { VitalsDatabase } from '../db/client.js';
+import { rowsOf } from '../db/rows-of.js';
 import { vitalsImportErrors, vitalsImports, type VitalsImportErrorRow, type VitalsImportRow } from '../db/schema.js';
+import { importAuditEvent, recordAuditEvents } from '../audit/store.js';
 import type { ValidImportOptions } from './import-options.js';
 
 export interface ImportCounts {
@@ -23,19 +26,22 @@ export async function insertImport(
   db: VitalsDatabase,
   values: { studyId: string; fileName: string; options: ValidImportOptions; actor: string },
 ): Promise<VitalsImportRow> {
-  const [row] = await db
-    .insert(vitalsImports)
-    .values({
-      studyId: values.studyId,
-      fileName: values.fileName,
-      onError: values.options.onError,
-      dryRun: values.options.dryRun,
-      options: values.options,
-      actor: values.actor,
-    })
-    .returning();
-  if (!row) throw new Error('insert into vitals_imports returned no row');
-  return row;
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(vitalsImports)
+      .values({
+        studyId: values.studyId,
+        fileName: values.fileName,
+        onError: values.options.onError,
+        dryRun: values.options.dryRun,
+        options: values.options,
+        actor: values.actor,
+      })
+      .returning();
+    if (!row) throw new Error('insert into vitals_imports returned no row');
+    await recordAuditEvents(tx, [importAuditEvent(row, 'IMPORT_STARTED', values.actor)]);
+    return row;
+  });
 }
 
 /** Ends an import once: a RUNNING import only, so a late heartbeat or a second stop cannot rewrite it. */
@@ -44,12 +50,15 @@ export async function finishImport(
   id: string,
   outcome: { status: VitalsImportRow['status']; counts: ImportCounts; failureReason?: string | null },
 ): Promise<VitalsImportRow | undefined> {
-  const [row] = await db
-    .update(vitalsImports)
-    .set({ ...outcome.counts, status: outcome.status, failureReason: outcome.failureReason ?? null, finishedAt: new Date() })
-    .where(and(eq(vitalsImports.id, id), eq(vitalsImports.status, 'RUNNING')))
-    .returning();
-  return row;
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(vitalsImports)
+      .set({ ...outcome.counts, status: outcome.status, failureReason: outcome.failureReason ?? null, finishedAt: new Date() })
+      .where(and(eq(vitalsImports.id, id), eq(vitalsImports.status, 'RUNNING')))
+      .returning();
+    if (row) await recordAuditEvents(tx, [importAuditEvent(row, 'IMPORT_FINISHED', row.actor)]);
+    return row;
+  });
 }
 
 export async function recordProgress(db: VitalsDatabase, id: string, counts: Pick<ImportCounts, 'bytesRead'>): Promise<void> {
@@ -67,25 +76,49 @@ export async function insertImportErrors(db: VitalsDatabase, importId: string, e
 }
 
 /**
- * Imports whose process died: RUNNING with a heartbeat older than `staleAfterMs`. Their rows
- * were never committed (an import stores all its rows in one transaction), so marking them
- * INTERRUPTED is the whole repair; sending the file again completes the import.
+ * Taken by an import's own transaction as its first statement: a KEY SHARE lock on its row,
+ * held until the transaction ends. PostgreSQL releases it when the transaction commits, rolls
+ * back, or loses its connection because the process died, and it does not block the
+ * heartbeat's UPDATE. Returns false when the import is no longer RUNNING (a sweeper found it
+ * unclaimed and gave it up), in which case the import must store nothing.
  */
-export async function markStaleImportsInterrupted(db: VitalsDatabase, staleAfterMs: number): Promise<string[]> {
-  const rows = await db
-    .update(vitalsImports)
-    .set({
-      status: 'INTERRUPTED',
-      finishedAt: new Date(),
-      failureReason: 'the process stopped before the import finished; no row of it was stored: upload the file again',
-    })
-    .where(and(eq(vitalsImports.status, 'RUNNING'), lt(vitalsImports.heartbeatAt, new Date(Date.now() - staleAfterMs))))
-    .returning({ id: vitalsImports.id });
+export async function claimRunningImport(tx: VitalsDatabase, id: string): Promise<boolean> {
+  const rows = rowsOf<{ status: string }>(await tx.execute(sql`select status from vitals_imports where id = ${id}::uuid for key share`));
+  return rows[0]?.status === 'RUNNING';
+}
+
+/**
+ * Imports whose process died: RUNNING, but no transaction holds their row any more (see
+ * `claimRunningImport`), so PostgreSQL itself says their process is gone, on this instance
+ * or any other, however recently it died. Their rows were never committed (an import stores
+ * all its rows in one transaction), so marking them INTERRUPTED is the whole repair; sending
+ * the file again completes the import. `unclaimedForMs` spares imports so young that their
+ * transaction may not have taken the lock yet.
+ */
+export async function markDeadImportsInterrupted(db: VitalsDatabase, unclaimedForMs: number): Promise<string[]> {
+  const rows = rowsOf<{ id: string }>(
+    await db.execute(sql`
+      with marked as (
+        update vitals_imports
+        set status = 'INTERRUPTED', finished_at = now(),
+            failure_reason = 'the process stopped before the import finished; no row of it was stored: upload the file again'
+        where status = 'RUNNING' and id in (
+          select id from vitals_imports
+          where status = 'RUNNING' and started_at < now() - ${unclaimedForMs}::int * interval '1 millisecond'
+          for update skip locked)
+        returning id, file_name, study_id, failure_reason)
+      insert into audit_events (actor, action, entity_type, entity_id, field, new_value, reason)
+      select 'system', 'IMPORT_FINISHED', 'VitalsImport', id::text, 'status',
+             json_build_object('fileName', file_name, 'studyId', study_id, 'status', 'INTERRUPTED')::text, failure_reason
+      from marked
+      returning entity_id as id`),
+  );
   return rows.map((row) => row.id);
 }
 
-export function findImportsByIds(db: VitalsDatabase, ids: readonly string[]): Promise<VitalsImportRow[]> {
-  return db.select().from(vitalsImports).where(inArray(vitalsImports.id, [...ids]));
+export function findImportsByIds(db: VitalsDatabase, ids: readonly string[], scope: AccessScope): Promise<VitalsImportRow[]> {
+  const inStudies = scope.studyIds === null ? undefined : scope.studyIds.length === 0 ? sql`false` : inArray(vitalsImports.studyId, [...scope.studyIds]);
+  return db.select().from(vitalsImports).where(and(inArray(vitalsImports.id, [...ids]), inStudies));
 }
 
 export function findImportsOfStudy(db: VitalsDatabase, studyId: string, limit: number): Promise<VitalsImportRow[]> {

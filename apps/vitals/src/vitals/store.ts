@@ -1,3 +1,4 @@
+import type { AccessScope } from '@trialgraph/auth';
 import { and, count, desc, getTableColumns, gte, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { VitalsDatabase } from '../db/client.js';
 import { vitalSigns, type VitalSignRow } from '../db/schema.js';
@@ -9,9 +10,18 @@ export interface VitalsWindow {
   before: Date | undefined;
 }
 
-function windowCondition(subjectIds: readonly string[], window: VitalsWindow): SQL | undefined {
+/** Rows of the caller's studies and sites only, applied in SQL like every other filter. */
+function scopeCondition(scope: AccessScope): SQL | undefined {
+  return and(
+    scope.studyIds === null ? undefined : scope.studyIds.length === 0 ? sql`false` : inArray(vitalSigns.studyId, [...scope.studyIds]),
+    scope.siteIds === null ? undefined : scope.siteIds.length === 0 ? sql`false` : inArray(vitalSigns.siteId, [...scope.siteIds]),
+  );
+}
+
+function windowCondition(subjectIds: readonly string[], window: VitalsWindow, scope: AccessScope): SQL | undefined {
   return and(
     inArray(vitalSigns.subjectId, [...subjectIds]),
+    scopeCondition(scope),
     window.from ? gte(vitalSigns.recordedAt, window.from) : undefined,
     window.to ? lte(vitalSigns.recordedAt, window.to) : undefined,
     window.before ? lt(vitalSigns.recordedAt, window.before) : undefined,
@@ -24,6 +34,7 @@ export async function findNewestVitalsPerSubject(
   subjectIds: readonly string[],
   window: VitalsWindow,
   limit: number,
+  scope: AccessScope,
 ): Promise<VitalSignRow[]> {
   const ranked = db
     .select({
@@ -31,7 +42,7 @@ export async function findNewestVitalsPerSubject(
       rank: sql<number>`row_number() over (partition by ${vitalSigns.subjectId} order by ${vitalSigns.recordedAt} desc)`.as('rank'),
     })
     .from(vitalSigns)
-    .where(windowCondition(subjectIds, window))
+    .where(windowCondition(subjectIds, window, scope))
     .as('ranked');
   const rows = await db.select().from(ranked).where(lte(ranked.rank, limit)).orderBy(ranked.subjectId, desc(ranked.recordedAt));
   return rows.map(({ rank: _rank, ...row }) => row as VitalSignRow);
@@ -41,25 +52,26 @@ export async function countVitalsPerSubject(
   db: VitalsDatabase,
   subjectIds: readonly string[],
   window: Omit<VitalsWindow, 'before'>,
+  scope: AccessScope,
 ): Promise<Map<string, number>> {
   const rows = await db
     .select({ subjectId: vitalSigns.subjectId, total: count() })
     .from(vitalSigns)
-    .where(windowCondition(subjectIds, { ...window, before: undefined }))
+    .where(windowCondition(subjectIds, { ...window, before: undefined }, scope))
     .groupBy(vitalSigns.subjectId);
   return new Map(rows.map((row) => [row.subjectId, row.total]));
 }
 
-export function findLatestVitalPerSubject(db: VitalsDatabase, subjectIds: readonly string[]): Promise<VitalSignRow[]> {
+export function findLatestVitalPerSubject(db: VitalsDatabase, subjectIds: readonly string[], scope: AccessScope): Promise<VitalSignRow[]> {
   return db
     .selectDistinctOn([vitalSigns.subjectId])
     .from(vitalSigns)
-    .where(inArray(vitalSigns.subjectId, [...subjectIds]))
+    .where(and(inArray(vitalSigns.subjectId, [...subjectIds]), scopeCondition(scope)))
     .orderBy(vitalSigns.subjectId, desc(vitalSigns.recordedAt));
 }
 
-export function findVitalsByIds(db: VitalsDatabase, ids: readonly number[]): Promise<VitalSignRow[]> {
-  return db.select().from(vitalSigns).where(inArray(vitalSigns.id, [...ids]));
+export function findVitalsByIds(db: VitalsDatabase, ids: readonly number[], scope: AccessScope): Promise<VitalSignRow[]> {
+  return db.select().from(vitalSigns).where(and(inArray(vitalSigns.id, [...ids]), scopeCondition(scope)));
 }
 
 export async function findVitalAt(db: VitalsDatabase, subjectId: string, recordedAt: Date): Promise<VitalSignRow | undefined> {

@@ -1,0 +1,87 @@
+import { ServiceUnavailableError } from '@trialgraph/graphql-kit';
+import type { Logger } from '@trialgraph/observability';
+import Redlock, { ExecutionError, type Lock } from 'redlock';
+import { lockFailures, lockWaitSeconds, type LockFailureReason } from './lock-metrics.js';
+import type { RedisNodes } from './redis-nodes.js';
+import { createInProcessQueue, type SubjectNumberLock } from './subject-number-lock.js';
+
+export interface RedlockSubjectNumberLockOptions {
+  nodes: RedisNodes;
+  /** Prepended to every key, so several deployments (or test runs) can share one Redis. */
+  keyPrefix: string;
+  /** How long a lock lives unless released: short, so a crashed holder blocks a study only briefly. */
+  ttlMs: number;
+  /** How long to wait for another instance's lock before refusing with SERVICE_UNAVAILABLE. */
+  waitMs: number;
+  logger: Logger;
+}
+
+const LOCK = 'subject-number';
+/** Between attempts: short, because an allocation holds the lock for a few milliseconds. */
+const RETRY_DELAY_MS = 5;
+const RETRY_JITTER_MS = 10;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The numbering lock across instances: Redlock over the configured Redis nodes, keyed by study.
+ * Callers of one process queue in process first, so each instance sends one contender per study
+ * to Redis instead of one per request. Retries are ours rather than Redlock's so that an
+ * unreachable Redis fails at once while a busy lock is waited for, up to `waitMs`.
+ */
+export function createRedlockSubjectNumberLock(options: RedlockSubjectNumberLockOptions): SubjectNumberLock {
+  const { nodes, logger } = options;
+  // No retries inside Redlock: a failed release must not hold the next allocation up.
+  const redlock = new Redlock(nodes.clients, { retryCount: 0, driftFactor: 0.01 });
+  const local = createInProcessQueue();
+
+  const refuse = (reason: LockFailureReason, message: string, cause: unknown): never => {
+    lockFailures.inc({ lock: LOCK, reason });
+    throw new ServiceUnavailableError(message, { cause });
+  };
+
+  async function acquire(studyId: string): Promise<Lock> {
+    const key = `${options.keyPrefix}lock:subject-number:${studyId}`;
+    const deadline = Date.now() + options.waitMs;
+    for (;;) {
+      try {
+        return await redlock.acquire([key], options.ttlMs);
+      } catch (error) {
+        if (!(error instanceof ExecutionError)) throw error;
+        if (nodes.reachable() < nodes.quorum) {
+          refuse('unavailable', 'The subject numbering lock (Redis) is unreachable, so no subject was created; retry in a moment.', error);
+        }
+        const delay = RETRY_DELAY_MS + Math.floor(Math.random() * RETRY_JITTER_MS);
+        if (Date.now() + delay > deadline) {
+          refuse('timeout', `Another instance held the numbering lock of this study for over ${options.waitMs} ms, so no subject was created; retry in a moment.`, error);
+        }
+        await sleep(delay);
+      }
+    }
+  }
+
+  return {
+    kind: `redlock over ${nodes.clients.length} Redis node(s), ttl ${options.ttlMs} ms`,
+    withLock(studyId, critical) {
+      const waitStarted = performance.now();
+      return local(studyId, async () => {
+        const lock = await acquire(studyId);
+        lockWaitSeconds.observe({ lock: LOCK }, (performance.now() - waitStarted) / 1000);
+        try {
+          return await critical();
+        } finally {
+          if (Date.now() > lock.expiration) {
+            // Another instance may have allocated meanwhile; the unique constraint settled any clash.
+            lockFailures.inc({ lock: LOCK, reason: 'expired' });
+            logger.warn({ studyId, ttlMs: options.ttlMs }, 'subject numbering lock expired before the allocation finished');
+          }
+          await lock.release().catch((error: unknown) => {
+            logger.debug({ studyId, reason: error instanceof Error ? error.message : String(error) }, 'lock release failed; it expires on its own');
+          });
+        }
+      });
+    },
+    ping: () => nodes.ping(),
+    close: () => nodes.close(),
+  };
+}

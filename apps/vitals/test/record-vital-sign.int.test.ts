@@ -1,0 +1,108 @@
+import { adminHeaders, createTestDatabase, errorCodes, graphqlRequest, type TestDatabase } from '@trialgraph/testing';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enrolStudy, startVitalsStack, type EnrolledStudy, type VitalsStack } from './support/vitals-stack.js';
+
+const RECORD = `mutation($input: RecordVitalSignInput!) {
+  recordVitalSign(input: $input) { id recordedAt heartRate systolic diastolic bloodPressure temperature respiratoryRate spo2 importId
+                                   subject { id subjectNumber } }
+}`;
+
+const SUBJECT_VITALS = `query($id: ID!) {
+  subject(id: $id) { subjectNumber vitals { totalCount edges { node { id recordedAt heartRate bloodPressure temperature spo2 } } }
+                     latestVitalSign { id heartRate } }
+}`;
+
+describe('recording one vital sign through the gateway (real processes, real PostgreSQL)', () => {
+  let subjectsDb: TestDatabase;
+  let vitalsDb: TestDatabase;
+  let stack: VitalsStack;
+  let study: EnrolledStudy;
+  let vitalsSql: postgres.Sql;
+  let headers: { authorization: string };
+
+  beforeAll(async () => {
+    [subjectsDb, vitalsDb] = await Promise.all([createTestDatabase('tg_rec_s'), createTestDatabase('tg_rec_v')]);
+    stack = await startVitalsStack({ subjectsDatabaseUrl: subjectsDb.url, vitalsEnv: { VITALS_DATABASE_URL: vitalsDb.url } });
+    study = await enrolStudy(stack.gateway.url, { code: 'REC01', subjects: 2 });
+    vitalsSql = postgres(vitalsDb.url, { max: 1, onnotice: () => {} });
+    headers = await adminHeaders();
+  });
+
+  afterAll(async () => {
+    await vitalsSql?.end();
+    await stack?.stop();
+    await Promise.all([subjectsDb?.drop(), vitalsDb?.drop()]);
+  });
+
+  const record = (input: Record<string, unknown>) => graphqlRequest(stack.gateway.url, RECORD, { input }, headers);
+  const storedCount = async () => Number((await vitalsSql`select count(*)::int as n from vital_signs`)[0]?.n);
+  const subjectVitals = async (subjectId: string) => (await graphqlRequest(stack.gateway.url, SUBJECT_VITALS, { id: subjectId }, headers)).data?.subject;
+
+  it('stores a reading and shows it under the subject through the gateway', async () => {
+    const [subjectId] = study.subjectIds as [string];
+    const response = await record({ subjectId, recordedAt: '2026-01-10T08:30:00Z', heartRate: 72, systolic: 121, diastolic: 79, temperature: 36.6, spo2: 98 });
+    expect(response.errors).toBeUndefined();
+    expect(response.data?.recordVitalSign).toMatchObject({
+      recordedAt: '2026-01-10T08:30:00.000Z',
+      heartRate: 72,
+      bloodPressure: '121/79',
+      respiratoryRate: null,
+      spo2: 98,
+      importId: null,
+      subject: { id: subjectId, subjectNumber: study.subjectNumbers[0] },
+    });
+    expect(response.data?.recordVitalSign.temperature).toBeCloseTo(36.6, 4);
+
+    const subject = await subjectVitals(subjectId);
+    expect(subject.vitals.totalCount).toBe(1);
+    expect(subject.vitals.edges[0].node).toMatchObject({ id: response.data?.recordVitalSign.id, recordedAt: '2026-01-10T08:30:00.000Z', heartRate: 72, bloodPressure: '121/79' });
+    expect(subject.latestVitalSign).toEqual({ id: response.data?.recordVitalSign.id, heartRate: 72 });
+    // The other subject has nothing.
+    expect((await subjectVitals(study.subjectIds[1]!)).vitals.totalCount).toBe(0);
+  });
+
+  it('returns the stored reading when the same one is sent again, even written in another offset', async () => {
+    const [subjectId] = study.subjectIds as [string];
+    const input = { subjectId, recordedAt: '2026-01-11T08:00:00Z', heartRate: 64, temperature: 37.2 };
+    const first = await record(input);
+    const before = await storedCount();
+    const again = await record({ ...input, recordedAt: '2026-01-11T09:00:00+01:00' });
+    expect(again.errors).toBeUndefined();
+    expect(again.data?.recordVitalSign.id).toBe(first.data?.recordVitalSign.id);
+    expect(await storedCount()).toBe(before);
+  });
+
+  it('refuses other values at the same instant as CONFLICT and keeps the stored reading', async () => {
+    const [subjectId] = study.subjectIds as [string];
+    const response = await record({ subjectId, recordedAt: '2026-01-10T08:30:00Z', heartRate: 90 });
+    expect(errorCodes(response)).toEqual(['CONFLICT']);
+    expect(response.errors?.[0]?.message).toBe(
+      `subject ${study.subjectNumbers[0]} already has a reading at 2026-01-10T08:30:00.000Z with other values; stored readings are never overwritten`,
+    );
+    const [kept] = await vitalsSql`select heart_rate from vital_signs where recorded_at = '2026-01-10T08:30:00Z'`;
+    expect(kept?.heart_rate).toBe(72);
+  });
+
+  it.each([
+    ['a heart rate of 400', { heartRate: 400 }, 'heart_rate must be between 20 and 300 beats/min, got 400'],
+    ['an SpO2 of 101', { spo2: 101 }, 'spo2 must be between 50 and 100 %, got 101'],
+    ['a diastolic above the systolic', { systolic: 90, diastolic: 110 }, 'diastolic (110) must be below systolic (90)'],
+    ['no measure at all', {}, 'no measure given: at least one of heart_rate, blood_pressure, temperature, respiratory_rate, spo2 is needed'],
+    ['a time in the future', { heartRate: 70, recordedAt: '2099-01-01T00:00:00Z' }, 'recordedAt 2099-01-01T00:00:00.000Z is in the future'],
+  ])('refuses %s as BAD_USER_INPUT and stores nothing', async (_label, values, message) => {
+    const before = await storedCount();
+    const response = await record({ subjectId: study.subjectIds[1], recordedAt: '2026-01-12T08:00:00Z', ...values });
+    expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
+    expect(response.errors?.[0]?.message).toBe(message);
+    expect(await storedCount()).toBe(before);
+  });
+
+  it('answers NOT_FOUND for a subject that does not exist, and stores nothing', async () => {
+    const before = await storedCount();
+    const response = await record({ subjectId: '00000000-0000-4000-8000-000000000000', recordedAt: '2026-01-12T08:00:00Z', heartRate: 70 });
+    expect(errorCodes(response)).toEqual(['NOT_FOUND']);
+    expect(response.errors?.[0]?.message).toMatch(/^no subject with id 00000000-0000-4000-8000-000000000000$/i);
+    expect(await storedCount()).toBe(before);
+  });
+});
