@@ -224,7 +224,7 @@ describe('access control through the gateway and at each subgraph (real processe
       page('PARTNER', world.studyA.id),
       page('COORDINATOR', world.studyB.id),
     ]);
-    const sitesOf = (response: GraphqlResponse) => [...new Set(response.data?.subjects.edges.map((edge: any) => edge.node.site.code))].sort();
+    const sitesOf = (response: GraphqlResponse<any>) => [...new Set(response.data?.subjects.edges.map((edge: any) => edge.node.site.code))].sort();
     expect(sitesOf(admin)).toEqual(['A1', 'A2']);
     expect(sitesOf(coordinator)).toEqual(['A1']);
     expect(coordinator.data?.subjects.totalCount).toBe(coordinator.data?.subjects.edges.length);

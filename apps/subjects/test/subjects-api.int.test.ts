@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { RunningGraphqlServer } from '@trialgraph/http';
 import { createLogger } from '@trialgraph/observability';
 import { createTokenVerifier } from '@trialgraph/auth';
-import { adminHeaders, createTestDatabase, errorCodes, graphqlRequest, TEST_JWT_SECRET, type TestDatabase } from '@trialgraph/testing';
+import { adminHeaders, createTestDatabase, errorCodes, graphqlRequest, TEST_JWT_SECRET, type GraphqlResponse, type TestDatabase } from '@trialgraph/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSubjectsServer } from '../src/app.js';
 import { openSubjectsDatabase } from '../src/db/client.js';
@@ -28,7 +28,7 @@ describe.each(['postgres', 'pglite'] as const)('subjects API on %s', (kind) => {
   let dataDir: string | undefined;
   let server: RunningGraphqlServer;
   let database: Awaited<ReturnType<typeof openSubjectsDatabase>>;
-  let call: (query: string, variables?: Record<string, unknown>) => ReturnType<typeof graphqlRequest>;
+  let call: (query: string, variables?: Record<string, unknown>) => Promise<GraphqlResponse<any>>;
   let study: { id: string; sites: Array<{ id: string; code: string }> };
 
   beforeAll(async () => {

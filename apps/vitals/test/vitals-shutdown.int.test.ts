@@ -7,7 +7,7 @@ import { enrolStudy, type EnrolledStudy } from './support/vitals-stack.js';
 
 const ROWS = 300_000;
 /** Imports get all but 2 s of it, so this one is interrupted about 2 s after the signal. */
-const SHUTDOWN_TIMEOUT_MS = 4_000;
+const SHUTDOWN_TIMEOUT_MS = 6_000;
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -86,7 +86,7 @@ describe('createTokenVerifier with a shared secret', () => {
 describe('createTokenVerifier with a JWKS endpoint', () => {
   let server: Server;
   let jwksUrl: string;
-  let privateKey: CryptoKey;
+  let privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 
   beforeAll(async () => {
     const pair = await generateKeyPair('RS256');

@@ -1,2 +1,3 @@
 export { openDatabase, type Database, type OpenDatabaseOptions, type OpenedDatabase } from './open-database.js';
 export { isUniqueViolation } from './postgres-errors.js';
+export { auditEvents, recordAuditEvents, type AuditEventRow, type NewAuditEvent } from './audit-events.js';

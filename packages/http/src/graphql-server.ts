@@ -15,6 +15,9 @@ import { pinoHttp } from 'pino-http';
 import { graphqlMetricsPlugin } from './graphql-metrics-plugin.js';
 import { requestIdOf } from './request-id.js';
 
+/** Part of the shutdown budget kept for closing database and Redis connections after the HTTP drain. */
+const CLOSE_RESERVE_MS = 1_000;
+
 export interface GraphqlServerOptions<Context extends BaseContext> {
   port: number;
   host?: string;
@@ -68,7 +71,7 @@ export async function startGraphqlServer<Context extends BaseContext>(
     }),
     logger: options.logger,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.shutdownTimeoutMs }),
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: Math.max(0, options.shutdownTimeoutMs - CLOSE_RESERVE_MS) }),
       options.sandbox && !options.production
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, headers: options.sandboxHeaders })
         : ApolloServerPluginLandingPageDisabled(),

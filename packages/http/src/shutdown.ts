@@ -14,7 +14,8 @@ export function onShutdownSignal(options: { logger: Logger; timeoutMs: number; s
     }
     stopping = true;
     options.logger.info({ signal, timeoutMs: options.timeoutMs }, 'shutting down');
-    // The extra second covers the steps after the HTTP drain, which has the timeout itself.
+    // The HTTP drain ends a second before the timeout, leaving that second to close connections.
+    // Past the timeout and a margin something hangs: exit non-zero rather than never.
     const deadline = setTimeout(() => {
       options.logger.error('shutdown took too long: exiting');
       process.exit(1);

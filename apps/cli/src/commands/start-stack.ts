@@ -16,7 +16,7 @@ export interface StackPorts {
 function appsOf(ports: StackPorts) {
   return [
     { name: 'subjects', env: { PORT: String(ports.subjectsPort), SEED_DEMO_DATA: 'true' } },
-    { name: 'vitals', env: { PORT: String(ports.vitalsPort) } },
+    { name: 'vitals', env: { PORT: String(ports.vitalsPort), SUBJECTS_URL: `http://localhost:${ports.subjectsPort}/graphql` } },
     {
       name: 'gateway',
       env: {

@@ -1,11 +1,6 @@
 import { and, asc, count, eq, gt } from 'drizzle-orm';
 import type { SubjectsDatabase } from '../db/client.js';
-import { auditEvents, type AuditEventRow, type NewAuditEvent } from '../db/schema.js';
-
-/** Appends audit records; called inside the transaction of the change they describe. */
-export async function recordAuditEvents(tx: SubjectsDatabase, events: NewAuditEvent[]): Promise<void> {
-  if (events.length > 0) await tx.insert(auditEvents).values(events);
-}
+import { auditEvents, type AuditEventRow } from '../db/schema.js';
 
 /** Events of one entity in the order they happened, after the event id `afterId`. */
 export function findAuditEventPage(db: SubjectsDatabase, entityId: string, page: { afterId: number | undefined; limit: number }): Promise<AuditEventRow[]> {

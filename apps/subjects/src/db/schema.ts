@@ -1,3 +1,4 @@
+import { auditEvents } from '@trialgraph/database';
 import { sql } from 'drizzle-orm';
 import { bigserial, check, index, integer, pgEnum, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 
@@ -57,28 +58,12 @@ export const subjects = pgTable(
 );
 
 /** Append-only: a trigger in the migrations refuses UPDATE and DELETE. */
-export const auditEvents = pgTable(
-  'audit_events',
-  {
-    id: bigserial({ mode: 'number' }).primaryKey(),
-    at: timestamp({ withTimezone: true }).notNull().defaultNow(),
-    actor: text().notNull(),
-    action: text().notNull(),
-    entityType: text().notNull(),
-    entityId: text().notNull(),
-    field: text(),
-    oldValue: text(),
-    newValue: text(),
-    reason: text(),
-  },
-  (table) => [index('audit_events_entity_idx').on(table.entityId, table.id)],
-);
 
 export type StudyRow = typeof studies.$inferSelect;
 export type SiteRow = typeof sites.$inferSelect;
 export type SubjectRow = typeof subjects.$inferSelect;
-export type AuditEventRow = typeof auditEvents.$inferSelect;
-export type NewAuditEvent = typeof auditEvents.$inferInsert;
 
 export const subjectsSchema = { studies, sites, subjects, auditEvents };
 export type SubjectsSchema = typeof subjectsSchema;
+
+export { auditEvents, type AuditEventRow, type NewAuditEvent } from '@trialgraph/database';

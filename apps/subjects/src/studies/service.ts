@@ -1,8 +1,7 @@
-import { isUniqueViolation } from '@trialgraph/database';
+import { isUniqueViolation, recordAuditEvents } from '@trialgraph/database';
 import { studyInScope } from '@trialgraph/auth';
 import { ConflictError, isUuid, NotFoundError, parseId } from '@trialgraph/graphql-kit';
 import type { CreateStudyInput } from '../__generated__/resolvers-types.js';
-import { recordAuditEvents } from '../audit/store.js';
 import type { SubjectsContext } from '../context.js';
 import type { StudyRow } from '../db/schema.js';
 import { insertStudyWithSites, listStudies } from './store.js';

@@ -1,5 +1,5 @@
 import { narrowSites, rowInScope, studyInScope } from '@trialgraph/auth';
-import { isUniqueViolation } from '@trialgraph/database';
+import { isUniqueViolation, recordAuditEvents } from '@trialgraph/database';
 import {
   BadUserInputError,
   checkPageSize,
@@ -15,7 +15,6 @@ import {
   type Connection,
 } from '@trialgraph/graphql-kit';
 import type { CreateSubjectInput, QuerySubjectsArgs, UpdateSubjectInput } from '../__generated__/resolvers-types.js';
-import { recordAuditEvents } from '../audit/store.js';
 import type { SubjectsContext } from '../context.js';
 import type { SiteRow, StudyRow, SubjectRow } from '../db/schema.js';
 import { requireStudy } from '../studies/service.js';

@@ -2,11 +2,6 @@ import { asc, eq } from 'drizzle-orm';
 import type { VitalsDatabase } from '../db/client.js';
 import { auditEvents, type AuditEventRow, type NewAuditEvent, type VitalsImportRow } from '../db/schema.js';
 
-/** Appends audit records; called inside the transaction of the change they describe. */
-export async function recordAuditEvents(tx: VitalsDatabase, events: NewAuditEvent[]): Promise<void> {
-  if (events.length > 0) await tx.insert(auditEvents).values(events);
-}
-
 /** What an import's audit record keeps: who sent which file to which study, and how it ended. */
 export function importAuditEvent(row: VitalsImportRow, action: 'IMPORT_STARTED' | 'IMPORT_FINISHED', actor: string): NewAuditEvent {
   const { fileName, studyId, status, dryRun, onError, rowsRead, rowsAccepted, rowsRejected, rowsDuplicate, bytesRead, failureReason } = row;

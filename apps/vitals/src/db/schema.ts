@@ -1,3 +1,4 @@
+import { auditEvents } from '@trialgraph/database';
 import { sql } from 'drizzle-orm';
 import {
   bigint,
@@ -91,30 +92,13 @@ export const vitalsImportErrors = pgTable(
   (table) => [index('vitals_import_errors_import_line_idx').on(table.importId, table.line)],
 );
 
-/** Who imported or recorded what: append-only, the database refuses UPDATE, DELETE and TRUNCATE. */
-export const auditEvents = pgTable(
-  'audit_events',
-  {
-    id: bigserial({ mode: 'number' }).primaryKey(),
-    at: timestamp({ withTimezone: true }).notNull().defaultNow(),
-    actor: text().notNull(),
-    action: text().notNull(),
-    entityType: text().notNull(),
-    entityId: text().notNull(),
-    field: text(),
-    oldValue: text(),
-    newValue: text(),
-    reason: text(),
-  },
-  (table) => [index('audit_events_entity_idx').on(table.entityId, table.id)],
-);
 
 export type VitalSignRow = typeof vitalSigns.$inferSelect;
 export type VitalsImportRow = typeof vitalsImports.$inferSelect;
 export type VitalsImportErrorRow = typeof vitalsImportErrors.$inferSelect;
 
-export type AuditEventRow = typeof auditEvents.$inferSelect;
-export type NewAuditEvent = typeof auditEvents.$inferInsert;
 
 export const vitalsSchema = { vitalSigns, vitalsImports, vitalsImportErrors, auditEvents };
 export type VitalsSchema = typeof vitalsSchema;
+
+export { auditEvents, type AuditEventRow, type NewAuditEvent } from '@trialgraph/database';

@@ -3,7 +3,8 @@ import { and, asc, desc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { VitalsDatabase } from '../db/client.js';
 import { rowsOf } from '../db/rows-of.js';
 import { vitalsImportErrors, vitalsImports, type VitalsImportErrorRow, type VitalsImportRow } from '../db/schema.js';
-import { importAuditEvent, recordAuditEvents } from '../audit/store.js';
+import { recordAuditEvents } from '@trialgraph/database';
+import { importAuditEvent } from '../audit/store.js';
 import type { ValidImportOptions } from './import-options.js';
 
 export interface ImportCounts {
