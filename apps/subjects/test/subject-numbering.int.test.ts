@@ -4,6 +4,8 @@ import {
   createTestDatabase,
   errorCodes,
   graphqlRequest,
+  metricValue,
+  scrapeMetrics,
   startApp,
   startRedisServer,
   type AppProcess,
@@ -94,6 +96,11 @@ describe('subject numbers across instances (Redlock; real processes, PostgreSQL 
     for (const calls of perInstance) expect(calls).toBeGreaterThanOrEqual(450);
     // Every lock was released, none left behind to expire.
     expect(await lockKeys()).toEqual([]);
+    // /metrics of both instances account for exactly this workload: one lock wait per creation.
+    const scrapes = await Promise.all([scrapeMetrics(a.url), scrapeMetrics(b.url)]);
+    const total = (name: string, labels: Record<string, string>) => scrapes.reduce((sum, scrape) => sum + metricValue(scrape, name, labels), 0);
+    expect(total('trialgraph_lock_wait_seconds_count', { lock: 'subject-number' })).toBe(1000);
+    expect(total('trialgraph_lock_failures_total', { reason: 'unavailable' })).toBe(0);
     const retries = count(a.output() + b.output(), 'subject sequence taken by another instance; retrying');
     console.info(`1,000 createSubject over two instances: ${elapsed} ms; per instance ${perInstance.join(' / ')}; ${retries} retries`);
   }, 60_000);
@@ -118,6 +125,11 @@ describe('subject numbers across instances (Redlock; real processes, PostgreSQL 
     const logs = c.output() + d.output();
     expect(count(logs, 'lock expired before the allocation finished')).toBeGreaterThan(0);
     expect(count(logs, 'subject sequence taken by another instance; retrying')).toBeGreaterThan(0);
+    const expired = (await Promise.all([scrapeMetrics(c.url), scrapeMetrics(d.url)])).reduce(
+      (sum, scrape) => sum + metricValue(scrape, 'trialgraph_lock_failures_total', { reason: 'expired' }),
+      0,
+    );
+    expect(expired).toBe(count(logs, 'lock expired before the allocation finished'));
     await Promise.all([c.stop(), d.stop()]);
   }, 60_000);
 
