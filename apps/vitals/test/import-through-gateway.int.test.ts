@@ -1,5 +1,8 @@
 import { adminHeaders, createTestDatabase, errorCodes, graphqlRequest, startApp, testToken, type AppProcess, type TestDatabase } from '@trialgraph/testing';
-import { importVitalsFile, type ImportOptionsInput } from '@trialgraph/upload-client';
+import { IMPORT_VITALS_MUTATION, importVitalsFile, multipartUploadBody, type ImportOptionsInput } from '@trialgraph/upload-client';
+import { request as httpRequest } from 'node:http';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -173,6 +176,32 @@ describe('importing vitals through the gateway (real processes, real PostgreSQL)
     expect(next.data?.subject.vitals).toEqual({ edges: [{ node: { heartRate: 72 } }], pageInfo: { hasNextPage: false } });
   });
 
+  it('ends an upload cut off by the client as FAILED, saying so, with nothing stored', async () => {
+    const before = await storedCount();
+    const { contentType, body } = multipartUploadBody({
+      query: IMPORT_VITALS_MUTATION,
+      variables: { studyId, file: null, options: null },
+      filePath: 'variables.file',
+      fileName: 'cut-off.csv',
+      file: (async function* () {
+        yield Buffer.from(`patient_id,record_time,heart_rate\n${numbers[0]},2026-06-01T08:00:00Z,70\n`);
+        // The client goes away mid-file.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        throw new Error('client gone');
+      })(),
+    });
+    const request = httpRequest(gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': contentType, 'apollo-require-preflight': 'true', authorization: `Bearer ${token}` },
+    });
+    request.on('error', () => {});
+    await pipeline(Readable.from(body), request).catch(() => {});
+    const [cutOff] = await waitForRows(() => vitalsSql`select status, failure_reason from vitals_imports where file_name = 'cut-off.csv' and status <> 'RUNNING'`);
+    expect(cutOff?.status).toBe('FAILED');
+    expect(cutOff?.failure_reason).toMatch(/^UPLOAD_INCOMPLETE: the upload stopped after .*nothing was stored: send the file again/);
+    expect(await storedCount()).toBe(before);
+  });
+
   it('lists the imports of a study with their reports', async () => {
     const response = await graphqlRequest(gateway.url, `query($s: ID!) { vitalsImports(studyId: $s, first: 100) { status rowsRead rowsAccepted rowsRejected rowsDuplicate } }`, { s: studyId }, headers);
     const imports = response.data?.vitalsImports as Array<{ status: string; rowsRead: number; rowsAccepted: number; rowsRejected: number; rowsDuplicate: number }>;
@@ -182,3 +211,14 @@ describe('importing vitals through the gateway (real processes, real PostgreSQL)
     }
   });
 });
+
+/** Polls until the query returns rows (a cut-off import is recorded once the server notices). */
+async function waitForRows<Row>(query: () => Promise<Row[]>, timeoutMs = 15_000): Promise<Row[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const rows = await query();
+    if (rows.length > 0) return rows;
+    if (Date.now() > deadline) throw new Error('timed out waiting for rows');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

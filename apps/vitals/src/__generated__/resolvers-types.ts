@@ -59,12 +59,17 @@ export type ImportRowError = {
   value?: Maybe<Scalars['String']['output']>;
 };
 
+/** An import stores all of its accepted rows in one transaction, or none of them. */
 export type ImportStatus =
+  /** onError ABORT met a bad row: nothing stored. */
   | 'ABORTED'
+  /** A fault of the whole file (missing column, not text, too large, cut off): nothing stored; see failureReason. */
   | 'FAILED'
-  /** The process stopped mid-import; the stored rows are whole batches. Upload the file again to complete it. */
+  /** The service stopped mid-import: nothing of it was stored. Upload the file again to complete it. */
   | 'INTERRUPTED'
+  /** Being read and stored now. */
   | 'RUNNING'
+  /** Every accepted row is stored (none for a dry run). */
   | 'SUCCEEDED';
 
 export type Mutation = {

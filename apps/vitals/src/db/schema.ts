@@ -68,7 +68,7 @@ export const vitalsImports = pgTable(
     rowsDuplicate: integer().notNull().default(0),
     bytesRead: bigint({ mode: 'number' }).notNull().default(0),
     failureReason: text(),
-    /** Refreshed while the import runs; a RUNNING import with a stale heartbeat was interrupted. */
+    /** Refreshed while the import runs, to show progress; whether it is still alive is told by the row lock its transaction holds. */
     heartbeatAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     startedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp({ withTimezone: true }),

@@ -6,13 +6,25 @@ import { ImportFileError } from './import-file-error.js';
  * before more of it is read.
  */
 export async function* countedUpload(stream: Readable, maxBytes: number, counter: { bytes: number }): AsyncGenerator<Buffer> {
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    counter.bytes += chunk.length;
+  const chunks = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  for (;;) {
+    let next: IteratorResult<Buffer>;
+    try {
+      next = await chunks.next();
+    } catch (error) {
+      // The client went away or the connection broke: a fault of this upload, not of the service.
+      throw new ImportFileError(
+        'UPLOAD_INCOMPLETE',
+        `the upload stopped after ${formatBytes(counter.bytes)} (${error instanceof Error ? error.message : 'connection closed'}); nothing was stored: send the file again`,
+      );
+    }
+    if (next.done) return;
+    counter.bytes += next.value.length;
     if (counter.bytes > maxBytes) {
       stream.destroy();
       throw new ImportFileError('FILE_TOO_LARGE', `the file is larger than the ${formatBytes(maxBytes)} limit; split it into smaller files`);
     }
-    yield chunk;
+    yield next.value;
   }
 }
 
