@@ -393,6 +393,20 @@ describe('access control through the gateway and at each subgraph (real processe
       expect(errorCodes(response)).toEqual(['UNAUTHENTICATED']);
     });
 
+    it('keeps CSRF prevention on: a simple cross-site request (text/plain POST, or a GET mutation) is refused', async () => {
+      const before = await countSubjects();
+      const simple = await fetch(gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain', authorization: `Bearer ${tokenFor('ADMIN')}` },
+        body: JSON.stringify({ query: CREATE, variables: createVariables() }),
+      });
+      expect(simple.status).toBe(400);
+      const viaGet = await fetch(`${gateway.url}?query=${encodeURIComponent('{ studies { id } }')}`, { headers: { authorization: `Bearer ${tokenFor('ADMIN')}` } });
+      expect(viaGet.status).toBe(400);
+      expect(await viaGet.text()).toMatch(/CSRF|preflight/i);
+      expect(await countSubjects()).toBe(before);
+    });
+
     it('in production, refuses introspection and gives no field suggestions that would map the schema', async () => {
       const introspection = await as('ADMIN', `{ __schema { types { name } } }`);
       expect(errorCodes(introspection)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
