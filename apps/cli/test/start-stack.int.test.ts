@@ -37,8 +37,9 @@ describe('`npm start` on the embedded default', () => {
         { authorization: `Bearer ${tokenOf('COORDINATOR')}` },
       );
       const anonymous = await graphqlRequest(gateway, `{ studies { code } }`);
+      const sandbox = await (await fetch(gateway, { headers: { accept: 'text/html' } })).text();
       child.kill('SIGINT');
-      return { output, response, partner, coordinatorSubjects, anonymous, exitCode: await exited };
+      return { output, response, partner, coordinatorSubjects, anonymous, sandbox, exitCode: await exited };
     };
 
     const first = await run();
@@ -52,6 +53,8 @@ describe('`npm start` on the embedded default', () => {
     expect(coordinatorSites.length).toBeGreaterThan(0);
     expect(new Set(coordinatorSites)).toEqual(new Set(['S01']));
     expect(first.anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    // Sandbox opens signed in as a development ADMIN, so the README's first query works as pasted.
+    expect(first.sandbox).toMatch(/Authorization[^\n]*Bearer ey/);
 
     // A second start finds the data it left and does not seed a second demo study.
     const second = await run();

@@ -153,22 +153,23 @@ describe('access control through the gateway and at each subgraph (real processe
   };
 
   let minute = 0;
-  const operations: Record<string, (role: Role, target: Target) => Promise<Outcome | string>> = {
-    'subject(id)': async (role, target) =>
-      outcomeOf(await as(role, `query($id: ID!) { subject(id: $id) { id subjectNumber } }`, { id: world.subjects[target].id }), 'subject'),
-    subjectByNumber: async (role, target) => {
+  type Send = (role: Role, query: string, variables?: Record<string, unknown>) => Promise<GraphqlResponse>;
+  const operations: Record<string, (role: Role, target: Target, send: Send) => Promise<Outcome | string>> = {
+    'subject(id)': async (role, target, send) =>
+      outcomeOf(await send(role, `query($id: ID!) { subject(id: $id) { id subjectNumber } }`, { id: world.subjects[target].id }), 'subject'),
+    subjectByNumber: async (role, target, send) => {
       const subject = world.subjects[target];
       return outcomeOf(
-        await as(role, `query($s: ID!, $n: String!) { subjectByNumber(studyId: $s, subjectNumber: $n) { id } }`, { s: subject.studyId, n: subject.subjectNumber }),
+        await send(role, `query($s: ID!, $n: String!) { subjectByNumber(studyId: $s, subjectNumber: $n) { id } }`, { s: subject.studyId, n: subject.subjectNumber }),
         'subjectByNumber',
       );
     },
-    updateSubject: async (role, target) => {
+    updateSubject: async (role, target, send) => {
       const subject = world.subjects[target];
       const current = await as('ADMIN', `query($id: ID!) { subject(id: $id) { version age } }`, { id: subject.id });
       const { version, age } = current.data?.subject;
       return outcomeOf(
-        await as(role, `mutation($id: ID!, $v: Int!, $age: Int!) { updateSubject(id: $id, input: { age: $age }, expectedVersion: $v, reason: "matrix") { id } }`, {
+        await send(role, `mutation($id: ID!, $v: Int!, $age: Int!) { updateSubject(id: $id, input: { age: $age }, expectedVersion: $v, reason: "matrix") { id } }`, {
           id: subject.id,
           v: version,
           age: age + 1,
@@ -176,42 +177,59 @@ describe('access control through the gateway and at each subgraph (real processe
         'updateSubject',
       );
     },
-    createSubject: async (role, target) => {
+    createSubject: async (role, target, send) => {
       const subject = world.subjects[target];
       return outcomeOf(
-        await as(role, `mutation($input: CreateSubjectInput!) { createSubject(input: $input) { id } }`, {
+        await send(role, `mutation($input: CreateSubjectInput!) { createSubject(input: $input) { id } }`, {
           input: { studyId: subject.studyId, siteId: subject.siteId, age: 30, sex: 'MALE' },
         }),
         'createSubject',
       );
     },
-    recordVitalSign: async (role, target) =>
+    recordVitalSign: async (role, target, send) =>
       outcomeOf(
-        await as(role, `mutation($input: RecordVitalSignInput!) { recordVitalSign(input: $input) { id } }`, {
+        await send(role, `mutation($input: RecordVitalSignInput!) { recordVitalSign(input: $input) { id } }`, {
           input: { subjectId: world.subjects[target].id, recordedAt: new Date(Date.UTC(2026, 0, 1, 8, minute++)).toISOString(), heartRate: 70 },
         }),
         'recordVitalSign',
       ),
-    'Subject.vitals': async (role, target) =>
+    'Subject.vitals': async (role, target, send) =>
       outcomeOf(
-        await as(role, `query($id: ID!) { subject(id: $id) { id vitals(first: 5) { totalCount } latestVitalSign { heartRate } } }`, {
+        await send(role, `query($id: ID!) { subject(id: $id) { id vitals(first: 5) { totalCount } latestVitalSign { heartRate } } }`, {
           id: world.subjects[target].id,
         }),
         'subject',
       ),
-    auditTrail: async (role, target) =>
-      outcomeOf(await as(role, `query($id: ID!) { auditTrail(entityId: $id) { totalCount } }`, { id: world.subjects[target].id }), 'auditTrail'),
+    auditTrail: async (role, target, send) =>
+      outcomeOf(await send(role, `query($id: ID!) { auditTrail(entityId: $id) { totalCount } }`, { id: world.subjects[target].id }), 'auditTrail'),
+  };
+
+  /** The subgraph that owns each operation, asked directly around the gateway; null for one that needs both. */
+  const OWNER: Record<string, 'subjects' | 'vitals' | null> = {
+    'subject(id)': 'subjects',
+    subjectByNumber: 'subjects',
+    updateSubject: 'subjects',
+    createSubject: 'subjects',
+    recordVitalSign: 'vitals',
+    'Subject.vitals': null,
+    auditTrail: 'subjects',
   };
 
   for (const [operation, byRole] of Object.entries(expectations)) {
-    it(`${operation}: each role gets exactly what it may, for its own site, another site and another study`, async () => {
-      const actual: Record<string, Array<Outcome | string>> = {};
-      for (const role of ROLES) {
-        actual[role] = [];
-        for (const target of TARGETS) actual[role]!.push(await operations[operation]!(role, target));
-      }
-      expect(actual).toEqual(byRole);
-    });
+    for (const route of ['through the gateway', 'at its subgraph directly'] as const) {
+      const owner = OWNER[operation];
+      if (route !== 'through the gateway' && !owner) continue;
+      it(`${operation} ${route}: each role gets exactly what it may, for its own site, another site and another study`, async () => {
+        const url = route === 'through the gateway' ? gateway.url : `${(owner === 'vitals' ? vitals : subjects).url}graphql`;
+        const send: Send = (role, query, variables = {}) => as(role, query, variables, url);
+        const actual: Record<string, Array<Outcome | string>> = {};
+        for (const role of ROLES) {
+          actual[role] = [];
+          for (const target of TARGETS) actual[role]!.push(await operations[operation]!(role, target, send));
+        }
+        expect(actual).toEqual(byRole);
+      });
+    }
   }
 
   it('lists only the subjects of the caller’s sites, and counts only them', async () => {
