@@ -36,6 +36,8 @@ export type ReadRow = (fields: string[], line: number) => VitalsRow | VitalsRowE
 
 const DIGIT_0 = 48;
 const DIGIT_9 = 57;
+const DOT = 46;
+const COMMA = 44;
 /** Device clocks drift: a reading a few minutes "ahead" is a clock, not a forgery. */
 /** Plain decimals only: `Number` alone would also take "0x1A", "1e2" and "Infinity". */
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)$/;
@@ -81,9 +83,9 @@ export function createVitalsRowReader(options: {
       const raw = (fields[columns.bloodPressure] ?? '').trim();
       if (raw.length > 0) {
         const slash = raw.indexOf('/');
-        const systolic = slash === -1 ? NaN : parseNumber(raw.slice(0, slash), false);
-        const diastolic = slash === -1 ? NaN : parseNumber(raw.slice(slash + 1), false);
-        if (systolic === null || diastolic === null || !Number.isInteger(systolic) || !Number.isInteger(diastolic)) {
+        const systolic = slash === -1 ? NaN : parseWholeNumber(raw, 0, slash);
+        const diastolic = slash === -1 ? NaN : parseWholeNumber(raw, slash + 1, raw.length);
+        if (Number.isNaN(systolic) || Number.isNaN(diastolic)) {
           throw new RowRefused({
             column: name(columns.bloodPressure),
             value: raw,
@@ -163,6 +165,9 @@ function columnOf(columns: VitalsColumns, measure: VitalMeasure): number {
 }
 
 function isBlank(fields: string[]): boolean {
+  // Nearly every row starts with a patient id: decide without trimming (allocating) anything.
+  const first = fields[0]!;
+  if (first.length > 0 && first.charCodeAt(0) > 32) return false;
   for (const field of fields) if (field.trim().length > 0) return false;
   return true;
 }
@@ -176,17 +181,45 @@ function extraFieldsAreEmpty(fields: string[], from: number): boolean {
 function parseNumber(raw: string, decimalComma: boolean): number | null {
   const length = raw.length;
   if (length > 0 && length < 10) {
-    let value = 0;
+    // Fast path for what devices write: digits, optionally a separator and more digits.
+    let whole = 0;
     let i = 0;
     for (; i < length; i++) {
       const c = raw.charCodeAt(i);
       if (c < DIGIT_0 || c > DIGIT_9) break;
-      value = value * 10 + (c - DIGIT_0);
+      whole = whole * 10 + (c - DIGIT_0);
     }
-    if (i === length) return value;
+    if (i === length) return whole;
+    const separator = raw.charCodeAt(i);
+    if (i > 0 && i < length - 1 && (separator === DOT || (decimalComma && separator === COMMA))) {
+      let fraction = 0;
+      let scale = 1;
+      let j = i + 1;
+      for (; j < length; j++) {
+        const c = raw.charCodeAt(j);
+        if (c < DIGIT_0 || c > DIGIT_9) break;
+        fraction = fraction * 10 + (c - DIGIT_0);
+        scale *= 10;
+      }
+      if (j === length) return whole + fraction / scale;
+    }
   }
   const text = raw.trim();
   if (text.length === 0) return null;
   const normalized = decimalComma ? text.replace(',', '.') : text;
   return DECIMAL.test(normalized) ? Number(normalized) : NaN;
+}
+
+/** A whole number written in raw[start, end), spaces around it allowed; NaN otherwise. */
+function parseWholeNumber(raw: string, start: number, end: number): number {
+  while (start < end && raw.charCodeAt(start) === 32) start++;
+  while (end > start && raw.charCodeAt(end - 1) === 32) end--;
+  if (start === end) return NaN;
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const c = raw.charCodeAt(i);
+    if (c < DIGIT_0 || c > DIGIT_9) return NaN;
+    value = value * 10 + (c - DIGIT_0);
+  }
+  return value;
 }
