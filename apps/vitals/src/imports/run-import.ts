@@ -7,7 +7,7 @@ import { countedUpload } from './counted-upload.js';
 import { ImportFileError } from './import-file-error.js';
 import type { ValidImportOptions } from './import-options.js';
 import { claimRunningImport, finishImport, insertImportErrors, type ImportCounts, type RowErrorRecord } from './store.js';
-import { writeVitalsBatch, type StorableVital } from './write-batch.js';
+import { encodeVitalsBatch, writeVitalsBatch, type StorableVital } from './write-batch.js';
 
 export interface ImportRun {
   importId: string;
@@ -53,7 +53,6 @@ export async function runImport(run: ImportRun): Promise<ImportEnd> {
   };
   const bytes = { bytes: 0 };
   const subjectsByNumber = new Map<string, SubjectSummary | null>();
-  const lineOfRows = new Map<number, VitalsRow>();
   // A stalled upload never yields its next batch, so the signal must also end the read itself.
   const stopReading = () => run.stream.destroy(new Error('import interrupted'));
   run.signal.addEventListener('abort', stopReading, { once: true });
@@ -61,7 +60,9 @@ export async function runImport(run: ImportRun): Promise<ImportEnd> {
   try {
     await run.db.transaction(async (tx) => {
       let writes: Promise<void> = Promise.resolve();
-      let queued = 0;
+      // One promise per queued batch, oldest first: the parser waits for a free slot, not for
+      // the whole queue to drain, so the database always has the next batch ready.
+      const inFlight: Promise<void>[] = [];
       const abortWith = (end: ImportEnd): never => {
         throw new RollBack(end);
       };
@@ -81,7 +82,8 @@ export async function runImport(run: ImportRun): Promise<ImportEnd> {
 
         await resolveSubjects(run, subjectsByNumber, batch.rows);
         const storable: StorableVital[] = [];
-        for (const row of batch.rows) {
+        const rows = batch.rows;
+        for (const row of rows) {
           const subject = subjectsByNumber.get(row.patientId.toUpperCase());
           if (!subject) {
             keepError({
@@ -94,35 +96,36 @@ export async function runImport(run: ImportRun): Promise<ImportEnd> {
             continue;
           }
           storable.push(toStorable(row, subject));
-          lineOfRows.set(row.line, row);
         }
         if (run.options.onError === 'ABORT' && counts.rowsRejected > 0) {
           abortWith(abortedEnd(counts, errors));
         }
 
         // One connection owns the transaction, so writes queue; the parser moves on meanwhile.
-        queued++;
+        const encoded = encodeVitalsBatch(storable);
         writes = writes.then(async () => {
-          const outcome = await writeVitalsBatch(tx, storable, { importId: run.importId, studyId: run.studyId, actor: run.actor });
+          const outcome = await writeVitalsBatch(tx, encoded, { importId: run.importId, studyId: run.studyId, actor: run.actor });
           counts.rowsAccepted += outcome.accepted;
           counts.rowsDuplicate += outcome.duplicateLines.length;
-          for (const line of outcome.conflictLines) {
-            const row = lineOfRows.get(line);
-            keepError({
-              line,
-              column: 'record_time',
-              value: row ? new Date(row.recordedAt).toISOString() : null,
-              code: 'CONFLICT',
-              message: `a vital sign of ${row?.patientId ?? 'this subject'} at this time is already stored with other values; it is not overwritten`,
-            });
+          if (outcome.conflictLines.length > 0) {
+            const rowOfLine = new Map(rows.map((row) => [row.line, row]));
+            for (const line of outcome.conflictLines) {
+              const row = rowOfLine.get(line);
+              keepError({
+                line,
+                column: 'record_time',
+                value: row ? new Date(row.recordedAt).toISOString() : null,
+                code: 'CONFLICT',
+                message: `a vital sign of ${row?.patientId ?? 'this subject'} at this time is already stored with other values; it is not overwritten`,
+              });
+            }
           }
-          for (const entry of storable) lineOfRows.delete(entry.line);
-          queued--;
           run.onProgress(bytes.bytes);
         });
         // Marks the rejection handled now; it is still raised where `writes` is awaited.
         writes.catch(() => {});
-        if (queued >= run.batchesInFlight) await writes;
+        inFlight.push(writes);
+        if (inFlight.length >= run.batchesInFlight) await inFlight.shift();
         if (run.options.onError === 'ABORT' && counts.rowsRejected > 0) abortWith(abortedEnd(counts, errors));
       }
       await writes;
