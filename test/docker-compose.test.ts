@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { resolveVerifierOptions } from '@trialgraph/auth';
-import { parseEnvironment } from '@trialgraph/config';
+import { nodeOptionsOf, parseEnvironment } from '@trialgraph/config';
 import { createTestDatabase, scrapeMetrics, startApp, type AppProcess, type TestDatabase } from '@trialgraph/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -82,7 +83,9 @@ describe('docker-compose.yml', () => {
     const users = final.instructions.filter(([keyword]) => keyword === 'USER').map(([, user]) => user);
     expect(users.length).toBeGreaterThan(0);
     expect(users.at(-1)).not.toMatch(/^(root|0)(:|$)/);
-    expect(final.instructions.find(([keyword]) => keyword === 'CMD')?.[1]).toBe(`["node", "apps/${app}/dist/main.js"]`);
+    const nodeOptions = nodeOptionsOf(fileURLToPath(new URL(`apps/${app}/dist/main.js`, root)));
+    expect(final.instructions.find(([keyword]) => keyword === 'CMD')?.[1]).toBe(JSON.stringify(['node', ...nodeOptions, `apps/${app}/dist/main.js`]).replaceAll('","', '", "'));
+    expect(JSON.parse(readFileSync(new URL(`apps/${app}/package.json`, root), 'utf8')).scripts.start).toBe(['node', ...nodeOptions, 'dist/main.js'].join(' '));
     expect(final.instructions.find(([keyword]) => keyword === 'HEALTHCHECK')?.[1]).toContain('/healthz');
     expect(existsSync(new URL(`apps/${app}/src/main.ts`, root))).toBe(true);
 

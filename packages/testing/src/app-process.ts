@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { nodeOptionsOf } from '@trialgraph/config';
 import { TEST_JWT_SECRET } from './test-tokens.js';
 
 export interface AppProcess {
@@ -38,7 +39,8 @@ export async function freePort(): Promise<number> {
 export async function startApp(app: AppName, env: Record<string, string>, options: { timeoutMs?: number } = {}): Promise<AppProcess> {
   const port = env.PORT ? Number(env.PORT) : await freePort();
   let output = '';
-  const child = spawn(process.execPath, [appEntry(app)], {
+  const entry = appEntry(app);
+  const child = spawn(process.execPath, [...nodeOptionsOf(entry), entry], {
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', JWT_SECRET: TEST_JWT_SECRET, ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

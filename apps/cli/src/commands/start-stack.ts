@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { nodeOptionsOf } from '@trialgraph/config';
 import { loadCliConfig } from '../config.js';
 import { mintDevToken } from './mint-dev-token.js';
 
@@ -51,7 +52,7 @@ export async function startStack(options: StackPorts): Promise<void> {
     if (!existsSync(entry)) continue;
     // Own process group: a terminal's Ctrl+C reaches only this launcher, which then stops each
     // app once with SIGTERM, instead of every app getting two signals and skipping its drain.
-    const child = spawn(process.execPath, [entry], { env: { ...process.env, ...app.env }, stdio: 'inherit', detached: true });
+    const child = spawn(process.execPath, [...nodeOptionsOf(entry), entry], { env: { ...process.env, ...app.env }, stdio: 'inherit', detached: true });
     child.once('exit', (code, signal) => {
       if (!stopping) {
         process.stderr.write(`\n${app.name} stopped (${signal ?? `exit code ${code}`}); stopping the rest.\n`);
