@@ -24,6 +24,9 @@ export interface SubjectsClient {
   findSubjectsByNumbers(studyId: string, subjectNumbers: readonly string[]): Promise<SubjectSummary[]>;
 }
 
+/** The most numbers `subjectsByNumbers` takes in one call (schema/subjects.graphql). */
+export const SUBJECT_NUMBERS_PER_CALL = 5_000;
+
 export function createSubjectsClient(options: { url: string; authorization: string | undefined; requestId: string }): SubjectsClient {
   const call = async <Data>(query: string, variables: Record<string, unknown>): Promise<Data> => {
     let response: Response;
@@ -68,16 +71,18 @@ export function createSubjectsClient(options: { url: string; authorization: stri
       return subject && { id: subject.id, subjectNumber: subject.subjectNumber, studyId: subject.study.id, siteId: subject.site.id };
     },
     async findSubjectsByNumbers(studyId, subjectNumbers) {
-      const data = await call<{ subjectsByNumbers: Array<{ id: string; subjectNumber: string; site: { id: string } }> }>(
-        `query VitalsFindSubjectsByNumbers($studyId: ID!, $numbers: [String!]!) { subjectsByNumbers(studyId: $studyId, subjectNumbers: $numbers) { id subjectNumber site { id } } }`,
-        { studyId, numbers: subjectNumbers },
-      );
-      return data.subjectsByNumbers.map((subject) => ({
-        id: subject.id,
-        subjectNumber: subject.subjectNumber,
-        studyId,
-        siteId: subject.site.id,
-      }));
+      const found: SubjectSummary[] = [];
+      // A batch of IMPORT_BATCH_SIZE rows may name more subjects than one call may ask for.
+      for (let start = 0; start < subjectNumbers.length; start += SUBJECT_NUMBERS_PER_CALL) {
+        const data = await call<{ subjectsByNumbers: Array<{ id: string; subjectNumber: string; site: { id: string } }> }>(
+          `query VitalsFindSubjectsByNumbers($studyId: ID!, $numbers: [String!]!) { subjectsByNumbers(studyId: $studyId, subjectNumbers: $numbers) { id subjectNumber site { id } } }`,
+          { studyId, numbers: subjectNumbers.slice(start, start + SUBJECT_NUMBERS_PER_CALL) },
+        );
+        for (const subject of data.subjectsByNumbers) {
+          found.push({ id: subject.id, subjectNumber: subject.subjectNumber, studyId, siteId: subject.site.id });
+        }
+      }
+      return found;
     },
   };
 }
