@@ -1,24 +1,21 @@
+import type { MetricsScrape } from '@trialgraph/testing';
+
 /** One histogram of a Prometheus text exposition: cumulative counts per upper bound (seconds). */
 export interface Histogram {
   name: string;
   buckets: Array<{ le: number; count: number }>;
 }
 
-/** The first histogram whose name matches, summed over its label sets; null when there is none. */
-export function findHistogram(exposition: string, name: RegExp): Histogram | null {
+/** The histogram `name` of a scrape, its label sets summed; null when the process has none. */
+export function findHistogram(scrape: MetricsScrape, name: string): Histogram | null {
   const byBound = new Map<number, number>();
-  let found: string | null = null;
-  for (const line of exposition.split('\n')) {
-    const match = /^([a-zA-Z_:][\w:]*)_bucket\{(.*)\}\s+(\S+)/.exec(line);
-    if (!match || !name.test(match[1]!) || (found !== null && match[1] !== found)) continue;
-    found = match[1]!;
-    const le = /le="([^"]+)"/.exec(match[2]!)?.[1];
-    if (le === undefined) continue;
-    const bound = le === '+Inf' ? Number.POSITIVE_INFINITY : Number(le);
-    byBound.set(bound, (byBound.get(bound) ?? 0) + Number(match[3]));
+  for (const sample of scrape.samples) {
+    if (sample.name !== `${name}_bucket` || sample.labels.le === undefined) continue;
+    const bound = Number(sample.labels.le.replace('+Inf', 'Infinity'));
+    byBound.set(bound, (byBound.get(bound) ?? 0) + sample.value);
   }
-  if (found === null) return null;
-  return { name: found, buckets: [...byBound].sort((a, b) => a[0] - b[0]).map(([le, count]) => ({ le, count })) };
+  if (byBound.size === 0) return null;
+  return { name, buckets: [...byBound].sort((a, b) => a[0] - b[0]).map(([le, count]) => ({ le, count })) };
 }
 
 /** The observations between two scrapes of the same histogram. */

@@ -41,13 +41,10 @@ describe('the benchmark in quick mode', () => {
       expect(rows.some((row) => typeof row.figure === 'number' && Number.isFinite(row.figure)), `measure ${measure} has a figure`).toBe(true);
     }
     for (const row of report.results) {
-      expect(row.verdict, `${row.name}: ${row.note ?? ''}`).not.toBe('ERROR');
-      if (row.verdict === 'NOT MEASURED') expect(row.note, row.name).toBeTruthy();
-      else {
-        expect(Number.isFinite(row.figure), row.name).toBe(true);
-        expect(['MET', 'MISSED', 'REPORT']).toContain(row.verdict);
-        if (row.ratio !== null) expect(Number.isFinite(row.ratio), row.name).toBe(true);
-      }
+      // PostgreSQL and Redis run wherever the suite runs, so every row must be measurable here.
+      expect(['MET', 'MISSED', 'REPORT'], `${row.name}: ${row.note ?? ''}`).toContain(row.verdict);
+      expect(Number.isFinite(row.figure), row.name).toBe(true);
+      if (row.ratio !== null) expect(Number.isFinite(row.ratio), row.name).toBe(true);
     }
   });
 });

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { refuseUploadOperation, uploadOperationName } from './upload-operation.js';
+import { readUploadOperation } from './upload-operation.js';
+
+const refuseUploadOperation = (field: string) => readUploadOperation(field).refusal;
+const uploadOperationName = (field: string) => readUploadOperation(field).name;
 
 const operations = (query: string) => JSON.stringify({ query, variables: { file: null } });
 

@@ -5,7 +5,7 @@ import type { Logger } from '@trialgraph/observability';
 import busboy from 'busboy';
 import type { Request, RequestHandler, Response } from 'express';
 import { request as forward } from 'undici';
-import { refuseUploadOperation, uploadOperationName } from './upload-operation.js';
+import { readUploadOperation } from './upload-operation.js';
 
 /** operations and map come first in a multipart request (the spec orders them); they are small. */
 const MAX_PREAMBLE_BYTES = 1024 * 1024;
@@ -58,8 +58,9 @@ export function createUploadPassThrough(options: UploadPassThroughOptions): Requ
     let preamble: Preamble;
     try {
       preamble = await readPreamble(req, (operations) => {
-        operationName = uploadOperationName(operations);
-        return refuseUploadOperation(operations);
+        const upload = readUploadOperation(operations);
+        operationName = upload.name;
+        return upload.refusal;
       });
     } catch (error) {
       return refuse(res, 400, 'BAD_REQUEST', error instanceof Error ? error.message : String(error));

@@ -1,8 +1,8 @@
-import { adminHeaders, createTestDatabase, errorCodes, graphqlRequest, startApp, testToken, type AppProcess, type TestDatabase } from '@trialgraph/testing';
-import { IMPORT_VITALS_MUTATION, importVitalsFile, multipartUploadBody, type ImportOptionsInput } from '@trialgraph/upload-client';
 import { request as httpRequest } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { adminHeaders, createTestDatabase, errorCodes, graphqlRequest, startApp, testToken, waitFor, type AppProcess, type TestDatabase } from '@trialgraph/testing';
+import { IMPORT_VITALS_MUTATION, importVitalsFile, multipartUploadBody, type ImportOptionsInput } from '@trialgraph/upload-client';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -196,7 +196,10 @@ describe('importing vitals through the gateway (real processes, real PostgreSQL)
     });
     request.on('error', () => {});
     await pipeline(Readable.from(body), request).catch(() => {});
-    const [cutOff] = await waitForRows(() => vitalsSql`select status, failure_reason from vitals_imports where file_name = 'cut-off.csv' and status <> 'RUNNING'`);
+    const [cutOff] = await waitFor('the cut-off import to end', async () => {
+      const rows = await vitalsSql`select status, failure_reason from vitals_imports where file_name = 'cut-off.csv' and status <> 'RUNNING'`;
+      return rows.length > 0 && rows;
+    });
     expect(cutOff?.status).toBe('FAILED');
     expect(cutOff?.failure_reason).toMatch(/^UPLOAD_INCOMPLETE: the upload stopped after .*nothing was stored: send the file again/);
     expect(await storedCount()).toBe(before);
@@ -212,13 +215,3 @@ describe('importing vitals through the gateway (real processes, real PostgreSQL)
   });
 });
 
-/** Polls until the query returns rows (a cut-off import is recorded once the server notices). */
-async function waitForRows<Row>(query: () => Promise<Row[]>, timeoutMs = 15_000): Promise<Row[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const rows = await query();
-    if (rows.length > 0) return rows;
-    if (Date.now() > deadline) throw new Error('timed out waiting for rows');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}

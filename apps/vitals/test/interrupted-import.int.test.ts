@@ -1,5 +1,5 @@
 import { generateVitalsCsv } from '@trialgraph/csv/fixtures';
-import { adminHeaders, createTestDatabase, graphqlRequest, startApp, testToken, type AppProcess, type TestDatabase } from '@trialgraph/testing';
+import { adminHeaders, createTestDatabase, graphqlRequest, startApp, testToken, waitFor, type AppProcess, type TestDatabase } from '@trialgraph/testing';
 import { importVitalsFile, type ImportVitalsResult } from '@trialgraph/upload-client';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,15 +28,6 @@ function stalledUpload(file: ReturnType<typeof generateVitalsCsv>, sendRows: num
   return { body: body(), release, rowsSent: () => rowsSent };
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('an import cut off by the death of the vitals process (real processes, real PostgreSQL)', () => {
   let subjectsDb: TestDatabase;

@@ -1,5 +1,5 @@
 import { generateVitalsCsv } from '@trialgraph/csv/fixtures';
-import { adminHeaders, createTestDatabase, startApp, type AppProcess, type TestDatabase } from '@trialgraph/testing';
+import { adminHeaders, createTestDatabase, startApp, waitFor, type AppProcess, type TestDatabase } from '@trialgraph/testing';
 import { importVitalsFile, type ImportVitalsResult } from '@trialgraph/upload-client';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,15 +9,6 @@ const ROWS = 300_000;
 /** Imports get all but 2 s of it, so this one is interrupted about 2 s after the signal. */
 const SHUTDOWN_TIMEOUT_MS = 6_000;
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('vitals on SIGTERM in the middle of a large import through the gateway (real processes, real PostgreSQL)', () => {
   let subjectsDb: TestDatabase;

@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { adminHeaders, graphqlRequest, type AppProcess, type TestDatabase } from '@trialgraph/testing';
+import { adminHeaders, graphqlRequest, scrapeMetrics, type AppProcess, type TestDatabase } from '@trialgraph/testing';
 import postgres from 'postgres';
 import type { BenchOptions } from '../bench-options.js';
 import { runInterleaved } from '../interleave.js';
@@ -11,7 +11,7 @@ import { median, percentile, round } from '../stats.js';
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const CREATE_SUBJECT = `mutation($input: CreateSubjectInput!) { createSubject(input: $input) { id subjectNumber } }`;
 /** Any histogram of time spent waiting for the numbering lock, whatever its exact name. */
-const LOCK_WAIT_METRIC = /lock.*wait|wait.*lock/i;
+const LOCK_WAIT_METRIC = 'trialgraph_lock_wait_seconds';
 
 interface CreateRun {
   perSecond: number;
@@ -40,8 +40,7 @@ async function scrapeLockWait(apps: readonly AppProcess[]): Promise<Array<Histog
   return Promise.all(
     apps.map(async (app) => {
       try {
-        const response = await fetch(new URL('/metrics', app.url), { headers: await adminHeaders() });
-        return response.ok ? findHistogram(await response.text(), LOCK_WAIT_METRIC) : null;
+        return findHistogram(await scrapeMetrics(app.url), LOCK_WAIT_METRIC);
       } catch {
         return null;
       }
@@ -54,8 +53,7 @@ function lockWaitP95(before: Array<Histogram | null>, after: Array<Histogram | n
   if (after.some((histogram) => histogram === null)) return null;
   const deltas = after.map((histogram, index) => histogramDelta(before[index] ?? null, histogram!));
   const summed: Histogram = { name: deltas[0]!.name, buckets: deltas[0]!.buckets.map((bucket, index) => ({ le: bucket.le, count: deltas.reduce((sum, delta) => sum + (delta.buckets[index]?.count ?? 0), 0) })) };
-  const inSeconds = !/_(ms|milliseconds)$/.test(summed.name);
-  return round(histogramQuantile(summed, 0.95) * (inSeconds ? 1000 : 1));
+  return round(histogramQuantile(summed, 0.95) * 1000);
 }
 
 /**

@@ -39,11 +39,6 @@ export function isAdmin(identity: Identity): boolean {
   return identity.roles.includes('ADMIN');
 }
 
-/** Whether the user may act in this study at all (ADMIN: every study). */
-export function canActInStudy(identity: Identity, studyId: string): boolean {
-  return isAdmin(identity) || identity.studies.includes(studyId);
-}
-
 /**
  * The sites a user is confined to, or null when they see every site of their studies.
  * A user with a site-scoped role and a study-wide one (e.g. COORDINATOR + MONITOR) sees as

@@ -1,5 +1,5 @@
 export { authEnvironment, developmentSecret, DEV_SECRET_FILE, resolveVerifierOptions, resolveVerifierOptionsOrExit, type AuthSettings } from './auth-environment.js';
-export { canActInStudy, hasRole, identityFromClaims, isAdmin, siteScopeOf, SYSTEM_IDENTITY, type Identity } from './identity.js';
+export { hasRole, identityFromClaims, isAdmin, siteScopeOf, SYSTEM_IDENTITY, type Identity } from './identity.js';
 export { mintToken, type TokenClaims } from './mint-token.js';
 export { isRole, ROLES, SITE_SCOPED_ROLES, type Role } from './roles.js';
 export { AuthenticationError, createTokenVerifier, type TokenVerifier, type TokenVerifierOptions } from './token-verifier.js';

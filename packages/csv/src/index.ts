@@ -4,6 +4,7 @@ export { createRecordTimeParser, type RecordTimeParser } from './record-time.js'
 export {
   checkVitalMeasures,
   fahrenheitToCelsius,
+  isInFuture,
   toCelsius,
   VITAL_MEASURES,
   VITAL_RANGES,

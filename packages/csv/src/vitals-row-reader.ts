@@ -1,4 +1,4 @@
-import { checkVitalMeasures, toCelsius, VITAL_RANGES, type VitalMeasure, type VitalMeasures } from './vital-measures.js';
+import { checkVitalMeasures, isInFuture, toCelsius, VITAL_RANGES, type VitalMeasure, type VitalMeasures } from './vital-measures.js';
 import type { RecordTimeParser } from './record-time.js';
 import type { VitalsColumns } from './vitals-columns.js';
 
@@ -38,10 +38,8 @@ const DIGIT_0 = 48;
 const DIGIT_9 = 57;
 const DOT = 46;
 const COMMA = 44;
-/** Device clocks drift: a reading a few minutes "ahead" is a clock, not a forgery. */
 /** Plain decimals only: `Number` alone would also take "0x1A", "1e2" and "Infinity". */
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)$/;
-const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
 class RowRefused {
   constructor(readonly error: Omit<VitalsRowError, 'line'>) {}
@@ -122,7 +120,7 @@ export function createVitalsRowReader(options: {
         `record_time "${rawTime}" is not a time: use ISO 8601 (2025-03-01T08:15:00Z), "2025-03-01 08:15[:00]" or epoch seconds`,
       );
     }
-    if (recordedAt > now() + FUTURE_TOLERANCE_MS) {
+    if (isInFuture(recordedAt, now())) {
       return refuse(line, name(columns.recordTime), rawTime, 'FUTURE_TIME', `record_time ${new Date(recordedAt).toISOString()} is in the future`);
     }
     try {

@@ -1,3 +1,5 @@
 export { openDatabase, type Database, type OpenDatabaseOptions, type OpenedDatabase } from './open-database.js';
 export { isUniqueViolation } from './postgres-errors.js';
 export { auditEvents, recordAuditEvents, type AuditEventRow, type NewAuditEvent } from './audit-events.js';
+export { rowsOf } from './rows-of.js';
+export { whereIdIn } from './scope-condition.js';

@@ -1,15 +1,11 @@
+import { whereIdIn } from '@trialgraph/database';
 import { asc, inArray } from 'drizzle-orm';
 import type { SubjectsDatabase } from '../db/client.js';
 import { sites, studies, type SiteRow, type StudyRow } from '../db/schema.js';
 
 /** `studyIds` null: every study. */
 export function listStudies(db: SubjectsDatabase, studyIds: readonly string[] | null): Promise<StudyRow[]> {
-  if (studyIds !== null && studyIds.length === 0) return Promise.resolve([]);
-  return db
-    .select()
-    .from(studies)
-    .where(studyIds === null ? undefined : inArray(studies.id, [...studyIds]))
-    .orderBy(asc(studies.code));
+  return db.select().from(studies).where(whereIdIn(studies.id, studyIds)).orderBy(asc(studies.code));
 }
 
 export function findStudiesByIds(db: SubjectsDatabase, ids: readonly string[]): Promise<StudyRow[]> {

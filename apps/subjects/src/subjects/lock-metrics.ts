@@ -1,5 +1,8 @@
 import { Counter, Histogram, metricsRegistry } from '@trialgraph/observability';
 
+/** The `lock` label of the subject-numbering lock, whichever implementation serves it. */
+export const SUBJECT_NUMBER_LOCK = 'subject-number';
+
 /** How long createSubject waited for the numbering lock of its study, in this process and across instances. */
 export const lockWaitSeconds = new Histogram({
   name: 'trialgraph_lock_wait_seconds',

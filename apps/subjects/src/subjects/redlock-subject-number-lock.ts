@@ -1,7 +1,7 @@
 import { ServiceUnavailableError } from '@trialgraph/graphql-kit';
 import type { Logger } from '@trialgraph/observability';
 import Redlock, { ExecutionError, type Lock } from 'redlock';
-import { lockFailures, lockWaitSeconds, type LockFailureReason } from './lock-metrics.js';
+import { lockFailures, lockWaitSeconds, SUBJECT_NUMBER_LOCK as LOCK, type LockFailureReason } from './lock-metrics.js';
 import type { RedisNodes } from './redis-nodes.js';
 import { createInProcessQueue, type SubjectNumberLock } from './subject-number-lock.js';
 
@@ -16,7 +16,6 @@ export interface RedlockSubjectNumberLockOptions {
   logger: Logger;
 }
 
-const LOCK = 'subject-number';
 /** Between attempts: short, because an allocation holds the lock for a few milliseconds. */
 const RETRY_DELAY_MS = 5;
 const RETRY_JITTER_MS = 10;

@@ -1,4 +1,4 @@
-import { narrowSites, rowInScope, studyInScope } from '@trialgraph/auth';
+import { isAdmin, narrowSites, rowInScope, studyInScope } from '@trialgraph/auth';
 import { isUniqueViolation, recordAuditEvents } from '@trialgraph/database';
 import {
   BadUserInputError,
@@ -39,19 +39,17 @@ async function requireSiteOfStudy(context: SubjectsContext, study: StudyRow, sit
   return site;
 }
 
-/** A subject the caller may see, or NOT_FOUND: one outside their sites reads exactly like one that does not exist. */
 /**
  * Site-scoped roles change subjects of their own sites only, even when another role of
  * theirs (MONITOR, say) lets them read the whole study.
  */
 function requireWritableSite(context: SubjectsContext, row: { siteId: string }): void {
-  const { identity } = context;
-  const writesEverySite = identity.roles.includes('ADMIN');
-  if (!writesEverySite && !identity.sites.includes(row.siteId)) {
+  if (!isAdmin(context.identity) && !context.identity.sites.includes(row.siteId)) {
     throw new ForbiddenError('you may enrol and change subjects only at your own sites');
   }
 }
 
+/** A subject the caller may see, or NOT_FOUND: one outside their sites reads exactly like one that does not exist. */
 export async function getSubject(context: SubjectsContext, id: string): Promise<SubjectRow> {
   const subject = await context.loaders.subjectById.load(parseId(id, 'id'));
   if (!subject || !rowInScope(context.scope, subject)) throw new NotFoundError(`No subject with id ${id}`);

@@ -1,4 +1,5 @@
-import { and, asc, count, eq, gt, inArray, max, sql, type SQL } from 'drizzle-orm';
+import { whereIdIn } from '@trialgraph/database';
+import { and, asc, count, eq, gt, inArray, max, type SQL } from 'drizzle-orm';
 import type { SubjectStatus } from '../__generated__/resolvers-types.js';
 import type { SubjectsDatabase } from '../db/client.js';
 import { subjects, type SubjectRow } from '../db/schema.js';
@@ -17,7 +18,7 @@ export async function findSubjectByNumber(
   const [row] = await db
     .select()
     .from(subjects)
-    .where(and(eq(subjects.studyId, studyId), eq(subjects.subjectNumber, subjectNumber), siteCondition(siteIds)));
+    .where(and(eq(subjects.studyId, studyId), eq(subjects.subjectNumber, subjectNumber), whereIdIn(subjects.siteId, siteIds)));
   return row;
 }
 
@@ -30,13 +31,7 @@ export function findSubjectsByNumbers(
   return db
     .select()
     .from(subjects)
-    .where(and(eq(subjects.studyId, studyId), inArray(subjects.subjectNumber, [...subjectNumbers]), siteCondition(siteIds)));
-}
-
-function siteCondition(siteIds: readonly string[] | null | undefined): SQL | undefined {
-  if (siteIds === null || siteIds === undefined) return undefined;
-  // An empty scope must match nothing, not everything.
-  return siteIds.length === 0 ? sql`false` : inArray(subjects.siteId, [...siteIds]);
+    .where(and(eq(subjects.studyId, studyId), inArray(subjects.subjectNumber, [...subjectNumbers]), whereIdIn(subjects.siteId, siteIds)));
 }
 
 export interface SubjectFilter {
@@ -48,7 +43,7 @@ export interface SubjectFilter {
 function filterCondition(filter: SubjectFilter): SQL | undefined {
   return and(
     eq(subjects.studyId, filter.studyId),
-    siteCondition(filter.siteIds),
+    whereIdIn(subjects.siteId, filter.siteIds),
     filter.status ? eq(subjects.status, filter.status) : undefined,
   );
 }

@@ -1,4 +1,4 @@
-import { lockWaitSeconds } from './lock-metrics.js';
+import { lockWaitSeconds, SUBJECT_NUMBER_LOCK } from './lock-metrics.js';
 
 /**
  * Serialises subject-number allocation per study. The in-process lock serves one instance;
@@ -37,7 +37,7 @@ export function createInProcessLock(): SubjectNumberLock {
     withLock(studyId, critical) {
       const waitStarted = performance.now();
       return queue(studyId, () => {
-        lockWaitSeconds.observe({ lock: 'subject-number' }, (performance.now() - waitStarted) / 1000);
+        lockWaitSeconds.observe({ lock: SUBJECT_NUMBER_LOCK }, (performance.now() - waitStarted) / 1000);
         return critical();
       });
     },

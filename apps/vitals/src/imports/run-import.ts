@@ -66,6 +66,11 @@ export async function runImport(run: ImportRun): Promise<ImportEnd> {
       const abortWith = (end: ImportEnd): never => {
         throw new RollBack(end);
       };
+      // With onError ABORT, the first refused row (by the parser, the subject lookup or a
+      // CONFLICT found by a write) ends the import; checked wherever a refusal may have landed.
+      const abortOnRejection = () => {
+        if (run.options.onError === 'ABORT' && counts.rowsRejected > 0) abortWith(abortedEnd(counts, errors));
+      };
       // Holding the import's row tells every sweeper this import is alive, until the
       // transaction ends one way or another (see markDeadImportsInterrupted).
       if (!(await claimRunningImport(tx, run.importId))) {
@@ -97,9 +102,7 @@ export async function runImport(run: ImportRun): Promise<ImportEnd> {
           }
           storable.push(toStorable(row, subject));
         }
-        if (run.options.onError === 'ABORT' && counts.rowsRejected > 0) {
-          abortWith(abortedEnd(counts, errors));
-        }
+        abortOnRejection();
 
         // One connection owns the transaction, so writes queue; the parser moves on meanwhile.
         const encoded = encodeVitalsBatch(storable);
@@ -126,11 +129,11 @@ export async function runImport(run: ImportRun): Promise<ImportEnd> {
         writes.catch(() => {});
         inFlight.push(writes);
         if (inFlight.length >= run.batchesInFlight) await inFlight.shift();
-        if (run.options.onError === 'ABORT' && counts.rowsRejected > 0) abortWith(abortedEnd(counts, errors));
+        abortOnRejection();
       }
       await writes;
       counts.bytesRead = bytes.bytes;
-      if (run.options.onError === 'ABORT' && counts.rowsRejected > 0) abortWith(abortedEnd(counts, errors));
+      abortOnRejection();
       if (run.options.dryRun) abortWith({ status: 'SUCCEEDED', counts, errors });
       // The report commits with the rows: once the claim is released, no sweeper can find
       // this import RUNNING with its rows stored and call it INTERRUPTED.

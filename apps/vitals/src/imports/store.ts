@@ -1,9 +1,8 @@
 import type { AccessScope } from '@trialgraph/auth';
+import { recordAuditEvents, rowsOf, whereIdIn } from '@trialgraph/database';
 import { and, asc, desc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { VitalsDatabase } from '../db/client.js';
-import { rowsOf } from '../db/rows-of.js';
 import { vitalsImportErrors, vitalsImports, type VitalsImportErrorRow, type VitalsImportRow } from '../db/schema.js';
-import { recordAuditEvents } from '@trialgraph/database';
 import { importAuditEvent } from '../audit/store.js';
 import type { ValidImportOptions } from './import-options.js';
 
@@ -118,8 +117,10 @@ export async function markDeadImportsInterrupted(db: VitalsDatabase, unclaimedFo
 }
 
 export function findImportsByIds(db: VitalsDatabase, ids: readonly string[], scope: AccessScope): Promise<VitalsImportRow[]> {
-  const inStudies = scope.studyIds === null ? undefined : scope.studyIds.length === 0 ? sql`false` : inArray(vitalsImports.studyId, [...scope.studyIds]);
-  return db.select().from(vitalsImports).where(and(inArray(vitalsImports.id, [...ids]), inStudies));
+  return db
+    .select()
+    .from(vitalsImports)
+    .where(and(inArray(vitalsImports.id, [...ids]), whereIdIn(vitalsImports.studyId, scope.studyIds)));
 }
 
 export function findImportsOfStudy(db: VitalsDatabase, studyId: string, limit: number): Promise<VitalsImportRow[]> {

@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { rowsOf } from '@trialgraph/database';
 import type { VitalsDatabase } from '../db/client.js';
-import { rowsOf } from '../db/rows-of.js';
 import { toArrayLiteral } from './pg-array.js';
 
 /** A row ready to store: the subject resolved, values checked and in canonical units. */

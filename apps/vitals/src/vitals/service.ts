@@ -1,12 +1,9 @@
-import { checkVitalMeasures, VITAL_MEASURES, type VitalMeasures } from '@trialgraph/csv';
+import { checkVitalMeasures, isInFuture, VITAL_MEASURES, type VitalMeasures } from '@trialgraph/csv';
 import { BadUserInputError, ConflictError, NotFoundError } from '@trialgraph/graphql-kit';
 import type { RecordVitalSignInput } from '../__generated__/resolvers-types.js';
 import type { VitalsContext } from '../context.js';
 import type { VitalSignRow } from '../db/schema.js';
 import { findVitalAt, insertVitalSignUnlessRecorded } from './store.js';
-
-/** Same tolerance as the import: a device clock a little ahead is not a reading from the future. */
-const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
 /**
  * Records one reading, judged by the same ranges as an imported row. Sending the same
@@ -15,7 +12,7 @@ const FUTURE_TOLERANCE_MS = 5 * 60_000;
  */
 export async function recordVitalSign(context: VitalsContext, input: RecordVitalSignInput): Promise<VitalSignRow> {
   const recordedAt = input.recordedAt as Date;
-  if (recordedAt.getTime() > Date.now() + FUTURE_TOLERANCE_MS) {
+  if (isInFuture(recordedAt.getTime(), Date.now())) {
     throw new BadUserInputError(`recordedAt ${recordedAt.toISOString()} is in the future`, { field: 'input.recordedAt' });
   }
   const measures = Object.fromEntries(VITAL_MEASURES.map((measure) => [measure, input[measure] ?? null])) as VitalMeasures;

@@ -1,4 +1,5 @@
 import type { AccessScope } from '@trialgraph/auth';
+import { whereIdIn } from '@trialgraph/database';
 import { and, count, desc, getTableColumns, gte, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { VitalsDatabase } from '../db/client.js';
 import { vitalSigns, type VitalSignRow } from '../db/schema.js';
@@ -12,10 +13,7 @@ export interface VitalsWindow {
 
 /** Rows of the caller's studies and sites only, applied in SQL like every other filter. */
 function scopeCondition(scope: AccessScope): SQL | undefined {
-  return and(
-    scope.studyIds === null ? undefined : scope.studyIds.length === 0 ? sql`false` : inArray(vitalSigns.studyId, [...scope.studyIds]),
-    scope.siteIds === null ? undefined : scope.siteIds.length === 0 ? sql`false` : inArray(vitalSigns.siteId, [...scope.siteIds]),
-  );
+  return and(whereIdIn(vitalSigns.studyId, scope.studyIds), whereIdIn(vitalSigns.siteId, scope.siteIds));
 }
 
 function windowCondition(subjectIds: readonly string[], window: VitalsWindow, scope: AccessScope): SQL | undefined {
