@@ -11,6 +11,10 @@ export const ErrorCode = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   FORBIDDEN: 'FORBIDDEN',
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  /** The caller sent more than its budget allows; `extensions.retryAfterSeconds` says when to try again. */
+  RATE_LIMITED: 'RATE_LIMITED',
+  /** The HTTP request itself is malformed (not JSON, broken multipart, missing CSRF header). */
+  BAD_REQUEST: 'BAD_REQUEST',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -63,9 +67,25 @@ export class ForbiddenError extends ApiError {
   }
 }
 
-/** A dependency (database, lock service) is unreachable; the request may be retried later. */
+/**
+ * A dependency (database, lock service, another subgraph) is unreachable or past its time; the
+ * request may be retried later. `dependency` names it ("database", "redis", "subjects",
+ * "deadline"…) so an operator knows where to look.
+ */
 export class ServiceUnavailableError extends ApiError {
-  constructor(message: string, options: { cause?: unknown } = {}) {
-    super(message, ErrorCode.SERVICE_UNAVAILABLE, options);
+  constructor(message: string, options: { cause?: unknown; dependency?: string; retryAfterSeconds?: number } = {}) {
+    const extensions: Extensions = {};
+    if (options.dependency !== undefined) extensions.dependency = options.dependency;
+    if (options.retryAfterSeconds !== undefined) extensions.retryAfterSeconds = options.retryAfterSeconds;
+    super(message, ErrorCode.SERVICE_UNAVAILABLE, { cause: options.cause, extensions });
+  }
+}
+
+/** Over a rate limit: nothing was executed; HTTP 429 with Retry-After. */
+export class RateLimitedError extends ApiError {
+  constructor(message: string, options: { retryAfterSeconds: number; limit?: string }) {
+    const extensions: Extensions = { retryAfterSeconds: options.retryAfterSeconds, http: { status: 429 } };
+    if (options.limit !== undefined) extensions.limit = options.limit;
+    super(message, ErrorCode.RATE_LIMITED, { extensions });
   }
 }

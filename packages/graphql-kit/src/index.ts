@@ -4,6 +4,7 @@ export {
   ErrorCode,
   ForbiddenError,
   NotFoundError,
+  RateLimitedError,
   ServiceUnavailableError,
   UnauthenticatedError,
 } from './errors.js';

@@ -1,2 +1,3 @@
 export { createLogger, type Logger } from './logger.js';
 export { collectProcessMetrics, Counter, Gauge, Histogram, metricsRegistry } from './metrics.js';
+export { currentRequestScope, REQUEST_DEADLINE_HEADER, runInRequestScope, timeLeftMs, type RequestScope } from './request-scope.js';
