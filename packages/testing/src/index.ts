@@ -5,3 +5,4 @@ export { createTestDatabase, TEST_POSTGRES_URL, type TestDatabase } from './test
 export { adminHeaders, authHeaders, TEST_JWT_SECRET, testToken } from './test-tokens.js';
 export { metricValue, parsePrometheusText, scrapeMetrics, type MetricSample, type MetricsScrape } from './prometheus-text.js';
 export { waitFor } from './wait-for.js';
+export { createPostgresCluster, type PostgresCluster } from './postgres-cluster.js';
