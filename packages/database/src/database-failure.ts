@@ -74,7 +74,8 @@ export function toDatabaseFailure(error: unknown, context: { limits: DatabaseLim
     );
   }
   if (code !== undefined && (CONNECTION_CODES.has(code) || UNAVAILABLE_SQLSTATE.test(code))) {
-    return new ServiceUnavailableError(`The database is unavailable right now (${code}); retry in a moment.`, { dependency: 'database', cause: error });
+    // The code (ECONNREFUSED, 57P03…) stays in the cause, for the logs.
+    return new ServiceUnavailableError('The database is unavailable right now; retry in a moment.', { dependency: 'database', cause: error });
   }
   return error;
 }
