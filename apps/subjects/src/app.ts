@@ -15,6 +15,9 @@ export interface SubjectsAppOptions {
   production: boolean;
   numberLock: SubjectNumberLock;
   shutdownTimeoutMs: number;
+  /** The latest deadline a request gets (SUBGRAPH_REQUEST_DEADLINE_MS). */
+  requestDeadlineMs?: number;
+  readinessTimeoutMs?: number;
   verifyToken: TokenVerifier;
 }
 
@@ -40,6 +43,8 @@ export function startSubjectsServer(options: SubjectsAppOptions): Promise<Runnin
     production: options.production,
     schema: buildSubjectsSchema(),
     readiness: options.ping,
+    readinessTimeoutMs: options.readinessTimeoutMs,
+    requestDeadline: options.requestDeadlineMs === undefined ? undefined : { maxMs: options.requestDeadlineMs },
     shutdownTimeoutMs: options.shutdownTimeoutMs,
     context: async ({ req, requestId }) => contextFor(requestId, await authenticateRequest(options.verifyToken, req.headers.authorization)),
   });

@@ -1,11 +1,13 @@
 import { authEnvironment } from '@trialgraph/auth';
-import { dataDir, loadEnvironmentOrExit, logLevel, nodeEnv, port, positiveMilliseconds, postgresUrl, redisUrls } from '@trialgraph/config';
+import { databaseLimitsEnvironment, dataDir, loadEnvironmentOrExit, logLevel, nodeEnv, port, positiveMilliseconds, postgresUrl, redisUrls, requestTimeEnvironment } from '@trialgraph/config';
 import { z } from 'zod';
 
 /** The subjects subgraph's configuration: the only place this process reads the environment. */
 export const subjectsEnvironment = {
   PORT: port(4001),
   SUBJECTS_DATABASE_URL: postgresUrl.optional(),
+  ...databaseLimitsEnvironment,
+  ...requestTimeEnvironment,
   DATA_DIR: dataDir,
   LOG_LEVEL: logLevel,
   NODE_ENV: nodeEnv,

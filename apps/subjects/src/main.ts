@@ -1,4 +1,5 @@
 import { createTokenVerifier, resolveVerifierOptionsOrExit, SYSTEM_IDENTITY } from '@trialgraph/auth';
+import { databaseLimitsOf } from '@trialgraph/database';
 import { onShutdownSignal } from '@trialgraph/http';
 import { collectProcessMetrics, createLogger } from '@trialgraph/observability';
 import { createContextFactory, startSubjectsServer } from './app.js';
@@ -14,7 +15,7 @@ const logger = createLogger({ service: 'subjects', level: config.LOG_LEVEL });
 const verifierOptions = resolveVerifierOptionsOrExit(config, logger);
 collectProcessMetrics('subjects');
 
-const database = await openSubjectsDatabase({ url: config.SUBJECTS_DATABASE_URL, dataDir: config.DATA_DIR });
+const database = await openSubjectsDatabase({ url: config.SUBJECTS_DATABASE_URL, dataDir: config.DATA_DIR, limits: databaseLimitsOf(config) });
 logger.info({ database: database.kind }, 'database ready, migrations applied');
 
 const numberLock = openSubjectNumberLock({
@@ -44,6 +45,8 @@ const server = await startSubjectsServer({
   production: config.NODE_ENV === 'production',
   numberLock,
   shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+  requestDeadlineMs: config.SUBGRAPH_REQUEST_DEADLINE_MS,
+  readinessTimeoutMs: config.READINESS_TIMEOUT_MS,
 });
 logger.info({ url: server.url }, 'subjects subgraph listening');
 

@@ -20,6 +20,9 @@ export interface VitalsAppOptions {
   imports: ImportRegistry;
   importSettings: ImportSettings;
   shutdownTimeoutMs: number;
+  /** The latest deadline a request gets (SUBGRAPH_REQUEST_DEADLINE_MS). */
+  requestDeadlineMs?: number;
+  readinessTimeoutMs?: number;
   verifyToken: TokenVerifier;
 }
 
@@ -30,6 +33,11 @@ export async function startVitalsServer(options: VitalsAppOptions): Promise<Runn
     production: options.production,
     schema: buildVitalsSchema(),
     readiness: options.ping,
+    readinessTimeoutMs: options.readinessTimeoutMs,
+    // An import runs for minutes under limits of its own, and when its client leaves it must still
+    // record how it ended: uploads run outside the request deadline and its cancellation.
+    requestDeadline:
+      options.requestDeadlineMs === undefined ? undefined : { maxMs: options.requestDeadlineMs, exempt: (req) => Boolean(req.is('multipart/form-data')) },
     shutdownTimeoutMs: options.shutdownTimeoutMs,
     beforeGraphql: (app) => {
       app.use(['/', '/graphql'], discardUnreadUpload);

@@ -1,11 +1,13 @@
 import { authEnvironment } from '@trialgraph/auth';
-import { dataDir, httpUrl, loadEnvironmentOrExit, logLevel, nodeEnv, port, positiveMilliseconds, postgresUrl } from '@trialgraph/config';
+import { databaseLimitsEnvironment, dataDir, httpUrl, loadEnvironmentOrExit, logLevel, nodeEnv, port, positiveMilliseconds, postgresUrl, requestTimeEnvironment } from '@trialgraph/config';
 import { z } from 'zod';
 
 /** The vitals subgraph's configuration: the only place this process reads the environment. */
 export const vitalsEnvironment = {
   PORT: port(4002),
   VITALS_DATABASE_URL: postgresUrl.optional(),
+  ...databaseLimitsEnvironment,
+  ...requestTimeEnvironment,
   DATA_DIR: dataDir,
   /** Where the subjects subgraph answers; imports resolve subject numbers there, in batches. */
   SUBJECTS_URL: httpUrl.default('http://localhost:4001/graphql'),

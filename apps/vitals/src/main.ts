@@ -1,4 +1,5 @@
 import { createTokenVerifier, resolveVerifierOptionsOrExit } from '@trialgraph/auth';
+import { databaseLimitsOf } from '@trialgraph/database';
 import { onShutdownSignal } from '@trialgraph/http';
 import { collectProcessMetrics, createLogger } from '@trialgraph/observability';
 import { startVitalsServer } from './app.js';
@@ -13,7 +14,7 @@ const logger = createLogger({ service: 'vitals', level: config.LOG_LEVEL });
 const verifierOptions = resolveVerifierOptionsOrExit(config, logger);
 collectProcessMetrics('vitals');
 
-const database = await openVitalsDatabase({ url: config.VITALS_DATABASE_URL, dataDir: config.DATA_DIR });
+const database = await openVitalsDatabase({ url: config.VITALS_DATABASE_URL, dataDir: config.DATA_DIR, limits: databaseLimitsOf(config) });
 logger.info({ database: database.kind }, 'database ready, migrations applied');
 
 const sweeper = await startInterruptedImportSweeper({ db: database.db, kind: database.kind, logger });
@@ -33,6 +34,8 @@ const server = await startVitalsServer({
     batchesInFlight: config.IMPORT_CONCURRENCY,
   },
   shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+  requestDeadlineMs: config.SUBGRAPH_REQUEST_DEADLINE_MS,
+  readinessTimeoutMs: config.READINESS_TIMEOUT_MS,
 });
 logger.info({ url: server.url }, 'vitals subgraph listening');
 

@@ -1,3 +1,3 @@
 export { EnvironmentError, loadEnvironmentOrExit, parseEnvironment } from './parse-environment.js';
-export { dataDir, httpUrl, logLevel, nodeEnv, port, positiveMilliseconds, postgresUrl, redisUrls } from './variables.js';
+export { databaseLimitsEnvironment, dataDir, httpUrl, logLevel, nodeEnv, port, positiveMilliseconds, postgresUrl, redisUrls, requestTimeEnvironment } from './variables.js';
 export { nodeOptionsOf } from './node-options.js';

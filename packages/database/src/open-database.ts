@@ -8,7 +8,8 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
-import { instrumentPglite, instrumentPostgres } from './pool-metrics.js';
+import { DEFAULT_DATABASE_LIMITS, sessionParameters, type DatabaseLimits } from './database-limits.js';
+import { instrumentPglite, instrumentPostgres } from './instrument-driver.js';
 
 export type Database<Schema extends Record<string, unknown>> = PgDatabase<PgQueryResultHKT, Schema>;
 
@@ -21,6 +22,11 @@ export interface OpenDatabaseOptions<Schema extends Record<string, unknown>> {
   schema: Schema;
   migrationsFolder: string;
   poolSize?: number;
+  /**
+   * Time limits of every session (DB_* variables; see DatabaseLimits), PostgreSQL only. Work that
+   * needs longer, such as an import's transaction, raises them for itself with withTransactionLimits.
+   */
+  limits?: Partial<DatabaseLimits> | undefined;
   /** Called with every SQL statement drizzle sends; used to count statements per request. */
   onStatement?: (sql: string) => void;
 }
@@ -31,7 +37,7 @@ export interface OpenedDatabase<Schema extends Record<string, unknown>> {
   /** The raw postgres.js client, for the paths drizzle has no API for (COPY). */
   postgresClient: postgres.Sql | undefined;
   pglite: PGlite | undefined;
-  /** A round trip that fails when the database cannot answer: the readiness check. */
+  /** A round trip that fails when the database cannot answer within the connect timeout: the readiness check. */
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -46,17 +52,22 @@ export async function openDatabase<Schema extends Record<string, unknown>>(
   const logger: DrizzleLogger | undefined = options.onStatement
     ? { logQuery: (query) => options.onStatement?.(query) }
     : undefined;
+  const limits: DatabaseLimits = { ...DEFAULT_DATABASE_LIMITS, ...options.limits };
   if (options.url) {
     const maxConnections = options.poolSize ?? 10;
     const client = postgres(options.url, {
       max: maxConnections,
-      // Fail a request within seconds when the database is gone, instead of hanging.
-      connect_timeout: 5,
+      connect_timeout: limits.connectTimeoutMs / 1000,
+      // postgres.js waits before reopening a connection after a failure, by default up to 20 s
+      // growing with every failure across the pool, and a statement queued for that connection
+      // waits as long: during an outage requests hung for 6–19 s. Retrying within half a second
+      // lets each fail (or succeed, once the server is back) within the connect timeout.
+      backoff: reconnectDelaySeconds,
       idle_timeout: 30,
       onnotice: () => {},
-      connection: { application_name: `trialgraph-${options.name}` },
+      connection: { application_name: `trialgraph-${options.name}`, ...sessionParameters(limits) },
     });
-    const measured = instrumentPostgres(client, { database: options.name, maxConnections });
+    const measured = instrumentPostgres(client, { database: options.name, maxConnections, limits });
     const db = drizzlePostgres(measured, { schema: options.schema, casing: 'snake_case', logger }) as unknown as Database<Schema>;
     await withMigrationLock(client, () => migratePostgres(db as never, { migrationsFolder: options.migrationsFolder }));
     return {
@@ -64,16 +75,14 @@ export async function openDatabase<Schema extends Record<string, unknown>>(
       kind: 'postgres',
       postgresClient: client,
       pglite: undefined,
-      ping: async () => {
-        await client`select 1`;
-      },
+      ping: () => pingPostgres(client, limits.connectTimeoutMs),
       close: () => client.end({ timeout: 5 }),
     };
   }
   const directory = resolve(options.dataDir, options.name);
   mkdirSync(directory, { recursive: true });
   const pglite = new PGlite(join(directory, 'pgdata'));
-  const db = drizzlePglite(instrumentPglite(pglite, { database: options.name }), { schema: options.schema, casing: 'snake_case', logger }) as unknown as Database<Schema>;
+  const db = drizzlePglite(instrumentPglite(pglite, { database: options.name, limits }), { schema: options.schema, casing: 'snake_case', logger }) as unknown as Database<Schema>;
   await migratePglite(db as never, { migrationsFolder: options.migrationsFolder });
   return {
     db,
@@ -85,6 +94,28 @@ export async function openDatabase<Schema extends Record<string, unknown>>(
     },
     close: () => pglite.close(),
   };
+}
+
+/** Seconds before reopening a failed connection: 50 ms, doubling per failure, at most 500 ms, with jitter. */
+function reconnectDelaySeconds(failures: number): number {
+  return Math.min(0.05 * 2 ** failures, 0.5) * (0.75 + Math.random() / 4);
+}
+
+/**
+ * `select 1`, given up after `timeoutMs`: the readiness check must answer even when the
+ * statement cannot get a connection, and must not leave pings queued behind it.
+ */
+async function pingPostgres(client: postgres.Sql, timeoutMs: number): Promise<void> {
+  const query = client`select 1`;
+  const timer = setTimeout(() => query.cancel(), timeoutMs);
+  try {
+    await query;
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    throw new Error(`database: ${code === '57014' ? `no answer within ${timeoutMs} ms` : error instanceof Error ? error.message : String(error)}`, { cause: error });
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**

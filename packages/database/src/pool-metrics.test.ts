@@ -2,7 +2,8 @@ import { PGlite } from '@electric-sql/pglite';
 import { metricsRegistry } from '@trialgraph/observability';
 import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
-import { instrumentPglite, instrumentPostgres } from './pool-metrics.js';
+import { DEFAULT_DATABASE_LIMITS } from './database-limits.js';
+import { instrumentPglite, instrumentPostgres } from './instrument-driver.js';
 
 const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -21,7 +22,7 @@ describe('database pool metrics', () => {
   });
 
   it('counts a PostgreSQL statement in flight until it answers, and a transaction open until it ends', async () => {
-    const sql = instrumentPostgres(client, { database: 'pg_test', maxConnections: 4 });
+    const sql = instrumentPostgres(client, { database: 'pg_test', maxConnections: 4, limits: DEFAULT_DATABASE_LIMITS });
     expect(await gauge('trialgraph_db_pool_max_connections', 'pg_test')).toBe(4);
     const sleeping = sql.unsafe('select pg_sleep(0.3)');
     const running = sleeping.then(() => 'done');
@@ -42,7 +43,7 @@ describe('database pool metrics', () => {
   });
 
   it('does the same for PGlite, one connection', async () => {
-    const db = instrumentPglite(pglite, { database: 'pglite_test' });
+    const db = instrumentPglite(pglite, { database: 'pglite_test', limits: DEFAULT_DATABASE_LIMITS });
     expect(await gauge('trialgraph_db_pool_max_connections', 'pglite_test')).toBe(1);
     await db.transaction(async (tx) => {
       expect(await gauge('trialgraph_db_transactions_open', 'pglite_test')).toBe(1);

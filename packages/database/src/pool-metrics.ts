@@ -1,6 +1,4 @@
-import type { PGlite, Transaction } from '@electric-sql/pglite';
 import { Counter, Gauge, metricsRegistry } from '@trialgraph/observability';
-import type postgres from 'postgres';
 
 /**
  * How busy a process's database connections are. postgres.js does not expose its pool, so
@@ -38,14 +36,14 @@ const statements = new Counter({
   registers: [metricsRegistry],
 });
 
-interface DatabaseMeter {
+export interface DatabaseMeter {
   /** Counts a statement as in flight until `settled` settles; returns `settled` unchanged. */
   statement<T extends PromiseLike<unknown>>(settled: T): T;
   /** Counts an open transaction until `run` settles. */
   transaction<T>(run: () => Promise<T>): Promise<T>;
 }
 
-function databaseMeter(database: string, maxConnections: number): DatabaseMeter {
+export function databaseMeter(database: string, maxConnections: number): DatabaseMeter {
   const labels = { database };
   poolMax.set(labels, maxConnections);
   statementsInFlight.set(labels, 0);
@@ -69,60 +67,4 @@ function databaseMeter(database: string, maxConnections: number): DatabaseMeter 
       }
     },
   };
-}
-
-type Callback = (...args: unknown[]) => unknown;
-
-/** Replaces the last argument (the transaction body) with one that gets an instrumented client. */
-function withInstrumentedBody(args: unknown[], wrap: (client: never) => unknown): unknown[] {
-  const body = args.at(-1);
-  if (typeof body !== 'function') return args;
-  return [...args.slice(0, -1), (client: never) => (body as Callback)(wrap(client))];
-}
-
-/** The postgres.js client drizzle is given: statements through `unsafe`, transactions through `begin`/`savepoint`. */
-export function instrumentPostgres(client: postgres.Sql, options: { database: string; maxConnections: number }): postgres.Sql {
-  const meter = databaseMeter(options.database, options.maxConnections);
-  const wrap = (sql: postgres.Sql, inTransaction: boolean): postgres.Sql =>
-    new Proxy(sql, {
-      get(target, property, receiver) {
-        const value = Reflect.get(target, property, receiver) as unknown;
-        if (typeof value !== 'function') return value;
-        if (property === 'unsafe') return (...args: unknown[]) => meter.statement((value as Callback)(...args) as Promise<unknown>);
-        if (property === 'begin' && !inTransaction) {
-          return (...args: unknown[]) =>
-            meter.transaction(() => (value as Callback)(...withInstrumentedBody(args, (tx) => wrap(tx, true))) as Promise<unknown>);
-        }
-        if (property === 'savepoint') return (...args: unknown[]) => (value as Callback)(...withInstrumentedBody(args, (tx) => wrap(tx, true)));
-        return value;
-      },
-    });
-  return wrap(client, false);
-}
-
-/** The PGlite instance drizzle is given: statements through `query`/`exec`, transactions through `transaction`. */
-export function instrumentPglite(pglite: PGlite, options: { database: string }): PGlite {
-  const meter = databaseMeter(options.database, 1);
-  const wrapTransaction = (tx: Transaction): Transaction =>
-    new Proxy(tx, {
-      get(target, property) {
-        const value = Reflect.get(target, property) as unknown;
-        if (typeof value !== 'function') return value;
-        if (property === 'query' || property === 'exec') return (...args: unknown[]) => meter.statement((value as Callback).apply(target, args) as Promise<unknown>);
-        return (value as Callback).bind(target);
-      },
-    });
-  return new Proxy(pglite, {
-    get(target, property) {
-      const value = Reflect.get(target, property) as unknown;
-      if (typeof value !== 'function') return value;
-      // PGlite keeps state in private fields, so its methods must run on the instance itself.
-      if (property === 'query' || property === 'exec') return (...args: unknown[]) => meter.statement((value as Callback).apply(target, args) as Promise<unknown>);
-      if (property === 'transaction') {
-        return (...args: unknown[]) =>
-          meter.transaction(() => (value as Callback).apply(target, withInstrumentedBody(args, (tx) => wrapTransaction(tx))) as Promise<unknown>);
-      }
-      return (value as Callback).bind(target);
-    },
-  });
 }

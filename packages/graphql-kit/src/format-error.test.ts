@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { NotFoundError } from './errors.js';
+import { NotFoundError, ServiceUnavailableError } from './errors.js';
 import { createErrorFormatter } from './format-error.js';
 
 function format(error: Error, production: boolean) {
@@ -28,10 +28,28 @@ describe('createErrorFormatter', () => {
     expect(logged).toEqual([bug]);
   });
 
-  it('turns a refused database connection into SERVICE_UNAVAILABLE', () => {
-    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
-    const { formatted } = format(refused, true);
+  it('turns a lost database connection into SERVICE_UNAVAILABLE naming the database, without its address', () => {
+    const closed = Object.assign(new Error('write CONNECTION_CLOSED 10.0.0.5:5432'), { code: 'CONNECTION_CLOSED' });
+    const { formatted } = format(closed, true);
+    expect(formatted.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', dependency: 'database' });
+    expect(formatted.message).toBe('The database is unavailable right now; retry in a moment.');
+    expect(formatted.message).not.toContain('10.0.0.5');
+  });
+
+  it('does not blame the database for a refused connection it cannot attribute (an HTTP call, Redis…)', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4001'), { code: 'ECONNREFUSED' });
+    const { formatted } = format(new Error('fetch failed', { cause: refused }), true);
     expect(formatted.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE' });
+    expect(formatted.message).not.toMatch(/database/i);
     expect(formatted.message).not.toContain('127.0.0.1');
+  });
+
+  it('shows a ServiceUnavailableError wrapped by a driver as it was thrown, with the dependency it names', () => {
+    const cancelled = new ServiceUnavailableError("The request's deadline passed while the database was still working on it.", { dependency: 'deadline' });
+    // drizzle wraps every driver error in a DrizzleQueryError whose message carries the SQL.
+    const wrapped = new Error('Failed query: select * from subjects\nparams: ', { cause: cancelled });
+    const { formatted, logged } = format(wrapped, true);
+    expect(formatted).toEqual({ message: cancelled.message, extensions: { code: 'SERVICE_UNAVAILABLE', dependency: 'deadline' } });
+    expect(logged).toEqual([]);
   });
 });

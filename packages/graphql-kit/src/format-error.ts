@@ -13,30 +13,52 @@ const APOLLO_CODES = new Set([
   'OPERATION_RESOLUTION_FAILURE',
 ]);
 
-/** SQLSTATE classes and socket errors that mean "the database is not there", not "the query is wrong". */
+/** SQLSTATE classes that mean "the database is not there", not "the query is wrong": only PostgreSQL (or PGlite) raises these. */
 const UNAVAILABLE_SQLSTATES = /^(08|57P0|53300|3D000)/;
-const UNAVAILABLE_SOCKET_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENOTFOUND',
-  'EPIPE',
-  'CONNECT_TIMEOUT',
-  'CONNECTION_CLOSED',
-  'CONNECTION_ENDED',
-  'CONNECTION_DESTROYED',
-]);
+/** Socket errors: a dependency did not answer, but the code alone does not say which one. */
+const UNAVAILABLE_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE']);
+/** postgres.js's codes for a connection it lost or could not open. */
+const DATABASE_CONNECTION_CODES = new Set(['CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED']);
 
-export function isDependencyUnavailable(error: unknown): boolean {
-  for (let current = error, depth = 0; current instanceof Error && depth < 5; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && (UNAVAILABLE_SOCKET_CODES.has(code) || UNAVAILABLE_SQLSTATES.test(code))) {
-      return true;
-    }
+/** The errors of a chain, outermost first: each error's `cause`, or a GraphQL error's `originalError`. */
+function* causeChain(error: unknown): Generator<Error> {
+  for (let current = error, depth = 0; current instanceof Error && depth < 8; depth++) {
+    yield current;
     current = current.cause ?? (current as { originalError?: unknown }).originalError;
   }
-  return false;
+}
+
+/** The first error of our own (a code of the table in errors.ts, not INTERNAL) in the chain: drizzle and graphql-js wrap them. */
+function ownErrorIn(error: unknown): GraphQLError | undefined {
+  for (const current of causeChain(error)) {
+    const code = current instanceof GraphQLError ? current.extensions.code : undefined;
+    if (typeof code === 'string' && OUR_CODES.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) return current as GraphQLError;
+  }
+  return undefined;
+}
+
+/**
+ * Which dependency failed, when `error` says one did: the `dependency` a ServiceUnavailableError
+ * names ("database", "redis", "subjects", "deadline"…), "database" for a SQLSTATE or postgres.js
+ * connection error, "unknown" for a bare socket error (a refused connection says nothing of
+ * whose it was), undefined when the error is something else.
+ */
+export function unavailableDependencyOf(error: unknown): string | undefined {
+  for (const current of causeChain(error)) {
+    if (current instanceof GraphQLError && current.extensions.code === ErrorCode.SERVICE_UNAVAILABLE) {
+      const dependency = current.extensions.dependency;
+      return typeof dependency === 'string' ? dependency : 'unknown';
+    }
+    const code = (current as { code?: unknown }).code;
+    if (typeof code !== 'string') continue;
+    if (DATABASE_CONNECTION_CODES.has(code) || UNAVAILABLE_SQLSTATES.test(code)) return 'database';
+    if (UNAVAILABLE_SOCKET_CODES.has(code)) return 'unknown';
+  }
+  return undefined;
+}
+
+export function isDependencyUnavailable(error: unknown): boolean {
+  return unavailableDependencyOf(error) !== undefined;
 }
 
 export interface ErrorFormatterOptions {
@@ -47,9 +69,10 @@ export interface ErrorFormatterOptions {
 }
 
 /**
- * Apollo's `formatError`: our own errors pass unchanged; a database that is down becomes
- * SERVICE_UNAVAILABLE; anything else is a bug, logged in full and shown to clients only as
- * INTERNAL_SERVER_ERROR, because stack traces and SQL must not leak.
+ * Apollo's `formatError`: our own errors pass unchanged, even when a driver or graphql-js wrapped
+ * them; a dependency that failed becomes SERVICE_UNAVAILABLE naming it; anything else is a bug,
+ * logged in full and shown to clients only as INTERNAL_SERVER_ERROR, because stack traces and SQL
+ * must not leak.
  */
 export function createErrorFormatter(options: ErrorFormatterOptions) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
@@ -58,11 +81,26 @@ export function createErrorFormatter(options: ErrorFormatterOptions) {
     if (typeof code === 'string' && (OUR_CODES.has(code) || APOLLO_CODES.has(code)) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
       return withoutStack(formatted);
     }
-    if (isDependencyUnavailable(original)) {
+    const own = ownErrorIn(original);
+    if (own) {
+      // `http` tells Apollo a status for errors it sees itself; here it would only leak into the body.
+      const { http: _http, ...extensions } = own.extensions;
+      return {
+        message: own.message,
+        ...(formatted.locations ? { locations: formatted.locations } : {}),
+        ...(formatted.path ? { path: formatted.path } : {}),
+        extensions,
+      };
+    }
+    const dependency = unavailableDependencyOf(original);
+    if (dependency !== undefined) {
       return {
         ...withoutStack(formatted),
-        message: 'The database is unavailable right now; retry in a moment.',
-        extensions: { code: ErrorCode.SERVICE_UNAVAILABLE },
+        message:
+          dependency === 'database'
+            ? 'The database is unavailable right now; retry in a moment.'
+            : 'A service this request depends on is unavailable right now; retry in a moment.',
+        extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, ...(dependency === 'unknown' ? {} : { dependency }) },
       };
     }
     // graphql-js wraps errors from the variables/arguments coercion with codes of its own.

@@ -12,4 +12,4 @@ export { decodeCursor, encodeCursor } from './cursor.js';
 export { checkPageSize, toConnection, type Connection } from './connection.js';
 export { isUuid, parseId } from './ids.js';
 export { DateTime } from './date-time.js';
-export { createErrorFormatter, isDependencyUnavailable, type ErrorFormatterOptions } from './format-error.js';
+export { createErrorFormatter, isDependencyUnavailable, unavailableDependencyOf, type ErrorFormatterOptions } from './format-error.js';

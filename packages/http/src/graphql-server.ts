@@ -13,6 +13,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import type { GraphQLSchema, ValidationRule } from 'graphql';
 import { pinoHttp } from 'pino-http';
 import { graphqlMetricsPlugin } from './graphql-metrics-plugin.js';
+import { requestDeadline, type RequestDeadlineOptions } from './request-deadline.js';
 import { requestIdOf } from './request-id.js';
 
 /** Part of the shutdown budget kept for closing database and Redis connections after the HTTP drain. */
@@ -36,6 +37,10 @@ export interface GraphqlServerOptions<Context extends BaseContext> {
   cors?: CorsOptions;
   /** Throws when a dependency is unreachable; backs GET /readyz. */
   readiness: () => Promise<void>;
+  /** How long GET /readyz waits for `readiness` before answering 503 (READINESS_TIMEOUT_MS); unset: as long as `readiness` takes. */
+  readinessTimeoutMs?: number;
+  /** Give each GraphQL request a deadline and a scope that ends with it (see request-deadline.ts); subgraphs set it. */
+  requestDeadline?: RequestDeadlineOptions;
   /** Routes that must run before the GraphQL handler, e.g. the upload pass-through. */
   beforeGraphql?: (app: Express) => void;
   bodyLimit?: string | number;
@@ -109,7 +114,8 @@ export async function startGraphqlServer<Context extends BaseContext>(
   });
   app.get('/readyz', async (_req, res) => {
     try {
-      await options.readiness();
+      const check = options.readiness();
+      await (options.readinessTimeoutMs === undefined ? check : settleWithin(check, options.readinessTimeoutMs));
       res.json({ status: 'ready' });
     } catch (error) {
       options.logger.warn({ reason: error instanceof Error ? error.message : String(error) }, 'not ready');
@@ -121,6 +127,7 @@ export async function startGraphqlServer<Context extends BaseContext>(
     ['/', '/graphql'],
     cors(options.cors ?? {}),
     express.json({ limit: options.bodyLimit ?? '1mb' }),
+    ...(options.requestDeadline ? [requestDeadline(options.requestDeadline)] : []),
     expressMiddleware(apollo, {
       context: async ({ req }) => options.context({ req, requestId: String(req.id) }),
     }),
@@ -138,6 +145,23 @@ export async function startGraphqlServer<Context extends BaseContext>(
     httpServer,
     stop: () => apollo.stop(),
   };
+}
+
+/**
+ * `check`, or a rejection once `timeoutMs` passes without an answer: a readiness probe must
+ * answer even when a dependency hangs, or the orchestrator cannot tell a stuck process from a slow one.
+ */
+async function settleWithin(check: Promise<void>, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer from its dependencies within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    await Promise.race([check, expired]);
+  } finally {
+    clearTimeout(timer);
+    check.catch(() => {});
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { openDatabase, type Database, type OpenedDatabase } from '@trialgraph/database';
+import { openDatabase, type Database, type DatabaseLimits, type OpenedDatabase } from '@trialgraph/database';
 import { subjectsSchema, type SubjectsSchema } from './schema.js';
 
 export type SubjectsDatabase = Database<SubjectsSchema>;
@@ -11,6 +11,7 @@ export const subjectsMigrationsFolder = fileURLToPath(new URL('../../drizzle', i
 export function openSubjectsDatabase(options: {
   url: string | undefined;
   dataDir: string;
+  limits?: Partial<DatabaseLimits>;
   onStatement?: (sql: string) => void;
 }): Promise<OpenedDatabase<SubjectsSchema>> {
   return openDatabase({
@@ -18,6 +19,7 @@ export function openSubjectsDatabase(options: {
     dataDir: options.dataDir,
     name: 'subjects',
     schema: subjectsSchema,
+    limits: options.limits,
     migrationsFolder: subjectsMigrationsFolder,
     ...(options.onStatement ? { onStatement: options.onStatement } : {}),
   });

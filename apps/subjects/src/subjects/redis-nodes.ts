@@ -13,7 +13,8 @@ export interface RedisNodes {
   close(): Promise<void>;
 }
 
-const COMMAND_TIMEOUT_MS = 1_000;
+/** How long a Redis command may take before it fails: a hung Redis must not hold a createSubject up. */
+export const COMMAND_TIMEOUT_MS = 1_000;
 
 /** `redis://user:secret@host:6379/0` → `host:6379`, so logs never carry a password. */
 function nodeName(url: string): string {

@@ -1,8 +1,8 @@
 import { ServiceUnavailableError } from '@trialgraph/graphql-kit';
 import type { Logger } from '@trialgraph/observability';
-import Redlock, { ExecutionError, type Lock } from 'redlock';
+import Redlock, { ExecutionError, ResourceLockedError, type Lock } from 'redlock';
 import { lockFailures, lockWaitSeconds, SUBJECT_NUMBER_LOCK as LOCK, type LockFailureReason } from './lock-metrics.js';
-import type { RedisNodes } from './redis-nodes.js';
+import { COMMAND_TIMEOUT_MS, type RedisNodes } from './redis-nodes.js';
 import { createInProcessQueue, type SubjectNumberLock } from './subject-number-lock.js';
 
 export interface RedlockSubjectNumberLockOptions {
@@ -14,6 +14,21 @@ export interface RedlockSubjectNumberLockOptions {
   /** How long to wait for another instance's lock before refusing with SERVICE_UNAVAILABLE. */
   waitMs: number;
   logger: Logger;
+}
+
+/**
+ * Nodes that voted against the last attempt for another reason than the lock being held: a
+ * command timeout or a lost connection. A paused or hung Redis keeps its connection open, so
+ * only the votes tell it apart from a lock another instance holds.
+ */
+async function nodesNotAnswering(error: ExecutionError, options: { waitForAllVotes: boolean }): Promise<number> {
+  const last = error.attempts.at(-1);
+  if (!last) return 0;
+  // The stats settle once every node has voted; a node that hangs votes when its command times out.
+  const pending = Symbol('pending');
+  const stats = await Promise.race([last, ...(options.waitForAllVotes ? [] : [Promise.resolve(pending)])]).catch(() => undefined);
+  if (!stats || stats === pending) return 0;
+  return [...stats.votesAgainst.values()].filter((vote) => !(vote instanceof ResourceLockedError)).length;
 }
 
 /** Between attempts: short, because an allocation holds the lock for a few milliseconds. */
@@ -36,7 +51,8 @@ export function createRedlockSubjectNumberLock(options: RedlockSubjectNumberLock
 
   const refuse = (reason: LockFailureReason, message: string, cause: unknown): never => {
     lockFailures.inc({ lock: LOCK, reason });
-    throw new ServiceUnavailableError(message, { cause });
+    // Only an unreachable Redis is a dependency failure; a lock held elsewhere is contention.
+    throw new ServiceUnavailableError(message, { cause, ...(reason === 'unavailable' ? { dependency: 'redis' } : {}) });
   };
 
   async function acquire(studyId: string): Promise<Lock> {
@@ -51,7 +67,17 @@ export function createRedlockSubjectNumberLock(options: RedlockSubjectNumberLock
           refuse('unavailable', 'The subject numbering lock (Redis) is unreachable, so no subject was created; retry in a moment.', error);
         }
         const delay = RETRY_DELAY_MS + Math.floor(Math.random() * RETRY_JITTER_MS);
-        if (Date.now() + delay > deadline) {
+        const givingUp = Date.now() + delay > deadline;
+        // Before the last answer, only votes already in count: a retry must not wait for a slow node.
+        const silent = await nodesNotAnswering(error, { waitForAllVotes: givingUp });
+        if (nodes.clients.length - silent < nodes.quorum) {
+          refuse(
+            'unavailable',
+            `Redis, which holds the subject numbering lock, is not answering (${silent} of ${nodes.clients.length} node(s) gave no answer within ${COMMAND_TIMEOUT_MS} ms), so no subject was created; retry in a moment.`,
+            error,
+          );
+        }
+        if (givingUp) {
           refuse('timeout', `Another instance held the numbering lock of this study for over ${options.waitMs} ms, so no subject was created; retry in a moment.`, error);
         }
         await sleep(delay);

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { openDatabase, type Database, type OpenedDatabase } from '@trialgraph/database';
+import { openDatabase, type Database, type DatabaseLimits, type OpenedDatabase } from '@trialgraph/database';
 import { vitalsSchema, type VitalsSchema } from './schema.js';
 
 export type VitalsDatabase = Database<VitalsSchema>;
@@ -10,6 +10,7 @@ export const vitalsMigrationsFolder = fileURLToPath(new URL('../../drizzle', imp
 export function openVitalsDatabase(options: {
   url: string | undefined;
   dataDir: string;
+  limits?: Partial<DatabaseLimits>;
   onStatement?: (sql: string) => void;
 }): Promise<OpenedDatabase<VitalsSchema>> {
   return openDatabase({
@@ -17,6 +18,7 @@ export function openVitalsDatabase(options: {
     dataDir: options.dataDir,
     name: 'vitals',
     schema: vitalsSchema,
+    limits: options.limits,
     migrationsFolder: vitalsMigrationsFolder,
     ...(options.onStatement ? { onStatement: options.onStatement } : {}),
   });
