@@ -47,6 +47,11 @@ export class CsvRecordSplitter {
 
   constructor(private readonly maxRecordLength: number) {}
 
+  /** Characters held back for records not yet finished: never more than `maxRecordLength`. */
+  get heldBack(): number {
+    return this.carry.length;
+  }
+
   push(text: string, sink: RecordSink): void {
     this.carry = this.carry.length === 0 ? text : this.carry + text;
     // A long unfinished record fed in tiny chunks would be rescanned for each one (quadratic):
