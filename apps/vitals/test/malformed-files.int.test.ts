@@ -1,4 +1,4 @@
-import { createTestDatabase, testToken, type TestDatabase } from '@trialgraph/testing';
+import { adminHeaders, createTestDatabase, graphqlRequest, testToken, type TestDatabase } from '@trialgraph/testing';
 import { importVitalsFile, type ImportOptionsInput } from '@trialgraph/upload-client';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,10 +44,10 @@ describe('malformed vitals files through the gateway', () => {
     await Promise.all([subjectsDb?.drop(), vitalsDb?.drop()]);
   });
 
-  const upload = async (content: string, importOptions: ImportOptionsInput = {}): Promise<Report> => {
+  const upload = async (content: string, importOptions: ImportOptionsInput = {}): Promise<Report & { id: string }> => {
     const response = await importVitalsFile({ url: stack.gateway.url, studyId: study.studyId, file: bytesOf(content), fileName: 'export.csv', importOptions, token });
     expect(response.errors).toBeUndefined();
-    const report = response.data?.importVitals as Report;
+    const report = response.data?.importVitals as Report & { id: string };
     // Whatever the file, every row read is accounted for.
     expect(report.rowsRead).toBe(report.rowsAccepted + report.rowsRejected + report.rowsDuplicate);
     return report;
@@ -141,5 +141,16 @@ describe('malformed vitals files through the gateway', () => {
     const report = await upload(`patient_id,record_time,blood_pressure\n${a},2025-01-14T08:00:00Z,"120"/80\n${b},2025-01-14T08:00:00Z,"121/81"\n`);
     expect(report).toMatchObject({ status: 'SUCCEEDED', rowsRead: 2, rowsAccepted: 1, rowsRejected: 1 });
     expect(report.errors).toEqual([expect.objectContaining({ line: 2, column: 'blood_pressure', value: '120/80', code: 'INVALID_QUOTE' })]);
+  });
+
+  it('still reads a report stored with the retired FUTURE_TIME code, which the contract keeps as deprecated', async () => {
+    const [a] = study.subjectNumbers as [string];
+    const report = await upload(`patient_id,record_time,heart_rate\n${a},2099-01-01T00:00:00Z,70\n`, { dryRun: true });
+    expect(codesAndLines(report)).toEqual([[2, 'record_time', 'IMPLAUSIBLE_TIME']]);
+    // As an import made before IMPLAUSIBLE_TIME replaced it stored the same row.
+    await vitalsSql`update vitals_import_errors set code = 'FUTURE_TIME' where import_id = ${report.id}`;
+    const read = await graphqlRequest(stack.gateway.url, `query($id: ID!) { vitalsImport(id: $id) { rowsRejected errors { line code } } }`, { id: report.id }, await adminHeaders());
+    expect(read.errors).toBeUndefined();
+    expect(read.data?.vitalsImport).toEqual({ rowsRejected: 1, errors: [{ line: 2, code: 'FUTURE_TIME' }] });
   });
 });

@@ -4,7 +4,8 @@
  * test in the vitals app checks it), and packages/csv/README.md shows an example of each.
  * `level`: a `row` code refuses one row and parsing goes on; a `file` code ends the import
  * FAILED with nothing stored (it begins `failureReason`). `raisedBy`: the parser here, or the
- * vitals import around it.
+ * vitals import around it. A code no longer given keeps its entry with `replacedBy`, so the
+ * reports stored before still read (the SDL marks it deprecated).
  */
 export const IMPORT_ERROR_CODES = {
   MISSING_VALUE: { level: 'row', raisedBy: 'parser', description: 'patient_id or record_time is empty, or the row has no measure at all.' },
@@ -23,6 +24,12 @@ export const IMPORT_ERROR_CODES = {
     level: 'row',
     raisedBy: 'parser',
     description: 'record_time is before 1900 or later than now plus 5 minutes allowed for clock drift.',
+  },
+  FUTURE_TIME: {
+    level: 'row',
+    raisedBy: 'parser',
+    description: 'Retired: a time more than 5 minutes ahead, in reports made before IMPLAUSIBLE_TIME replaced it.',
+    replacedBy: 'IMPLAUSIBLE_TIME',
   },
   UNKNOWN_SUBJECT: { level: 'row', raisedBy: 'import', description: 'No such subject in the study, or not at a site the caller may import for.' },
   CONFLICT: { level: 'row', raisedBy: 'import', description: 'A different reading of the subject is already stored at that instant; it is not overwritten.' },
@@ -49,6 +56,8 @@ export interface ImportErrorCodeEntry {
   raisedBy: 'parser' | 'import';
   /** One sentence, as the SDL describes the enum value. */
   description: string;
+  /** The code given instead since this one was retired. */
+  replacedBy?: string;
 }
 
 type Table = typeof IMPORT_ERROR_CODES;
@@ -60,9 +69,9 @@ export type ImportRowErrorCode = CodesWhere<{ level: 'row' }>;
 /** What may begin the `failureReason` of a FAILED import. */
 export type ImportFailureCode = CodesWhere<{ level: 'file' }>;
 /** The row codes the parser itself gives. */
-export type VitalsRowErrorCode = CodesWhere<{ level: 'row'; raisedBy: 'parser' }>;
+export type VitalsRowErrorCode = CodesWhere<{ level: 'row'; raisedBy: 'parser'; replacedBy?: never }>;
 /** The file codes the parser itself gives. */
-export type CsvFileErrorCode = CodesWhere<{ level: 'file'; raisedBy: 'parser' }>;
+export type CsvFileErrorCode = CodesWhere<{ level: 'file'; raisedBy: 'parser'; replacedBy?: never }>;
 
 function codesWhere<Code extends ImportErrorCode>(matches: (entry: ImportErrorCodeEntry) => boolean): readonly Code[] {
   return Object.freeze((Object.keys(IMPORT_ERROR_CODES) as ImportErrorCode[]).filter((code) => matches(IMPORT_ERROR_CODES[code])) as Code[]);
@@ -70,5 +79,6 @@ function codesWhere<Code extends ImportErrorCode>(matches: (entry: ImportErrorCo
 
 export const IMPORT_ROW_ERROR_CODES = codesWhere<ImportRowErrorCode>((entry) => entry.level === 'row');
 export const IMPORT_FAILURE_CODES = codesWhere<ImportFailureCode>((entry) => entry.level === 'file');
-export const VITALS_ROW_ERROR_CODES = codesWhere<VitalsRowErrorCode>((entry) => entry.level === 'row' && entry.raisedBy === 'parser');
-export const CSV_FILE_ERROR_CODES = codesWhere<CsvFileErrorCode>((entry) => entry.level === 'file' && entry.raisedBy === 'parser');
+const givenByParser = (entry: ImportErrorCodeEntry) => entry.raisedBy === 'parser' && entry.replacedBy === undefined;
+export const VITALS_ROW_ERROR_CODES = codesWhere<VitalsRowErrorCode>((entry) => entry.level === 'row' && givenByParser(entry));
+export const CSV_FILE_ERROR_CODES = codesWhere<CsvFileErrorCode>((entry) => entry.level === 'file' && givenByParser(entry));

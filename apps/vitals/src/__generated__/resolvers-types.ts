@@ -84,6 +84,8 @@ export type ImportRowErrorCode =
   | 'COLUMN_COUNT'
   /** A different reading of the subject is already stored at that instant; it is not overwritten. */
   | 'CONFLICT'
+  /** Retired: a time more than 5 minutes ahead, in reports made before IMPLAUSIBLE_TIME replaced it. */
+  | 'FUTURE_TIME'
   /** record_time is before 1900 or later than now plus 5 minutes allowed for clock drift. */
   | 'IMPLAUSIBLE_TIME'
   /** Diastolic is not below systolic, or only one of the two is given. */
