@@ -130,7 +130,10 @@ export class CsvRecordSplitter {
           breaksInside += countOf(buffer, breakChar, cursor, close);
           value += buffer.slice(cursor, close);
           // A quote at the end of a chunk may be the first of an escaped "".
-          if (close + 1 === buffer.length && !atEnd) return -1;
+          if (close + 1 === buffer.length && !atEnd) {
+            if (buffer.length - start > this.maxRecordLength) this.tooLong();
+            return -1;
+          }
           if (buffer.charCodeAt(close + 1) === QUOTE) {
             value += '"';
             cursor = close + 2;

@@ -16,10 +16,10 @@ export interface ReadingTimeFault {
 
 /**
  * Why no reading can have been taken at `recordedAtMs`, judged at `nowMs`, or null when one
- * can. `field` names the time in the message, as the caller's input spells it.
+ * can. `field` names the time in the message, as the caller's input spells it. Called once per
+ * imported row, so it takes no options object.
  */
-export function checkReadingTime(recordedAtMs: number, options: { nowMs: number; field: string }): ReadingTimeFault | null {
-  const { nowMs, field } = options;
+export function checkReadingTime(recordedAtMs: number, nowMs: number, field: string): ReadingTimeFault | null {
   if (recordedAtMs < EARLIEST_READING_TIME_MS) {
     return {
       code: 'IMPLAUSIBLE_TIME',

@@ -115,7 +115,7 @@ export function createVitalsRowReader(options: {
         `record_time "${rawTime}" is not a time: use ISO 8601 (2025-03-01T08:15:00Z), "2025-03-01 08:15[:00]", 20250301[0815[00]], or epoch seconds (10 digits) or milliseconds (13 digits)`,
       );
     }
-    const timeFault = checkReadingTime(recordedAt, { nowMs: now(), field: 'record_time' });
+    const timeFault = checkReadingTime(recordedAt, now(), 'record_time');
     if (timeFault) return refuse(line, name(columns.recordTime), rawTime, timeFault.code, timeFault.message);
     try {
       const [systolic, diastolic] = bloodPressure(fields);

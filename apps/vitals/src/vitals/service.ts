@@ -6,13 +6,13 @@ import type { VitalSignRow } from '../db/schema.js';
 import { findVitalAt, insertVitalSignUnlessRecorded } from './store.js';
 
 /**
- * Records one reading, judged by the same ranges and time bounds as an imported row. Sending the same
- * reading again returns the stored one (a retried request must not fail); a different
+ * Records one reading, judged by the same ranges and time bounds as an imported row. Sending
+ * the same reading again returns the stored one (a retried request must not fail); a different
  * reading for the same subject and instant is a CONFLICT and is never overwritten.
  */
 export async function recordVitalSign(context: VitalsContext, input: RecordVitalSignInput): Promise<VitalSignRow> {
   const recordedAt = input.recordedAt as Date;
-  const timeFault = checkReadingTime(recordedAt.getTime(), { nowMs: Date.now(), field: 'recordedAt' });
+  const timeFault = checkReadingTime(recordedAt.getTime(), Date.now(), 'recordedAt');
   if (timeFault) throw new BadUserInputError(timeFault.message, { field: 'input.recordedAt', extensions: { reason: timeFault.code } });
   const measures = Object.fromEntries(VITAL_MEASURES.map((measure) => [measure, input[measure] ?? null])) as VitalMeasures;
   const fault = checkVitalMeasures(measures);
