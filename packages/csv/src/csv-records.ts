@@ -42,8 +42,6 @@ export class CsvRecordSplitter {
   /** LF (which also covers CRLF) or CR, read off the first line break of the file. */
   private lineBreak = 0;
   delimiter: string | null = null;
-  /** The line the delimiter was read from: the header. */
-  headerLine = 1;
 
   constructor(private readonly maxRecordLength: number) {}
 
@@ -198,7 +196,6 @@ export class CsvRecordSplitter {
       }
       if (!isBlankLine(buffer, position, lineEnd) || lineEnd === buffer.length) {
         this.delimiter = mostFrequentDelimiter(buffer, position, lineEnd);
-        this.headerLine = this.line;
         return position;
       }
       this.line++;
