@@ -17,6 +17,8 @@ const config: CodegenConfig = {
           VitalSign: '../db/schema.js#VitalSignRow',
           VitalsImport: '../db/schema.js#VitalsImportRow',
           AuditEvent: '../db/schema.js#AuditEventRow',
+          // Stored codes are text; graphql-js refuses to serialise one outside ImportRowErrorCode.
+          ImportRowError: '../db/schema.js#VitalsImportErrorRow',
           Subject: '../vitals/subject-reference.js#SubjectReference',
         },
       },

@@ -120,7 +120,7 @@ describe('the trialgraph command against a running stack (real processes, real P
     expect(errorLines[0]).toBe('line,column,value,code,message');
     expect(errorLines).toHaveLength(1 + file.expected.bad);
     expect(errorLines[1]).toBe('11,heart_rate,400,OUT_OF_RANGE,"heart_rate must be between 20 and 300 beats/min, got 400"');
-    expect(errorLines.at(-1)).toMatch(/^12001,record_time,\d+,FUTURE_TIME,/);
+    expect(errorLines.at(-1)).toMatch(/^12001,record_time,\d+,IMPLAUSIBLE_TIME,/);
   });
 
   it('counts every row as a duplicate when the same file is imported again, and stores nothing new', async () => {

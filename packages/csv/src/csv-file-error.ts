@@ -1,8 +1,6 @@
-/** Faults of the file as a whole: the import stops and stores nothing. */
-export const CSV_FILE_ERROR_CODES = ['MISSING_COLUMN', 'EMPTY_FILE', 'NOT_TEXT', 'LINE_TOO_LONG'] as const;
+import type { CsvFileErrorCode } from './import-error-codes.js';
 
-export type CsvFileErrorCode = (typeof CSV_FILE_ERROR_CODES)[number];
-
+/** A fault of the file as a whole: the import stops and stores nothing. */
 export class CsvFileError extends Error {
   constructor(
     readonly code: CsvFileErrorCode,

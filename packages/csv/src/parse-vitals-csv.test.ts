@@ -117,7 +117,7 @@ describe('parseVitalsCsv', () => {
     ['an empty record_time', 'MISSING_VALUE', 'S-1,,70,,,,', 'record_time'],
     ['February 30th', 'INVALID_TIME', 'S-1,2025-02-30T00:00:00Z,70,,,,', 'record_time'],
     ['a US date', 'INVALID_TIME', 'S-1,03/01/2025 08:00,70,,,,', 'record_time'],
-    ['a time in the future', 'FUTURE_TIME', 'S-1,2026-06-01T00:00:00Z,70,,,,', 'record_time'],
+    ['a time in the future', 'IMPLAUSIBLE_TIME', 'S-1,2026-06-01T00:00:00Z,70,,,,', 'record_time'],
     ['too many fields', 'COLUMN_COUNT', 'S-1,2025-01-01T00:00:00Z,70,,,,,extra', null],
   ])('rejects a row with %s as %s', async (_title, code, line, column) => {
     const { rows, errors } = await parse(`patient_id,record_time,heart_rate,blood_pressure,temperature,respiratory_rate,spo2\n${line}\n`);
@@ -160,10 +160,10 @@ describe('parseVitalsCsv', () => {
     expect((await fileError([new Uint8Array([0x70, 0x61, 0xff, 0xfe, 0x0a])])).code).toBe('NOT_TEXT');
   });
 
-  it('refuses a line over 64 KiB, and an unclosed quote that runs on, as LINE_TOO_LONG', async () => {
+  it('refuses a line over 64 KiB as LINE_TOO_LONG, and an unclosed quote that runs on as UNCLOSED_QUOTE', async () => {
     const header = 'patient_id,record_time,hr\n';
     expect((await fileError(`${header}S-1,2025-01-01T00:00:00Z,${'7'.repeat(70_000)}\n`)).code).toBe('LINE_TOO_LONG');
-    expect((await fileError(`${header}"S-1,2025-01-01T00:00:00Z,70\n${'S-2,2025-01-01T00:00:00Z,70\n'.repeat(5_000)}`)).code).toBe('LINE_TOO_LONG');
+    expect((await fileError(`${header}"S-1,2025-01-01T00:00:00Z,70\n${'S-2,2025-01-01T00:00:00Z,70\n'.repeat(5_000)}`)).code).toBe('UNCLOSED_QUOTE');
   });
 
   it.each(['plain', 'excel-eu', 'tab-epoch'] as const)('finds exactly the bad rows the generator planted in a %s file', async (dialect) => {

@@ -1,5 +1,5 @@
 import { CsvFileError } from './csv-file-error.js';
-import { CsvRecordSplitter } from './csv-records.js';
+import { CsvRecordSplitter, type QuoteFault } from './csv-records.js';
 import { createRecordTimeParser } from './record-time.js';
 import { resolveVitalsColumns } from './vitals-columns.js';
 import { createVitalsRowReader, type ReadRow, type VitalsRow, type VitalsRowError } from './vitals-row-reader.js';
@@ -11,7 +11,7 @@ export interface ParseVitalsOptions {
   batchSize?: number;
   /** The longest record accepted, in characters; longer means the file is not what it claims. */
   maxLineLength?: number;
-  /** The clock against which FUTURE_TIME is judged. */
+  /** The clock against which IMPLAUSIBLE_TIME judges times in the future. */
   now?: () => number;
 }
 
@@ -29,7 +29,7 @@ export const DEFAULT_MAX_LINE_LENGTH = 64 * 1024;
 /**
  * Streams a vitals CSV file into batches of checked rows and row errors, holding at most
  * one chunk of the file and the batches it completed. Faults of the whole file (no
- * header, not text, a runaway line) throw a `CsvFileError` instead.
+ * header, not text, a runaway line, an unclosed quote) throw a `CsvFileError` instead.
  */
 export async function* parseVitalsCsv(
   source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
@@ -46,18 +46,18 @@ export async function* parseVitalsCsv(
   let current: VitalsBatch = { rows: [], errors: [], rowsRead: 0, bytesRead: 0 };
   const completed: VitalsBatch[] = [];
 
-  const sink = (fields: string[], line: number) => {
+  const sink = (fields: string[], line: number, fault: QuoteFault | null) => {
     if (readRow === null) {
       if (fields.every((field) => field.trim().length === 0)) return;
       readRow = createVitalsRowReader({
-        columns: resolveVitalsColumns(fields),
+        columns: resolveVitalsColumns(fields, line),
         parseTime,
         now,
         decimalComma: splitter.delimiter !== ',',
       });
       return;
     }
-    const outcome = readRow(fields, line);
+    const outcome = readRow(fields, line, fault);
     if (outcome === null) return;
     rowsTotal++;
     if ('code' in outcome) current.errors.push(outcome);

@@ -25,14 +25,6 @@ export interface MeasureFault {
   message: string;
 }
 
-/** Device clocks drift: a reading a few minutes "ahead" is a clock, not a reading from the future. */
-const FUTURE_TOLERANCE_MS = 5 * 60_000;
-
-/** Whether a reading taken at `recordedAtMs` claims a time that has not come yet. */
-export function isInFuture(recordedAtMs: number, nowMs: number): boolean {
-  return recordedAtMs > nowMs + FUTURE_TOLERANCE_MS;
-}
-
 /** Body temperatures in °F fall here; in °C they fall in 30–45, so the two never overlap. */
 const FAHRENHEIT_RANGE = { min: 86, max: 113.5 };
 

@@ -2,6 +2,7 @@ import { CsvFileError } from './csv-file-error.js';
 
 /** Where each field of a vitals row sits in the file, resolved once from the header. */
 export interface VitalsColumns {
+  /** Fields a row must have: the header's, less trailing empty names (a trailing delimiter). */
   count: number;
   /** Per column, the documented name of what it holds (heart_rate for "HR"), for row errors. */
   names: string[];
@@ -59,9 +60,11 @@ export function normalizeHeaderName(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
 
-export function resolveVitalsColumns(header: string[]): VitalsColumns {
+export function resolveVitalsColumns(header: string[], headerLine: number): VitalsColumns {
+  let count = header.length;
+  while (count > 0 && header[count - 1]!.trim().length === 0) count--;
   const columns: VitalsColumns = {
-    count: header.length,
+    count,
     names: header.map((name) => name.trim()),
     patientId: -1,
     recordTime: -1,
@@ -102,7 +105,7 @@ export function resolveVitalsColumns(header: string[]): VitalsColumns {
   if (missing.length > 0) {
     throw new CsvFileError(
       'MISSING_COLUMN',
-      `the header on line 1 lacks ${missing.join(' and ')}; it has: ${header.map((name) => name.trim()).filter(Boolean).join(', ') || 'no names'}`,
+      `the header on line ${headerLine} lacks ${missing.join(' and ')}; it has: ${header.map((name) => name.trim()).filter(Boolean).join(', ') || 'no names'}`,
     );
   }
   return columns;

@@ -1,19 +1,9 @@
-import { checkVitalMeasures, isInFuture, toCelsius, VITAL_RANGES, type VitalMeasure, type VitalMeasures } from './vital-measures.js';
+import type { QuoteFault } from './csv-records.js';
+import type { VitalsRowErrorCode } from './import-error-codes.js';
+import { checkReadingTime } from './plausible-reading-time.js';
 import type { RecordTimeParser } from './record-time.js';
+import { checkVitalMeasures, toCelsius, VITAL_RANGES, type VitalMeasure, type VitalMeasures } from './vital-measures.js';
 import type { VitalsColumns } from './vitals-columns.js';
-
-/** Every reason a single row is refused; clients may switch on these. */
-export const VITALS_ROW_ERROR_CODES = [
-  'MISSING_VALUE',
-  'INVALID_NUMBER',
-  'OUT_OF_RANGE',
-  'INVALID_TIME',
-  'FUTURE_TIME',
-  'INVALID_BLOOD_PRESSURE',
-  'COLUMN_COUNT',
-] as const;
-
-export type VitalsRowErrorCode = (typeof VITALS_ROW_ERROR_CODES)[number];
 
 /** A row that passed every check the file alone allows; the subject is resolved later. */
 export interface VitalsRow extends VitalMeasures {
@@ -32,7 +22,7 @@ export interface VitalsRowError {
   message: string;
 }
 
-export type ReadRow = (fields: string[], line: number) => VitalsRow | VitalsRowError | null;
+export type ReadRow = (fields: string[], line: number, fault: QuoteFault | null) => VitalsRow | VitalsRowError | null;
 
 const DIGIT_0 = 48;
 const DIGIT_9 = 57;
@@ -97,8 +87,13 @@ export function createVitalsRowReader(options: {
     return [number(fields, columns.systolic, 'systolic', true), number(fields, columns.diastolic, 'diastolic', true)];
   };
 
-  const read = (fields: string[], line: number): VitalsRow | VitalsRowError | null => {
+  const read = (fields: string[], line: number, fault: QuoteFault | null): VitalsRow | VitalsRowError | null => {
     if (isBlank(fields)) return null;
+    if (fault !== null) return refuse(line, name(fault.field), fields[fault.field] ?? null, 'INVALID_QUOTE', fault.message);
+    if (fields.length < columns.count) {
+      // A truncated export must not pass with its last measures read as absent.
+      return refuse(line, null, null, 'MISSING_FIELDS', `the row has ${fields.length} fields but the header names ${columns.count}: is the line cut short?`);
+    }
     if (fields.length > columns.count && !extraFieldsAreEmpty(fields, columns.count)) {
       return refuse(line, null, null, 'COLUMN_COUNT', `the row has ${fields.length} fields but the header names ${columns.count}`);
     }
@@ -117,12 +112,11 @@ export function createVitalsRowReader(options: {
         name(columns.recordTime),
         rawTime,
         'INVALID_TIME',
-        `record_time "${rawTime}" is not a time: use ISO 8601 (2025-03-01T08:15:00Z), "2025-03-01 08:15[:00]" or epoch seconds`,
+        `record_time "${rawTime}" is not a time: use ISO 8601 (2025-03-01T08:15:00Z), "2025-03-01 08:15[:00]", 20250301[0815[00]], or epoch seconds (10 digits) or milliseconds (13 digits)`,
       );
     }
-    if (isInFuture(recordedAt, now())) {
-      return refuse(line, name(columns.recordTime), rawTime, 'FUTURE_TIME', `record_time ${new Date(recordedAt).toISOString()} is in the future`);
-    }
+    const timeFault = checkReadingTime(recordedAt, now(), 'record_time');
+    if (timeFault) return refuse(line, name(columns.recordTime), rawTime, timeFault.code, timeFault.message);
     try {
       const [systolic, diastolic] = bloodPressure(fields);
       const temperature = number(fields, columns.temperature, 'temperature', false);

@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { VitalSignRow, VitalsImportRow, AuditEventRow } from '../db/schema.js';
+import type { VitalSignRow, VitalsImportRow, AuditEventRow, VitalsImportErrorRow } from '../db/schema.js';
 import type { SubjectReference } from '../vitals/subject-reference.js';
 import type { VitalsContext } from '../context.js';
 export type Maybe<T> = T | null;
@@ -37,6 +37,25 @@ export type AuditEvent = {
   reason?: Maybe<Scalars['String']['output']>;
 };
 
+/** Why a whole import FAILED with nothing stored: the code its failureReason begins with. */
+export type ImportFailureCode =
+  /** The file has no header, or a header and no rows. */
+  | 'EMPTY_FILE'
+  /** The upload is larger than MAX_UPLOAD_BYTES. */
+  | 'FILE_TOO_LARGE'
+  /** A record is longer than the longest accepted (64 KiB by default). */
+  | 'LINE_TOO_LONG'
+  /** The header lacks patient_id, record_time or every measure column. */
+  | 'MISSING_COLUMN'
+  /** The file is not UTF-8 text: NUL bytes or invalid UTF-8 (a spreadsheet, UTF-16). */
+  | 'NOT_TEXT'
+  /** A quote opens a field and is not closed by the end of the file or within the longest record. */
+  | 'UNCLOSED_QUOTE'
+  /** The upload ended before the whole file arrived (the client went away). */
+  | 'UPLOAD_INCOMPLETE'
+  /** The upload sent no bytes for longer than its idle timeout. */
+  | 'UPLOAD_STALLED';
+
 export type ImportOptions = {
   /** Check and report everything, store nothing. */
   dryRun?: InputMaybe<Scalars['Boolean']['input']>;
@@ -50,14 +69,41 @@ export type ImportOptions = {
 /** A row that was not stored, and why. */
 export type ImportRowError = {
   __typename?: 'ImportRowError';
-  /** Stable code, e.g. INVALID_NUMBER, OUT_OF_RANGE, INVALID_TIME, UNKNOWN_SUBJECT, MISSING_VALUE, CONFLICT. */
-  code: Scalars['String']['output'];
+  code: ImportRowErrorCode;
   column?: Maybe<Scalars['String']['output']>;
   /** 1-based line of the file where the row starts (the header is line 1). */
   line: Scalars['Int']['output'];
+  /** What is wrong with the row and how to fix it. */
   message: Scalars['String']['output'];
   value?: Maybe<Scalars['String']['output']>;
 };
+
+/** Why a row of an import was not stored; the other rows go on. Clients may switch on these. */
+export type ImportRowErrorCode =
+  /** The row has more non-empty fields than the header names. */
+  | 'COLUMN_COUNT'
+  /** A different reading of the subject is already stored at that instant; it is not overwritten. */
+  | 'CONFLICT'
+  /** Retired: a time more than 5 minutes ahead, in reports made before IMPLAUSIBLE_TIME replaced it. */
+  | 'FUTURE_TIME'
+  /** record_time is before 1900 or later than now plus 5 minutes allowed for clock drift. */
+  | 'IMPLAUSIBLE_TIME'
+  /** Diastolic is not below systolic, or only one of the two is given. */
+  | 'INVALID_BLOOD_PRESSURE'
+  /** A measure is not a plain decimal, a whole number has a fraction, or a blood pressure is not written 120/80. */
+  | 'INVALID_NUMBER'
+  /** Text follows the closing quote of a quoted field before the next delimiter. */
+  | 'INVALID_QUOTE'
+  /** record_time is not a time in an accepted form, or is an impossible date. */
+  | 'INVALID_TIME'
+  /** The row has fewer fields than the header names: a line cut short. */
+  | 'MISSING_FIELDS'
+  /** patient_id or record_time is empty, or the row has no measure at all. */
+  | 'MISSING_VALUE'
+  /** A measure lies outside its plausible physiological range. */
+  | 'OUT_OF_RANGE'
+  /** No such subject in the study, or not at a site the caller may import for. */
+  | 'UNKNOWN_SUBJECT';
 
 /** An import stores all of its accepted rows in one transaction, or none of them. */
 export type ImportStatus =
@@ -204,7 +250,7 @@ export type VitalsImport = {
   durationMs?: Maybe<Scalars['Int']['output']>;
   /** Row errors in line order; at most maxErrors are kept. first: at most 1000; after: the line of the last error you have. */
   errors: Array<ImportRowError>;
-  /** Why the import FAILED or was ABORTED. */
+  /** Why the import FAILED (beginning with an ImportFailureCode, e.g. "UNCLOSED_QUOTE: …") or was ABORTED. */
   failureReason?: Maybe<Scalars['String']['output']>;
   fileName: Scalars['String']['output'];
   finishedAt?: Maybe<Scalars['DateTime']['output']>;
@@ -334,10 +380,12 @@ export type ResolversTypes = ResolversObject<{
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  ImportFailureCode: ImportFailureCode;
   ImportOptions: ImportOptions;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
-  ImportRowError: ResolverTypeWrapper<ImportRowError>;
+  ImportRowError: ResolverTypeWrapper<VitalsImportErrorRow>;
+  ImportRowErrorCode: ImportRowErrorCode;
   ImportStatus: ImportStatus;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   OnError: OnError;
@@ -362,7 +410,7 @@ export type ResolversParentTypes = ResolversObject<{
   ImportOptions: ImportOptions;
   Boolean: Scalars['Boolean']['output'];
   Int: Scalars['Int']['output'];
-  ImportRowError: ImportRowError;
+  ImportRowError: VitalsImportErrorRow;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
@@ -393,7 +441,7 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 }
 
 export type ImportRowErrorResolvers<ContextType = VitalsContext, ParentType extends ResolversParentTypes['ImportRowError'] = ResolversParentTypes['ImportRowError']> = ResolversObject<{
-  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['ImportRowErrorCode'], ParentType, ContextType>;
   column?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   line?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;

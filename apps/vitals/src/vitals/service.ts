@@ -1,4 +1,4 @@
-import { checkVitalMeasures, isInFuture, VITAL_MEASURES, type VitalMeasures } from '@trialgraph/csv';
+import { checkReadingTime, checkVitalMeasures, VITAL_MEASURES, type VitalMeasures } from '@trialgraph/csv';
 import { BadUserInputError, ConflictError, NotFoundError } from '@trialgraph/graphql-kit';
 import type { RecordVitalSignInput } from '../__generated__/resolvers-types.js';
 import type { VitalsContext } from '../context.js';
@@ -6,15 +6,14 @@ import type { VitalSignRow } from '../db/schema.js';
 import { findVitalAt, insertVitalSignUnlessRecorded } from './store.js';
 
 /**
- * Records one reading, judged by the same ranges as an imported row. Sending the same
- * reading again returns the stored one (a retried request must not fail); a different
+ * Records one reading, judged by the same ranges and time bounds as an imported row. Sending
+ * the same reading again returns the stored one (a retried request must not fail); a different
  * reading for the same subject and instant is a CONFLICT and is never overwritten.
  */
 export async function recordVitalSign(context: VitalsContext, input: RecordVitalSignInput): Promise<VitalSignRow> {
   const recordedAt = input.recordedAt as Date;
-  if (isInFuture(recordedAt.getTime(), Date.now())) {
-    throw new BadUserInputError(`recordedAt ${recordedAt.toISOString()} is in the future`, { field: 'input.recordedAt' });
-  }
+  const timeFault = checkReadingTime(recordedAt.getTime(), Date.now(), 'recordedAt');
+  if (timeFault) throw new BadUserInputError(timeFault.message, { field: 'input.recordedAt', extensions: { reason: timeFault.code } });
   const measures = Object.fromEntries(VITAL_MEASURES.map((measure) => [measure, input[measure] ?? null])) as VitalMeasures;
   const fault = checkVitalMeasures(measures);
   if (fault) throw new BadUserInputError(fault.message, { field: `input.${fault.measure ?? 'heartRate'}`, extensions: { reason: fault.code } });
