@@ -14,7 +14,7 @@ import {
 import { importVitalsFile, type ImportVitalsResult } from '@trialgraph/upload-client';
 import postgres from 'postgres';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { describeOutcomes, expectRefusedNaming, summarizeOutcome, RECOVERY_MS, SCHEDULING_SLACK_MS, secondsSince } from './support/fault-expectations.js';
+import { describeOutcomes, expectRefusedNaming, RECOVERY_MS, SCHEDULING_SLACK_MS, secondsSince, summarizeOutcome, waitUntilStoringRows } from './support/fault-expectations.js';
 
 /**
  * Set on both subgraphs: a connection to PostgreSQL that does not open within DB_CONNECT_TIMEOUT_MS
@@ -154,9 +154,6 @@ describe('PostgreSQL restarted under load (private PostgreSQL, real processes)',
     const before = pids();
     const token = await testToken({ roles: ['ADMIN'] });
     const file = generateVitalsCsv({ rows: IMPORT_ROWS, subjects: study.subjectNumbers, badRowFraction: 0.001, seed: 11 });
-    let fileBytes = 0;
-    for (const chunk of file.chunks(5_000)) fileBytes += Buffer.byteLength(chunk);
-    let bytesSent = 0;
     const origin = Date.now();
     const upload: Promise<ImportVitalsResult | Error> = importVitalsFile({
       url: servers.stack.gateway.url,
@@ -164,19 +161,18 @@ describe('PostgreSQL restarted under load (private PostgreSQL, real processes)',
       file: file.stream(1_000),
       fileName: 'restart.csv',
       token,
-      onBytesSent: (bytes) => (bytesSent = bytes),
     }).catch((error: Error) => error);
     let answeredAt: number | undefined;
     void upload.then(() => (answeredAt = Date.now()));
 
-    // Mid-file: RUNNING, and a third of the file sent (backpressure holds the client to the import's pace).
+    // Mid-store: RUNNING, and rows being written in its transaction.
     const vitalsSql = connect(servers.databaseUrls.vitals);
     const [running] = await waitFor('the import to be RUNNING', async () => {
       const rows = await vitalsSql<Array<{ id: string }>>`select id from vitals_imports where file_name = 'restart.csv' and status = 'RUNNING'`;
       return rows.length > 0 && rows;
     });
     const importId = running!.id;
-    await waitFor('a third of the file to be sent', async () => bytesSent > fileBytes / 3, 60_000);
+    await waitUntilStoringRows(vitalsSql);
     await vitalsSql.end();
     expect(answeredAt, 'the import was still running when PostgreSQL crashed').toBeUndefined();
 

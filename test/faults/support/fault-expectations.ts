@@ -1,4 +1,5 @@
-import type { TimedGraphqlOutcome } from '@trialgraph/testing';
+import { databaseSessions, waitFor, type TimedGraphqlOutcome } from '@trialgraph/testing';
+import type postgres from 'postgres';
 import { expect } from 'vitest';
 
 /**
@@ -41,4 +42,17 @@ export function describeOutcomes(outcomes: readonly TimedGraphqlOutcome[], origi
     .slice(0, 12)
     .map((outcome) => summarizeOutcome(outcome, origin))
     .join('\n');
+}
+
+/**
+ * Waits until vitals is storing rows: one of its sessions has an open transaction that has
+ * written, and its statement is about `vital_signs`. Whether vitals writes while the upload
+ * arrives or receives the whole file first, a fault injected then hits an import mid-store.
+ */
+export async function waitUntilStoringRows(adminSql: postgres.Sql, timeoutMs = 60_000): Promise<void> {
+  await waitFor(
+    'vitals to be storing rows',
+    async () => (await databaseSessions(adminSql, 'trialgraph-vitals')).some((session) => session.wroteInTransaction && /vital_signs/i.test(session.query)),
+    timeoutMs,
+  );
 }
