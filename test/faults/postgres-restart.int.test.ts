@@ -98,17 +98,20 @@ describe('PostgreSQL restarted under load (private PostgreSQL, real processes)',
       call: () => timedGraphqlRequest(servers.stack.gateway.url, { query: CREATE_SUBJECT, variables: { input }, headers, timeoutMs: 30_000 }),
     });
     const created = (outcome: TimedGraphqlOutcome) => !outcome.failure && !outcome.response?.errors && Boolean(outcome.response?.data?.createSubject);
-    await waitFor('createSubject to run', async () => stream.results.filter(created).length >= 20);
-
-    // Probed during the outage, not waited for: a probe that hangs must not lengthen the outage.
-    const probing = sleep(300).then(() => Promise.all([readiness(servers.stack.subjects.url), readiness(servers.stack.vitals.url)]));
-    const { crashedAt, backAt } = await restartPostgres();
-    const recovered = await waitFor(
-      'createSubject to succeed again after PostgreSQL returned',
-      async () => stream.results.find((outcome) => outcome.startedAt > backAt && created(outcome)),
-      RECOVERY_MS + FAIL_FAST_MS,
-    ).catch(() => undefined);
-    await waitFor('20 more creations', async () => stream.results.filter((outcome) => outcome.startedAt > backAt && created(outcome)).length >= 20, RECOVERY_MS * 2).catch(() => {});
+    // However this ends, the stream stops: a stream left running would hammer the next test.
+    const { crashedAt, backAt, recovered, probing } = await (async () => {
+      await waitFor('createSubject to run', async () => stream.results.filter(created).length >= 20);
+      // Probed during the outage, not waited for: a probe that hangs must not lengthen the outage.
+      const probing = sleep(300).then(() => Promise.all([readiness(servers.stack.subjects.url), readiness(servers.stack.vitals.url)]));
+      const restarted = await restartPostgres();
+      const recovered = await waitFor(
+        'createSubject to succeed again after PostgreSQL returned',
+        async () => stream.results.find((outcome) => outcome.startedAt > restarted.backAt && created(outcome)),
+        RECOVERY_MS + FAIL_FAST_MS,
+      ).catch(() => undefined);
+      await waitFor('20 more creations', async () => stream.results.filter((outcome) => outcome.startedAt > restarted.backAt && created(outcome)).length >= 20, RECOVERY_MS * 2).catch(() => {});
+      return { ...restarted, recovered, probing };
+    })().finally(() => stream.stop());
     const outcomes = await stream.stop();
     const probes = await probing;
     const refused = outcomes.filter((outcome) => !created(outcome));
