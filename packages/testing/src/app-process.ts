@@ -10,8 +10,12 @@ export interface AppProcess {
   process: ChildProcess;
   /** Everything the process printed, for assertions on logs and for failure messages. */
   output(): string;
-  /** SIGTERM, then waits for the exit; resolves with the exit code. */
+  /** SIGTERM, then waits for the exit; resolves with the exit code. A paused process is resumed to receive it. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** SIGSTOP: the process keeps its sockets open and answers nothing, as a hung service does. */
+  pause(): void;
+  /** SIGCONT after `pause`. */
+  resume(): void;
 }
 
 export type AppName = 'gateway' | 'subjects' | 'vitals';
@@ -69,8 +73,13 @@ export async function startApp(app: AppName, env: Record<string, string>, option
     process: child,
     output: () => output,
     stop: async (signal = 'SIGTERM') => {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill(signal);
+        child.kill('SIGCONT');
+      }
       return exited;
     },
+    pause: () => void child.kill('SIGSTOP'),
+    resume: () => void child.kill('SIGCONT'),
   };
 }

@@ -1,8 +1,15 @@
 export { appEntry, freePort, startApp, type AppName, type AppProcess } from './app-process.js';
+export { distinctFreePorts, graphqlUrl, startAppStack, startTogether, stopAll, type AppStack, type AppStackOptions } from './app-stack.js';
+export { callRepeatedly, type RepeatedCalls } from './call-repeatedly.js';
+export { databaseSessions, inTransaction, type DatabaseSession } from './database-sessions.js';
+export { enrolStudy, type EnrolledStudy } from './enrol-study.js';
 export { errorCodes, graphqlRequest, type GraphqlResponse } from './graphql-client.js';
+export { startPrivateStack, type PrivateStack } from './private-stack.js';
+export { openRawHttpRequest, type RawHttpRequest, type RawHttpResponse } from './raw-http-request.js';
 export { startRedisServer, type RedisServer } from './redis-server.js';
 export { createTestDatabase, TEST_POSTGRES_URL, type TestDatabase } from './test-database.js';
 export { adminHeaders, authHeaders, TEST_JWT_SECRET, testToken } from './test-tokens.js';
+export { timedGraphqlRequest, type TimedGraphqlOutcome } from './timed-graphql-request.js';
 export { metricValue, parsePrometheusText, scrapeMetrics, type MetricSample, type MetricsScrape } from './prometheus-text.js';
 export { waitFor } from './wait-for.js';
 export { createPostgresCluster, type PostgresCluster } from './postgres-cluster.js';
