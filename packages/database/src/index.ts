@@ -2,4 +2,4 @@ export { openDatabase, type Database, type OpenDatabaseOptions, type OpenedDatab
 export { isUniqueViolation } from './postgres-errors.js';
 export { auditEvents, recordAuditEvents, type AuditEventRow, type NewAuditEvent } from './audit-events.js';
 export { rowsOf } from './rows-of.js';
-export { whereIdIn } from './scope-condition.js';
+export { scopeCondition, whereIdIn, type ScopeAreas, type ScopeColumns } from './scope-condition.js';
