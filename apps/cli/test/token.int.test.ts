@@ -84,5 +84,5 @@ describe('starting without a key', () => {
     expect(run.stdout + run.stderr).toContain('JWT_ISSUER must be set in production');
     expect(run.stdout + run.stderr).toContain('JWT_AUDIENCE must be set in production');
     expect(run.stdout + run.stderr).not.toContain(TEST_JWT_SECRET);
-  });
+  }, 90_000);
 });
