@@ -12,7 +12,7 @@ import { dependsOn, dockerfileStages, durationMs, interpolate, loadCompose, moun
 
 const root = new URL('../', import.meta.url);
 /** What an operator must export before `docker compose up`; everything else has a default. */
-const OPERATOR_ENV = { JWT_SECRET: 'a-compose-test-secret-of-more-than-32-characters', JWT_ISSUER: 'https://login.example.test', JWT_AUDIENCE: 'trialgraph' };
+const OPERATOR_ENV = { JWT_SECRET: 'a-compose-test-secret-of-more-than-32-characters', JWT_ISSUER: 'trialgraph-test-issuer', JWT_AUDIENCE: 'trialgraph' };
 const compose = loadCompose(new URL('docker-compose.yml', root), OPERATOR_ENV);
 const services = compose.services;
 
