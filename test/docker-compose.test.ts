@@ -12,7 +12,7 @@ import { dependsOn, dockerfileStages, durationMs, interpolate, loadCompose, moun
 
 const root = new URL('../', import.meta.url);
 /** What an operator must export before `docker compose up`; everything else has a default. */
-const OPERATOR_ENV = { JWT_SECRET: 'a-compose-test-secret-of-more-than-32-characters' };
+const OPERATOR_ENV = { JWT_SECRET: 'a-compose-test-secret-of-more-than-32-characters', JWT_ISSUER: 'trialgraph-test-issuer', JWT_AUDIENCE: 'trialgraph' };
 const compose = loadCompose(new URL('docker-compose.yml', root), OPERATOR_ENV);
 const services = compose.services;
 
@@ -47,6 +47,7 @@ function portOf(serviceName: string): number | undefined {
 describe('docker-compose.yml', () => {
   it('refuses to start without a JWT key, and names the variable', () => {
     expect(() => loadCompose(new URL('docker-compose.yml', root), {})).toThrow(/^JWT_SECRET: set JWT_SECRET/);
+    expect(() => loadCompose(new URL('docker-compose.yml', root), { JWT_SECRET: OPERATOR_ENV.JWT_SECRET })).toThrow(/^JWT_ISSUER: set JWT_ISSUER/);
     expect(interpolate('${A:-x} ${B-y} $${C} ${D}', { A: '', B: '' })).toBe('x  ${C} ');
   });
 

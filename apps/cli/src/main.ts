@@ -52,7 +52,7 @@ program
   .option('--study <id>', 'a study the user acts in (repeatable)', collect, [])
   .option('--site <id>', 'a site of a site-scoped role (repeatable)', collect, [])
   .option('--subject <name>', 'who the token names (the audit trail records it)')
-  .option('--expires <duration>', 'lifetime, e.g. 30m, 8h, 7d', '8h')
+  .option('--expires <duration>', 'lifetime, e.g. 30m, 8h (at most JWT_MAX_TTL_MS, 24 h by default)', '8h')
   .option('--gateway <url>', 'where to look up the study of --site', 'http://localhost:4000/')
   .action(async (options: TokenOptions) => {
     process.exitCode = await printToken(options);

@@ -21,7 +21,7 @@ const verifierOptions = resolveVerifierOptionsOrExit(config, logger);
 const verifyToken = createTokenVerifier(verifierOptions);
 // With the development secret, Sandbox opens signed in as ADMIN so a first query just works.
 const sandboxHeaders = verifierOptions.generatedSecret
-  ? { Authorization: `Bearer ${await mintToken({ subject: 'sandbox-admin', roles: ['ADMIN'] }, { secret: verifierOptions.secret!, expiresIn: '30d' })}` }
+  ? { Authorization: `Bearer ${await mintToken({ subject: 'sandbox-admin', roles: ['ADMIN'] }, { secret: verifierOptions.secret!, expiresIn: '12h' })}` }
   : undefined;
 const edge = createEdgeProtection(
   {

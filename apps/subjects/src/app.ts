@@ -1,4 +1,4 @@
-import { accessScopeOf, authenticateRequest, type Identity, type TokenVerifier } from '@trialgraph/auth';
+import { accessOf, authenticateRequest, type Identity, type TokenVerifier } from '@trialgraph/auth';
 import { startGraphqlServer, type RunningGraphqlServer } from '@trialgraph/http';
 import type { Logger } from '@trialgraph/observability';
 import type { SubjectsContext } from './context.js';
@@ -27,7 +27,7 @@ export function createContextFactory(options: Pick<SubjectsAppOptions, 'db' | 'l
     db: options.db,
     loaders: createSubjectsLoaders(options.db),
     identity,
-    scope: accessScopeOf(identity),
+    access: accessOf(identity),
     actor: identity.userId,
     requestId,
     logger: options.logger.child({ requestId }),

@@ -1,4 +1,4 @@
-import type { AccessScope, Identity } from '@trialgraph/auth';
+import type { Identity, RequestAccess } from '@trialgraph/auth';
 import type { Logger } from '@trialgraph/observability';
 import type { SubjectsDatabase } from './db/client.js';
 import type { SubjectsLoaders } from './loaders.js';
@@ -10,8 +10,8 @@ export interface SubjectsContext {
   loaders: SubjectsLoaders;
   /** Who is calling, from their verified token. */
   identity: Identity;
-  /** The studies and sites this caller may read; queries filter by it. */
-  scope: AccessScope;
+  /** What this caller may do, right by right, and where (ACCESS_POLICY); queries filter by it. */
+  access: RequestAccess;
   /** Who is acting, as written to the audit trail: the token's subject. */
   actor: string;
   requestId: string;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { mergeResolvers } from '@graphql-tools/merge';
-import { DateTime } from '@trialgraph/graphql-kit';
+import { controlCharacterMiddleware, DateTime } from '@trialgraph/graphql-kit';
 import { parse, type GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import type { Resolvers } from './__generated__/resolvers-types.js';
@@ -15,5 +15,6 @@ const typeDefs = parse(readFileSync(new URL('../../../schema/subjects.graphql', 
 /** The subgraph schema: the SDL contract, its resolvers and the permissions in front of them. No I/O besides reading the SDL once. */
 export function buildSubjectsSchema(): GraphQLSchema {
   const resolvers = mergeResolvers<unknown, Resolvers>([{ DateTime }, studyResolvers, subjectResolvers, auditResolvers]);
-  return applyMiddleware(buildSubgraphSchema({ typeDefs, resolvers: resolvers as never }), subjectsPermissions);
+  const schema = buildSubgraphSchema({ typeDefs, resolvers: resolvers as never });
+  return applyMiddleware(schema, subjectsPermissions(schema), controlCharacterMiddleware(schema));
 }

@@ -1,4 +1,4 @@
-import { accessScopeOf, authenticateRequest, type TokenVerifier } from '@trialgraph/auth';
+import { accessOf, authenticateRequest, type TokenVerifier } from '@trialgraph/auth';
 import { startGraphqlServer, type RunningGraphqlServer } from '@trialgraph/http';
 import type { Logger } from '@trialgraph/observability';
 import { graphqlUploadExpress } from 'graphql-upload-minimal';
@@ -50,15 +50,15 @@ export async function startVitalsServer(options: VitalsAppOptions): Promise<Runn
     },
     context: async ({ req, requestId }) => {
       const identity = await authenticateRequest(options.verifyToken, req.headers.authorization);
-      const scope = accessScopeOf(identity);
+      const access = accessOf(identity);
       return {
         db: options.db,
-        loaders: createVitalsLoaders(options.db, scope),
+        loaders: createVitalsLoaders(options.db, access),
         subjects: createSubjectsClient({ url: options.subjectsUrl, authorization: req.headers.authorization, requestId }),
         imports: options.imports,
         importSettings: options.importSettings,
         identity,
-        scope,
+        access,
         actor: identity.userId,
         requestId,
         logger: options.logger.child({ requestId }),

@@ -1,4 +1,4 @@
-import type { AccessScope, Identity } from '@trialgraph/auth';
+import type { Identity, RequestAccess } from '@trialgraph/auth';
 import type { Logger } from '@trialgraph/observability';
 import type { VitalsDatabase } from './db/client.js';
 import type { ImportRegistry } from './imports/import-registry.js';
@@ -20,8 +20,8 @@ export interface VitalsContext {
   importSettings: ImportSettings;
   /** Who is calling, from their verified token. */
   identity: Identity;
-  /** The studies and sites this caller may read; queries filter by it. */
-  scope: AccessScope;
+  /** What this caller may do, right by right, and where (ACCESS_POLICY); queries filter by it. */
+  access: RequestAccess;
   /** Who is acting, as written with each stored row: the token's subject. */
   actor: string;
   requestId: string;

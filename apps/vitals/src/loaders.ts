@@ -1,4 +1,4 @@
-import type { AccessScope } from '@trialgraph/auth';
+import type { RequestAccess } from '@trialgraph/auth';
 import type { Connection } from '@trialgraph/graphql-kit';
 import DataLoader from 'dataloader';
 import type { VitalsDatabase } from './db/client.js';
@@ -11,21 +11,22 @@ import { countVitalsPerSubject, findLatestVitalPerSubject, findNewestVitalsPerSu
  * The DataLoaders of one request. A page of N subjects asking for their vitals costs the same
  * statements as one subject: one per kind of question, not one per subject.
  */
-export function createVitalsLoaders(db: VitalsDatabase, scope: AccessScope) {
+export function createVitalsLoaders(db: VitalsDatabase, access: RequestAccess) {
+  const vitalsScope = access.scope('readVitals');
   const pagesByArgs = new Map<string, DataLoader<string, Connection<VitalSignRow>>>();
   return {
     latestBySubject: new DataLoader<string, VitalSignRow | undefined>(async (subjectIds) => {
-      const rows = await findLatestVitalPerSubject(db, subjectIds, scope);
+      const rows = await findLatestVitalPerSubject(db, subjectIds, vitalsScope);
       const bySubject = new Map(rows.map((row) => [row.subjectId, row]));
       return subjectIds.map((id) => bySubject.get(id));
     }),
     vitalById: new DataLoader<number, VitalSignRow | undefined>(async (ids) => {
-      const rows = await findVitalsByIds(db, ids, scope);
+      const rows = await findVitalsByIds(db, ids, vitalsScope);
       const byId = new Map(rows.map((row) => [row.id, row]));
       return ids.map((id) => byId.get(id));
     }),
     importById: new DataLoader<string, VitalsImportRow | undefined>(async (ids) => {
-      const rows = await findImportsByIds(db, ids, scope);
+      const rows = await findImportsByIds(db, ids, access.scope('readImportReports'));
       const byId = new Map(rows.map((row) => [row.id, row]));
       return ids.map((id) => byId.get(id));
     }),
@@ -37,8 +38,8 @@ export function createVitalsLoaders(db: VitalsDatabase, scope: AccessScope) {
         loader = new DataLoader(async (subjectIds) => {
           const window = { from: args.from, to: args.to, before: args.before };
           const [rows, totals] = await Promise.all([
-            findNewestVitalsPerSubject(db, subjectIds, window, args.first + 1, scope),
-            countVitalsPerSubject(db, subjectIds, window, scope),
+            findNewestVitalsPerSubject(db, subjectIds, window, args.first + 1, vitalsScope),
+            countVitalsPerSubject(db, subjectIds, window, vitalsScope),
           ]);
           return subjectIds.map((subjectId) =>
             vitalsConnection(

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { mergeResolvers } from '@graphql-tools/merge';
-import { DateTime } from '@trialgraph/graphql-kit';
+import { controlCharacterMiddleware, DateTime } from '@trialgraph/graphql-kit';
 import { parse, type GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { GraphQLUpload } from 'graphql-upload-minimal';
@@ -15,5 +15,6 @@ const typeDefs = parse(readFileSync(new URL('../../../schema/vitals.graphql', im
 /** The subgraph schema: the SDL contract, its resolvers and the permissions in front of them. No I/O besides reading the SDL once. */
 export function buildVitalsSchema(): GraphQLSchema {
   const resolvers = mergeResolvers<unknown, Resolvers>([{ DateTime, Upload: GraphQLUpload }, vitalsResolvers, importResolvers]);
-  return applyMiddleware(buildSubgraphSchema({ typeDefs, resolvers: resolvers as never }), vitalsPermissions);
+  const schema = buildSubgraphSchema({ typeDefs, resolvers: resolvers as never });
+  return applyMiddleware(schema, vitalsPermissions(schema), controlCharacterMiddleware(schema));
 }

@@ -115,4 +115,26 @@ describe('recording one vital sign through the gateway (real processes, real Pos
     expect(response.errors?.[0]?.message).toMatch(/^no subject with id 00000000-0000-4000-8000-000000000000$/i);
     expect(await storedCount()).toBe(before);
   });
+
+  it('writes who recorded which reading to the audit trail, in the same transaction, and once for a repeat', async () => {
+    const subjectId = study.subjectIds[1]!;
+    const input = { subjectId, recordedAt: '2026-01-14T07:15:00Z', heartRate: 64, spo2: 97 };
+    const first = await record(input);
+    expect(first.errors).toBeUndefined();
+    expect((await record(input)).data?.recordVitalSign.id).toBe(first.data?.recordVitalSign.id);
+    const events = await vitalsSql`select actor, action, entity_type, entity_id, new_value from audit_events where entity_id = ${first.data?.recordVitalSign.id}`;
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ actor: 'test-admin', action: 'RECORD', entity_type: 'VitalSign' });
+    expect(JSON.parse(events[0]!.new_value)).toMatchObject({ subjectId, recordedAt: '2026-01-14T07:15:00.000Z', heartRate: 64, spo2: 97 });
+  });
+
+  it('keeps stored readings as they are: the database refuses to change or delete one, whoever asks', async () => {
+    const [subjectId] = study.subjectIds as [string];
+    const stored = await record({ subjectId, recordedAt: '2026-01-15T07:00:00Z', heartRate: 70 });
+    const id = stored.data?.recordVitalSign.id;
+    // vitalsSql connects as the owner (the superuser here): even it meets the trigger.
+    await expect(vitalsSql`update vital_signs set heart_rate = 99 where id = ${id}`).rejects.toThrow(/vital signs are never changed or deleted/);
+    await expect(vitalsSql`delete from vital_signs where id = ${id}`).rejects.toThrow(/vital signs are never changed or deleted/);
+    expect((await vitalsSql`select heart_rate from vital_signs where id = ${id}`)[0]?.heart_rate).toBe(70);
+  });
 });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { positiveMilliseconds } from '@trialgraph/config';
 import { z } from 'zod';
 import type { TokenVerifierOptions } from './token-verifier.js';
 
@@ -12,6 +13,8 @@ export const authEnvironment = {
   JWKS_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
   JWT_ISSUER: z.string().min(1).optional(),
   JWT_AUDIENCE: z.string().min(1).optional(),
+  /** The longest lifetime (exp - iat) a token may have; longer ones are refused. */
+  JWT_MAX_TTL_MS: positiveMilliseconds(24 * 60 * 60 * 1000),
 };
 
 export interface AuthSettings {
@@ -19,6 +22,7 @@ export interface AuthSettings {
   JWKS_URL?: string | undefined;
   JWT_ISSUER?: string | undefined;
   JWT_AUDIENCE?: string | undefined;
+  JWT_MAX_TTL_MS: number;
   NODE_ENV: string;
   DATA_DIR: string;
 }
@@ -31,12 +35,18 @@ export const DEV_SECRET_FILE = 'dev-jwt-secret';
  * production refuses to start, since a generated key would lock every real user out.
  */
 export function resolveVerifierOptions(settings: AuthSettings): TokenVerifierOptions & { generatedSecret: boolean } {
-  const common = { issuer: settings.JWT_ISSUER, audience: settings.JWT_AUDIENCE };
+  const common = { issuer: settings.JWT_ISSUER, audience: settings.JWT_AUDIENCE, maxLifetimeSeconds: Math.floor(settings.JWT_MAX_TTL_MS / 1000) };
+  if (settings.NODE_ENV === 'production') {
+    const problems = [
+      ...(settings.JWT_SECRET || settings.JWKS_URL ? [] : ['JWT_SECRET or JWKS_URL must be set in production: without a key no token can be verified']),
+      // Without them a token the same key signed for another service or tenant would be accepted here.
+      ...(settings.JWT_ISSUER ? [] : ['JWT_ISSUER must be set in production: the issuer (iss) every token must name']),
+      ...(settings.JWT_AUDIENCE ? [] : ['JWT_AUDIENCE must be set in production: the audience (aud) every token must be issued for']),
+    ];
+    if (problems.length > 0) throw new Error(problems.join('; '));
+  }
   if (settings.JWT_SECRET) return { ...common, secret: settings.JWT_SECRET, generatedSecret: false };
   if (settings.JWKS_URL) return { ...common, jwksUrl: settings.JWKS_URL, generatedSecret: false };
-  if (settings.NODE_ENV === 'production') {
-    throw new Error('JWT_SECRET or JWKS_URL must be set in production: without a key no token can be verified');
-  }
   return { ...common, secret: developmentSecret(settings.DATA_DIR), generatedSecret: true };
 }
 

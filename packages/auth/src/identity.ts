@@ -1,5 +1,5 @@
 import type { JWTPayload } from 'jose';
-import { isRole, SITE_SCOPED_ROLES, type Role } from './roles.js';
+import { isRole, type Role } from './roles.js';
 
 /** Who is calling, from the verified claims of their token. */
 export interface Identity {
@@ -14,13 +14,15 @@ export interface Identity {
 /** Thrown for a token whose signature holds but whose claims do not make a user. */
 export class InvalidClaimsError extends Error {}
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export function identityFromClaims(payload: JWTPayload): Identity {
   if (typeof payload.sub !== 'string' || payload.sub.length === 0) throw new InvalidClaimsError('the token has no "sub" claim');
   const roles = stringList(payload.roles, 'roles');
   const unknown = roles.filter((role) => !isRole(role));
   if (unknown.length > 0) throw new InvalidClaimsError(`the token names unknown roles: ${unknown.join(', ')}`);
   if (roles.length === 0) throw new InvalidClaimsError('the token has no roles');
-  return { userId: payload.sub, roles: roles as Role[], studies: stringList(payload.studies, 'studies'), sites: stringList(payload.sites, 'sites') };
+  return { userId: payload.sub, roles: roles as Role[], studies: idList(payload.studies, 'studies'), sites: idList(payload.sites, 'sites') };
 }
 
 function stringList(value: unknown, claim: string): string[] {
@@ -31,23 +33,12 @@ function stringList(value: unknown, claim: string): string[] {
   return value;
 }
 
-export function hasRole(identity: Identity, ...roles: Role[]): boolean {
-  return identity.roles.some((role) => roles.includes(role));
-}
-
-export function isAdmin(identity: Identity): boolean {
-  return identity.roles.includes('ADMIN');
-}
-
-/**
- * The sites a user is confined to, or null when they see every site of their studies.
- * A user with a site-scoped role and a study-wide one (e.g. COORDINATOR + MONITOR) sees as
- * the wider role reads; writes are checked per role by the permissions.
- */
-export function siteScopeOf(identity: Identity): readonly string[] | null {
-  if (isAdmin(identity)) return null;
-  const wide = identity.roles.some((role) => !SITE_SCOPED_ROLES.includes(role));
-  return wide ? null : identity.sites;
+/** Study and site ids are UUIDs: a wildcard such as "*" grants nothing and is refused, not passed to SQL. */
+function idList(value: unknown, claim: string): string[] {
+  const ids = stringList(value, claim);
+  const bad = ids.findIndex((id) => !UUID.test(id));
+  if (bad !== -1) throw new InvalidClaimsError(`the "${claim}" claim must list ids (UUIDs); entry ${bad + 1} is not one`);
+  return ids.map((id) => id.toLowerCase());
 }
 
 /** The service itself, for work no user asked for (seeding demo data); audited as "system". */

@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { identityFromClaims, InvalidClaimsError, type Identity } from './identity.js';
 
 export interface TokenVerifierOptions {
@@ -8,9 +8,17 @@ export interface TokenVerifierOptions {
   jwksUrl?: string;
   issuer?: string;
   audience?: string;
-  /** Tolerated drift between this clock and the issuer's, for exp and nbf. */
+  /** Tolerated drift between this clock and the issuer's, for exp, nbf and iat. */
   clockToleranceSeconds?: number;
+  /**
+   * The longest lifetime a token may have (exp - iat, or exp - now without iat): a stolen
+   * token, or one a mistyped expiry made eternal, stops working within it. Default 24 h.
+   */
+  maxLifetimeSeconds?: number;
 }
+
+export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 24 * 60 * 60;
+const DEFAULT_CLOCK_TOLERANCE_SECONDS = 30;
 
 /** Why a request is refused as UNAUTHENTICATED; the message is safe to show the caller. */
 export class AuthenticationError extends Error {}
@@ -40,13 +48,16 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     if (!authorization) throw new AuthenticationError('sign in: send "Authorization: Bearer <token>"');
     const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
     if (!match) throw new AuthenticationError('the Authorization header must read "Bearer <token>"');
+    const tolerance = options.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS;
     try {
       const { payload } = await jwtVerify(match[1]!, key as Uint8Array, {
         algorithms,
         issuer: options.issuer,
         audience: options.audience,
-        clockTolerance: options.clockToleranceSeconds ?? 30,
+        clockTolerance: tolerance,
+        requiredClaims: ['exp'],
       });
+      checkLifetime(payload, { toleranceSeconds: tolerance, maxLifetimeSeconds: options.maxLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS });
       return identityFromClaims(payload);
     } catch (error) {
       throw new AuthenticationError(reasonOf(error), { cause: error });
@@ -54,7 +65,31 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   };
 }
 
+/** Thrown for a token whose times jose accepts but this service does not. */
+class TokenLifetimeError extends Error {}
+
+function checkLifetime(payload: JWTPayload, limits: { toleranceSeconds: number; maxLifetimeSeconds: number }): void {
+  const now = Math.floor(Date.now() / 1000);
+  const { exp, iat } = payload as { exp: number; iat?: unknown };
+  if (iat !== undefined && (typeof iat !== 'number' || !Number.isFinite(iat))) throw new TokenLifetimeError('its "iat" claim is not a time');
+  if (typeof iat === 'number' && iat > now + limits.toleranceSeconds) throw new TokenLifetimeError('it was issued in the future ("iat")');
+  const lifetime = exp - (typeof iat === 'number' ? iat : now);
+  if (lifetime > limits.maxLifetimeSeconds) {
+    throw new TokenLifetimeError(`it lives ${describeSeconds(lifetime)}, longer than the ${describeSeconds(limits.maxLifetimeSeconds)} this service accepts (JWT_MAX_TTL_MS)`);
+  }
+}
+
+function describeSeconds(seconds: number): string {
+  if (seconds >= 86_400 && seconds % 3_600 === 0) return seconds % 86_400 === 0 ? `${seconds / 86_400} d` : `${seconds / 3_600} h`;
+  if (seconds >= 3_600) return `${Math.round(seconds / 360) / 10} h`;
+  return `${seconds} s`;
+}
+
 function reasonOf(error: unknown): string {
+  if (error instanceof TokenLifetimeError) return `the token is not accepted: ${error.message}; sign in again`;
+  if (error instanceof errors.JWTClaimValidationFailed && error.reason === 'missing' && error.claim === 'exp') {
+    return 'the token has no "exp" claim; this service accepts only tokens that expire';
+  }
   if (error instanceof errors.JWTExpired) return 'the token has expired: sign in again';
   if (error instanceof errors.JWTClaimValidationFailed) return `the token was not issued for this service (${error.claim})`;
   if (error instanceof InvalidClaimsError) return `the token is not valid here: ${error.message}`;

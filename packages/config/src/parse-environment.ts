@@ -1,6 +1,10 @@
 import { z } from 'zod';
 
-/** Thrown when the environment does not satisfy a process's schema; lists every problem at once. */
+/**
+ * Thrown when the environment does not satisfy a process's schema; lists every problem at once,
+ * each naming the variable and what is wrong with it, never its value: a value may be a secret
+ * (a short JWT_SECRET, a database URL with its password) and this message goes to the logs.
+ */
 export class EnvironmentError extends Error {
   readonly problems: string[];
 
@@ -24,11 +28,7 @@ export function parseEnvironment<Shape extends z.ZodRawShape>(
   const result = z.object(shape).safeParse(present);
   if (!result.success) {
     throw new EnvironmentError(
-      result.error.issues.map((issue) => {
-        const name = issue.path.join('.');
-        const given = present[name];
-        return given === undefined ? `${name}: ${issue.message}` : `${name}: ${issue.message} (got "${given}")`;
-      }),
+      result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
     );
   }
   return Object.freeze(result.data);

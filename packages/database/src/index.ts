@@ -3,4 +3,4 @@ export { databaseLimitsOf, DEFAULT_DATABASE_LIMITS, withTransactionLimits, type 
 export { isUniqueViolation } from './postgres-errors.js';
 export { auditEvents, recordAuditEvents, type AuditEventRow, type NewAuditEvent } from './audit-events.js';
 export { rowsOf } from './rows-of.js';
-export { whereIdIn } from './scope-condition.js';
+export { scopeCondition, whereIdIn, type ScopeAreas, type ScopeColumns } from './scope-condition.js';

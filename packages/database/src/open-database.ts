@@ -29,6 +29,12 @@ export interface OpenDatabaseOptions<Schema extends Record<string, unknown>> {
   limits?: Partial<DatabaseLimits> | undefined;
   /** Called with every SQL statement drizzle sends; used to count statements per request. */
   onStatement?: (sql: string) => void;
+  /**
+   * The role requests run as (SET ROLE), created by the service's migrations with only the
+   * grants its requests need. Migrations run as the connecting user, the owner; without this
+   * option requests run as the owner too.
+   */
+  requestRole?: string;
 }
 
 export interface OpenedDatabase<Schema extends Record<string, unknown>> {
@@ -65,11 +71,17 @@ export async function openDatabase<Schema extends Record<string, unknown>>(
       backoff: reconnectDelaySeconds,
       idle_timeout: 30,
       onnotice: () => {},
-      connection: { application_name: `trialgraph-${options.name}`, ...sessionParameters(limits) },
+      // Startup parameters, so every pooled connection starts with its time limits and as the request role.
+      connection: {
+        application_name: `trialgraph-${options.name}`,
+        ...sessionParameters(limits),
+        ...(options.requestRole ? { role: options.requestRole } : {}),
+      },
     });
     const measured = instrumentPostgres(client, { database: options.name, maxConnections, limits });
     const db = drizzlePostgres(measured, { schema: options.schema, casing: 'snake_case', logger }) as unknown as Database<Schema>;
-    await withMigrationLock(client, () => migratePostgres(db as never, { migrationsFolder: options.migrationsFolder }));
+    // The pool connects lazily: its first connection, as the request role, opens after the migrations created that role.
+    await migrateAsOwner(options.url, options.migrationsFolder);
     return {
       db,
       kind: 'postgres',
@@ -84,6 +96,8 @@ export async function openDatabase<Schema extends Record<string, unknown>>(
   const pglite = new PGlite(join(directory, 'pgdata'));
   const db = drizzlePglite(instrumentPglite(pglite, { database: options.name, limits }), { schema: options.schema, casing: 'snake_case', logger }) as unknown as Database<Schema>;
   await migratePglite(db as never, { migrationsFolder: options.migrationsFolder });
+  // PGlite is one session: it leaves the owner's role for good once the migrations are applied.
+  if (options.requestRole) await pglite.exec(`SET ROLE "${options.requestRole.replaceAll('"', '""')}"`);
   return {
     db,
     kind: 'pglite',
@@ -115,6 +129,17 @@ async function pingPostgres(client: postgres.Sql, timeoutMs: number): Promise<vo
     throw new Error(`database: ${code === '57014' ? `no answer within ${timeoutMs} ms` : error instanceof Error ? error.message : String(error)}`, { cause: error });
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** Applies the migrations on a connection of its own, as the user the URL names: the owner of the schema. */
+async function migrateAsOwner(url: string, migrationsFolder: string): Promise<void> {
+  // Two connections: one holds the migration lock while the other applies the migrations.
+  const owner = postgres(url, { max: 2, connect_timeout: 5, onnotice: () => {} });
+  try {
+    await withMigrationLock(owner, () => migratePostgres(drizzlePostgres(owner, { casing: 'snake_case' }), { migrationsFolder }));
+  } finally {
+    await owner.end({ timeout: 5 });
   }
 }
 

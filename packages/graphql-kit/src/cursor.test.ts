@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { decodeCursor, encodeCursor, isWholeNumberBetween } from './cursor.js';
 import { ErrorCode } from './errors.js';
 
 const isNumber = (value: unknown): value is number => typeof value === 'number';
@@ -19,5 +19,15 @@ describe('cursors', () => {
     expect(() => decodeCursor('subjects', cursor, isNumber)).toThrowError(
       expect.objectContaining({ extensions: { code: ErrorCode.BAD_USER_INPUT, field: 'after' } }),
     );
+  });
+
+  it('refuses a forged position outside the column it is compared with, instead of failing in SQL', () => {
+    const isSequence = isWholeNumberBetween(0, 2_147_483_647);
+    expect(decodeCursor('subjects', encodeCursor('subjects', 2_147_483_647), isSequence)).toBe(2_147_483_647);
+    for (const position of [2_147_483_648, 1e12, -1, 1.5, 1e400]) {
+      expect(() => decodeCursor('subjects', encodeCursor('subjects', position), isSequence)).toThrowError(
+        expect.objectContaining({ extensions: { code: ErrorCode.BAD_USER_INPUT, field: 'after' } }),
+      );
+    }
   });
 });

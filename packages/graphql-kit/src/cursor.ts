@@ -22,3 +22,11 @@ export function decodeCursor<T>(kind: string, cursor: string, isPosition: (value
     field: 'after',
   });
 }
+
+/**
+ * A cursor position that is a whole number within the column it is compared with: a forged
+ * cursor outside it (1e12 for an integer sequence) would otherwise fail in SQL, not as bad input.
+ */
+export function isWholeNumberBetween(min: number, max: number): (value: unknown) => value is number {
+  return (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= min && (value as number) <= max;
+}

@@ -52,4 +52,10 @@ describe('createErrorFormatter', () => {
     expect(formatted).toEqual({ message: cancelled.message, extensions: { code: 'SERVICE_UNAVAILABLE', dependency: 'deadline' } });
     expect(logged).toEqual([]);
   });
+
+  it('shows development what failed, but not the values of a failed statement', () => {
+    const failed = Object.assign(new Error('Failed query: update "subjects" set "name" = $1 where "id" = $2\nparams: Jane Smith,42'), { params: ['Jane Smith', 42] });
+    const { formatted } = format(failed, false);
+    expect(formatted).toEqual({ message: 'Failed query: update "subjects" set "name" = $1 where "id" = $2', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+  });
 });

@@ -1,4 +1,5 @@
 import type { GraphQLFormattedError } from 'graphql';
+import { safeErrorMessage } from '@trialgraph/observability';
 import { GraphQLError } from 'graphql';
 import { ErrorCode } from './errors.js';
 
@@ -109,7 +110,8 @@ export function createErrorFormatter(options: ErrorFormatterOptions) {
     }
     options.logUnexpected(original, formatted);
     return {
-      message: options.production ? 'Internal server error' : formatted.message,
+      // Development shows what failed, but never the values of a failed statement.
+      message: options.production ? 'Internal server error' : safeErrorMessage(original),
       ...(formatted.locations ? { locations: formatted.locations } : {}),
       ...(formatted.path ? { path: formatted.path } : {}),
       extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },

@@ -8,8 +8,9 @@ export {
   ServiceUnavailableError,
   UnauthenticatedError,
 } from './errors.js';
-export { decodeCursor, encodeCursor } from './cursor.js';
+export { decodeCursor, encodeCursor, isWholeNumberBetween } from './cursor.js';
 export { checkPageSize, toConnection, type Connection } from './connection.js';
 export { isUuid, parseId } from './ids.js';
-export { DateTime } from './date-time.js';
+export { controlCharacterMiddleware, refuseControlCharacters } from './control-characters.js';
+export { DateTime, EARLIEST_DATE_TIME_MS, LATEST_DATE_TIME_MS } from './date-time.js';
 export { createErrorFormatter, isDependencyUnavailable, unavailableDependencyOf, type ErrorFormatterOptions } from './format-error.js';

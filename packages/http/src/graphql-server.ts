@@ -7,12 +7,13 @@ import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDis
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import { createErrorFormatter } from '@trialgraph/graphql-kit';
-import { metricsRegistry, type Logger } from '@trialgraph/observability';
+import { metricsRegistry, serializeErrorSafely, type Logger } from '@trialgraph/observability';
 import cors, { type CorsOptions } from 'cors';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { GraphQLSchema, ValidationRule } from 'graphql';
 import { pinoHttp } from 'pino-http';
 import { graphqlMetricsPlugin } from './graphql-metrics-plugin.js';
+import { refusedMutationLogPlugin } from './refused-mutation-log.js';
 import { requestDeadline, type RequestDeadlineOptions } from './request-deadline.js';
 import { requestIdOf } from './request-id.js';
 
@@ -68,6 +69,9 @@ export async function startGraphqlServer<Context extends BaseContext>(
     introspection: !options.production,
     validationRules: options.validationRules,
     includeStacktraceInErrorResponses: false,
+    // A subgraph answers a bad variable (an invalid DateTime…) as BAD_USER_INPUT in a 200, like
+    // any other bad input: the gateway turns a subgraph's HTTP 400 into INTERNAL_SERVER_ERROR.
+    status400ForVariableCoercionErrors: Boolean(options.gateway),
     // The process's own shutdown sequence owns the signals (see onShutdownSignal).
     stopOnTerminationSignals: false,
     formatError: createErrorFormatter({
@@ -83,6 +87,7 @@ export async function startGraphqlServer<Context extends BaseContext>(
       // Inline traces feed Apollo Studio, which this deployment does not use.
       ...(options.gateway ? [] : [ApolloServerPluginInlineTraceDisabled()]),
       graphqlMetricsPlugin<Context>(),
+      refusedMutationLogPlugin<Context>(options.logger),
       ...(options.plugins ?? []),
     ],
   });
@@ -100,6 +105,7 @@ export async function startGraphqlServer<Context extends BaseContext>(
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+        err: serializeErrorSafely,
       },
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
     }),

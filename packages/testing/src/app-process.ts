@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { nodeOptionsOf } from '@trialgraph/config';
-import { TEST_JWT_SECRET } from './test-tokens.js';
+import { TEST_JWT_AUDIENCE, TEST_JWT_ISSUER, TEST_JWT_SECRET } from './test-tokens.js';
 
 export interface AppProcess {
   url: string;
@@ -45,7 +45,7 @@ export async function startApp(app: AppName, env: Record<string, string>, option
   let output = '';
   const entry = appEntry(app);
   const child = spawn(process.execPath, [...nodeOptionsOf(entry), entry], {
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', JWT_SECRET: TEST_JWT_SECRET, ...env, PORT: String(port) },
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', JWT_SECRET: TEST_JWT_SECRET, JWT_ISSUER: TEST_JWT_ISSUER, JWT_AUDIENCE: TEST_JWT_AUDIENCE, ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -8,7 +8,7 @@ export { startPrivateStack, type PrivateStack } from './private-stack.js';
 export { openRawHttpRequest, type RawHttpRequest, type RawHttpResponse } from './raw-http-request.js';
 export { startRedisServer, type RedisServer } from './redis-server.js';
 export { createTestDatabase, TEST_POSTGRES_URL, type TestDatabase } from './test-database.js';
-export { adminHeaders, authHeaders, TEST_JWT_SECRET, testToken } from './test-tokens.js';
+export { adminHeaders, authHeaders, TEST_JWT_AUDIENCE, TEST_JWT_ISSUER, TEST_JWT_SECRET, testToken } from './test-tokens.js';
 export { timedGraphqlRequest, type TimedGraphqlOutcome } from './timed-graphql-request.js';
 export { metricValue, parsePrometheusText, scrapeMetrics, type MetricSample, type MetricsScrape } from './prometheus-text.js';
 export { waitFor } from './wait-for.js';

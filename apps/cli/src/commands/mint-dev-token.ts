@@ -21,9 +21,10 @@ export async function mintDevToken(request: TokenRequest): Promise<string> {
   }
   const secret = config.JWT_SECRET ?? developmentSecret(config.DATA_DIR);
   const subject = request.subject ?? `dev-${request.roles.join('-').toLowerCase()}`;
+  // The services refuse a token that lives longer than JWT_MAX_TTL_MS: better said now than at the first request.
   return mintToken(
     { subject, roles: request.roles, studies: request.studies, sites: request.sites },
-    { secret, expiresIn: request.expiresIn, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
+    { secret, expiresIn: request.expiresIn, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, maxLifetimeSeconds: Math.floor(config.JWT_MAX_TTL_MS / 1000) },
   );
 }
 

@@ -77,6 +77,8 @@ export async function startStack(options: StackPorts): Promise<void> {
   );
 }
 
+const DEV_TOKEN_LIFETIME = '12h';
+
 /**
  * Without a configured key every process verifies with the development secret under
  * DATA_DIR; print a ready token per role for the demo study, so each role can be tried.
@@ -84,7 +86,8 @@ export async function startStack(options: StackPorts): Promise<void> {
 async function developmentTokenLines(gatewayUrl: string): Promise<string[]> {
   const config = loadCliConfig();
   if (config.JWT_SECRET || config.JWKS_URL) return ['  Tokens: signed by your JWT_SECRET / identity provider (`npm run token` mints one from JWT_SECRET).'];
-  const admin = await mintDevToken({ roles: ['ADMIN'], studies: [], sites: [], subject: 'dev-admin', expiresIn: '30d' });
+  // Within the services' longest accepted lifetime (JWT_MAX_TTL_MS, 24 h by default).
+  const admin = await mintDevToken({ roles: ['ADMIN'], studies: [], sites: [], subject: 'dev-admin', expiresIn: DEV_TOKEN_LIFETIME });
   const lines = ['', '  !! DEVELOPMENT KEY: tokens are signed with a secret generated under DATA_DIR. Never use it in production. !!'];
   lines.push('  Sandbox is already signed in as ADMIN. Paste another token as the header  Authorization: Bearer <token>', '');
   lines.push(`  ADMIN         ${admin}`);
@@ -98,7 +101,7 @@ async function developmentTokenLines(gatewayUrl: string): Promise<string[]> {
       ?.studies[0];
     if (study) {
       const site = study.sites[0]!;
-      const scoped = { studies: [study.id], sites: [site.id], expiresIn: '30d' };
+      const scoped = { studies: [study.id], sites: [site.id], expiresIn: DEV_TOKEN_LIFETIME };
       for (const role of ['INVESTIGATOR', 'COORDINATOR'] as const) {
         lines.push(`  ${role.padEnd(13)} ${await mintDevToken({ ...scoped, roles: [role] })}   (site ${site.code} of ${study.code})`);
       }

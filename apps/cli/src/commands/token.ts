@@ -1,4 +1,4 @@
-import { isRole, ROLES, type Role } from '@trialgraph/auth';
+import { identityFromClaims, isRole, ROLES, TokenLifetimeTooLongError, type Role } from '@trialgraph/auth';
 import { mintDevToken, missingScope, type TokenRequest } from './mint-dev-token.js';
 
 export interface TokenOptions {
@@ -40,7 +40,20 @@ export async function printToken(options: TokenOptions): Promise<number> {
     process.stderr.write(`${missing}\n`);
     return 1;
   }
-  process.stdout.write(`${await mintDevToken(request)}\n`);
+  try {
+    // The services refuse a token whose study or site ids are not ids (a "*" grants nothing).
+    identityFromClaims({ sub: request.subject ?? 'check', roles: request.roles, studies: request.studies, sites: request.sites });
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}: pass the "id" of a study to --study and of a site to --site\n`);
+    return 1;
+  }
+  try {
+    process.stdout.write(`${await mintDevToken(request)}\n`);
+  } catch (error) {
+    if (!(error instanceof TokenLifetimeTooLongError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return 1;
+  }
   return 0;
 }
 

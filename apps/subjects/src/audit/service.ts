@@ -1,5 +1,5 @@
-import { rowInScope, studyInScope } from '@trialgraph/auth';
-import { checkPageSize, decodeCursor, encodeCursor, NotFoundError, parseId, toConnection, type Connection } from '@trialgraph/graphql-kit';
+import { inScope, studyInScope } from '@trialgraph/auth';
+import { checkPageSize, decodeCursor, encodeCursor, isWholeNumberBetween, NotFoundError, parseId, toConnection, type Connection } from '@trialgraph/graphql-kit';
 import type { QueryAuditTrailArgs } from '../__generated__/resolvers-types.js';
 import type { SubjectsContext } from '../context.js';
 import type { AuditEventRow } from '../db/schema.js';
@@ -7,7 +7,7 @@ import { countAuditEvents, findAuditEventPage } from './store.js';
 
 const CURSOR_KIND = 'audit';
 const MAX_PAGE_SIZE = 500;
-const isEventId = (value: unknown): value is number => Number.isSafeInteger(value);
+const isEventId = isWholeNumberBetween(0, Number.MAX_SAFE_INTEGER);
 
 /**
  * The audit trail of a study or a subject, for users whose scope covers that entity. An
@@ -27,7 +27,8 @@ export async function getAuditTrail(context: SubjectsContext, args: QueryAuditTr
 
 async function entityInScope(context: SubjectsContext, entityId: string): Promise<boolean> {
   const [subject, study] = await Promise.all([context.loaders.subjectById.load(entityId), context.loaders.studyById.load(entityId)]);
-  if (subject) return rowInScope(context.scope, subject);
-  if (study) return studyInScope(context.scope, study.id);
+  const scope = context.access.scope('readAuditTrail');
+  if (subject) return inScope(scope, subject);
+  if (study) return studyInScope(scope, study.id);
   return false;
 }

@@ -7,7 +7,10 @@ export type SubjectsDatabase = Database<SubjectsSchema>;
 /** The migrations drizzle-kit generated, shipped beside the built code. */
 export const subjectsMigrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
 
-/** PostgreSQL when a URL is given, else PGlite under `dataDir/subjects`. */
+/** The role requests run as, created with its grants by the migrations (drizzle/*_request_role*.sql). */
+export const SUBJECTS_REQUEST_ROLE = 'trialgraph_subjects_app';
+
+/** PostgreSQL when a URL is given, else PGlite under `dataDir/subjects`; migrations as the owner, requests as SUBJECTS_REQUEST_ROLE. */
 export function openSubjectsDatabase(options: {
   url: string | undefined;
   dataDir: string;
@@ -21,6 +24,7 @@ export function openSubjectsDatabase(options: {
     schema: subjectsSchema,
     limits: options.limits,
     migrationsFolder: subjectsMigrationsFolder,
+    requestRole: SUBJECTS_REQUEST_ROLE,
     ...(options.onStatement ? { onStatement: options.onStatement } : {}),
   });
 }

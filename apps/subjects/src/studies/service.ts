@@ -33,7 +33,7 @@ export async function createStudy(context: SubjectsContext, input: CreateStudyIn
 
 /** The studies the caller acts in (every study for ADMIN). */
 export function listVisibleStudies(context: SubjectsContext): Promise<StudyRow[]> {
-  return listStudies(context.db, context.scope.studyIds);
+  return listStudies(context.db, context.access.scope('readStudies'));
 }
 
 export function getStudy(context: SubjectsContext, id: string): Promise<StudyRow> {
@@ -43,12 +43,12 @@ export function getStudy(context: SubjectsContext, id: string): Promise<StudyRow
 /** A study the caller acts in, or NOT_FOUND: other studies read exactly like unknown ones. */
 export async function requireStudy(context: SubjectsContext, studyId: string, field = 'studyId'): Promise<StudyRow> {
   const study = await context.loaders.studyById.load(parseId(studyId, field));
-  if (!study || !studyInScope(context.scope, study.id)) throw new NotFoundError(`No study with id ${studyId}`);
+  if (!study || !studyInScope(context.access.scope('readStudies'), study.id)) throw new NotFoundError(`No study with id ${studyId}`);
   return study;
 }
 
 export async function resolveStudyReference(context: SubjectsContext, id: string): Promise<StudyRow | null> {
   if (!isUuid(id)) return null;
   const study = await context.loaders.studyById.load(id.toLowerCase());
-  return study && studyInScope(context.scope, study.id) ? study : null;
+  return study && studyInScope(context.access.scope('readStudies'), study.id) ? study : null;
 }

@@ -1,11 +1,11 @@
-import { whereIdIn } from '@trialgraph/database';
+import { scopeCondition, type ScopeAreas } from '@trialgraph/database';
 import { asc, inArray } from 'drizzle-orm';
 import type { SubjectsDatabase } from '../db/client.js';
 import { sites, studies, type SiteRow, type StudyRow } from '../db/schema.js';
 
-/** `studyIds` null: every study. */
-export function listStudies(db: SubjectsDatabase, studyIds: readonly string[] | null): Promise<StudyRow[]> {
-  return db.select().from(studies).where(whereIdIn(studies.id, studyIds)).orderBy(asc(studies.code));
+/** The studies a scope reaches. */
+export function listStudies(db: SubjectsDatabase, scope: ScopeAreas): Promise<StudyRow[]> {
+  return db.select().from(studies).where(scopeCondition(scope, { studyId: studies.id })).orderBy(asc(studies.code));
 }
 
 export function findStudiesByIds(db: SubjectsDatabase, ids: readonly string[]): Promise<StudyRow[]> {

@@ -1,4 +1,4 @@
-import { isAdmin, narrowSites, rowInScope, studyInScope } from '@trialgraph/auth';
+import { inScope, studyInScope, unionOf } from '@trialgraph/auth';
 import { isUniqueViolation, recordAuditEvents } from '@trialgraph/database';
 import {
   BadUserInputError,
@@ -7,6 +7,7 @@ import {
   decodeCursor,
   encodeCursor,
   ForbiddenError,
+  isWholeNumberBetween,
   isUuid,
   NotFoundError,
   parseId,
@@ -25,26 +26,29 @@ import { testOnlyAllocationDelay } from './test-only-allocation-delay.js';
 import { requireReason, validateAge, validateOptionalName, validateSubjectChanges, type SubjectChanges } from './validate-subject-input.js';
 
 const MAX_PAGE_SIZE = 500;
-const isSequence = (value: unknown): value is number => Number.isInteger(value);
+/** A subject's place in its study: a PostgreSQL integer. */
+const isSequence = isWholeNumberBetween(0, 2_147_483_647);
 const CURSOR_KIND = 'subjects';
 /** A retry only happens when the lock was lost and another instance took the same sequence. */
 const ALLOCATION_ATTEMPTS = 5;
 
+/**
+ * A site of the study, or NOT_FOUND: a site of another study reads exactly like an id that
+ * does not exist, so an answer never confirms that a site exists elsewhere.
+ */
 async function requireSiteOfStudy(context: SubjectsContext, study: StudyRow, siteId: string): Promise<SiteRow> {
   const site = await context.loaders.siteById.load(parseId(siteId, 'siteId'));
-  if (!site) throw new NotFoundError(`No site with id ${siteId}`);
-  if (site.studyId !== study.id) {
-    throw new BadUserInputError(`site ${site.code} belongs to another study, not to ${study.code}`, { field: 'siteId' });
-  }
+  if (!site || site.studyId !== study.id) throw new NotFoundError(`No site with id ${siteId} in study ${study.code}`);
   return site;
 }
 
 /**
- * Site-scoped roles change subjects of their own sites only, even when another role of
- * theirs (MONITOR, say) lets them read the whole study.
+ * Changes need the changeSubjects right at the subject's site: a site-scoped role changes
+ * its own sites only, even when another role of the same token (MONITOR, say) lets it read
+ * the whole study.
  */
-function requireWritableSite(context: SubjectsContext, row: { siteId: string }): void {
-  if (!isAdmin(context.identity) && !context.identity.sites.includes(row.siteId)) {
+function requireChangeAllowed(context: SubjectsContext, row: { studyId: string; siteId: string }): void {
+  if (!context.access.allows('changeSubjects', row)) {
     throw new ForbiddenError('you may enrol and change subjects only at your own sites');
   }
 }
@@ -52,21 +56,27 @@ function requireWritableSite(context: SubjectsContext, row: { siteId: string }):
 /** A subject the caller may see, or NOT_FOUND: one outside their sites reads exactly like one that does not exist. */
 export async function getSubject(context: SubjectsContext, id: string): Promise<SubjectRow> {
   const subject = await context.loaders.subjectById.load(parseId(id, 'id'));
-  if (!subject || !rowInScope(context.scope, subject)) throw new NotFoundError(`No subject with id ${id}`);
+  if (!subject || !inScope(context.access.scope('readSubjects'), subject)) throw new NotFoundError(`No subject with id ${id}`);
   return subject;
 }
 
 export async function getSubjectByNumber(context: SubjectsContext, studyId: string, subjectNumber: string): Promise<SubjectRow> {
-  const subject = await findSubjectByNumber(context.db, parseId(studyId, 'studyId'), subjectNumber.trim().toUpperCase(), context.scope.siteIds);
-  if (!subject || !rowInScope(context.scope, subject)) throw new NotFoundError(`No subject ${subjectNumber} in study ${studyId}`);
+  const scope = context.access.scope('readSubjects');
+  const subject = await findSubjectByNumber(context.db, parseId(studyId, 'studyId'), subjectNumber.trim().toUpperCase(), scope);
+  if (!subject || !inScope(scope, subject)) throw new NotFoundError(`No subject ${subjectNumber} in study ${studyId}`);
   return subject;
 }
 
-/** For federation: the entity when the caller may see it, else null (as for an unknown id). */
+/**
+ * For federation: the entity when any right to one of its fields covers it, else null (as
+ * for an unknown id); each field then checks its own right against the row.
+ */
 export async function resolveSubjectReference(context: SubjectsContext, id: string): Promise<SubjectRow | null> {
   if (!isUuid(id)) return null;
   const subject = await context.loaders.subjectById.load(id.toLowerCase());
-  return subject && rowInScope(context.scope, subject) ? subject : null;
+  const { access } = context;
+  const scope = unionOf(access.scope('lookUpSubjects'), access.scope('readSubjects'), access.scope('readPersonalData'));
+  return subject && inScope(scope, subject) ? subject : null;
 }
 
 const MAX_NUMBERS_PER_CALL = 5000;
@@ -79,8 +89,9 @@ export async function getSubjectsByNumbers(context: SubjectsContext, studyId: st
   }
   const normalised = [...new Set(subjectNumbers.map((number) => number.trim().toUpperCase()))];
   const study = parseId(studyId, 'studyId');
-  if (normalised.length === 0 || !studyInScope(context.scope, study)) return [];
-  return findSubjectsByNumbers(context.db, study, normalised, context.scope.siteIds);
+  const scope = context.access.scope('lookUpSubjects');
+  if (normalised.length === 0 || !studyInScope(scope, study)) return [];
+  return findSubjectsByNumbers(context.db, study, normalised, scope);
 }
 
 export async function listSubjects(context: SubjectsContext, args: QuerySubjectsArgs): Promise<Connection<SubjectRow>> {
@@ -88,8 +99,8 @@ export async function listSubjects(context: SubjectsContext, args: QuerySubjects
   const study = await requireStudy(context, args.studyId);
   const site = args.siteId ? await requireSiteOfStudy(context, study, args.siteId) : undefined;
   const afterSequence = args.after ? decodeCursor(CURSOR_KIND, args.after, isSequence) : undefined;
-  // The caller's sites narrow the filter in SQL, so the page and totalCount both count only what they may see.
-  const filter = { studyId: study.id, siteIds: narrowSites(context.scope, site ? [site.id] : undefined), status: args.status ?? undefined };
+  // The caller's scope narrows the filter in SQL, so the page and totalCount both count only what they may see.
+  const filter = { studyId: study.id, scope: context.access.scope('readSubjects'), siteId: site?.id, status: args.status ?? undefined };
   const [rows, totalCount] = await Promise.all([
     findSubjectPage(context.db, filter, { afterSequence, limit: first + 1 }),
     countSubjects(context.db, filter),
@@ -108,7 +119,7 @@ export async function createSubject(context: SubjectsContext, input: CreateSubje
   const name = validateOptionalName(input.name);
   const study = await requireStudy(context, input.studyId);
   const site = await requireSiteOfStudy(context, study, input.siteId);
-  requireWritableSite(context, { siteId: site.id });
+  requireChangeAllowed(context, { studyId: study.id, siteId: site.id });
 
   return context.numberLock.withLock(study.id, async () => {
     for (let attempt = 1; ; attempt++) {
@@ -193,8 +204,8 @@ async function applySubjectChanges(
   const id = parseId(change.id, 'id');
   return context.db.transaction(async (tx) => {
     const current = await findSubjectForUpdate(tx, id);
-    if (!current || !rowInScope(context.scope, current)) throw new NotFoundError(`No subject with id ${change.id}`);
-    requireWritableSite(context, current);
+    if (!current || !inScope(context.access.scope('readSubjects'), current)) throw new NotFoundError(`No subject with id ${change.id}`);
+    requireChangeAllowed(context, current);
     if (change.expectedVersion !== undefined && change.expectedVersion !== current.version) {
       throw new ConflictError(
         `subject ${current.subjectNumber} is at version ${current.version}, not ${change.expectedVersion}: reload it and apply your change again`,

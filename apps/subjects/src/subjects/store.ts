@@ -1,4 +1,4 @@
-import { whereIdIn } from '@trialgraph/database';
+import { scopeCondition, type ScopeAreas } from '@trialgraph/database';
 import { and, asc, count, eq, gt, inArray, max, type SQL } from 'drizzle-orm';
 import type { SubjectStatus } from '../__generated__/resolvers-types.js';
 import type { SubjectsDatabase } from '../db/client.js';
@@ -8,17 +8,19 @@ export function findSubjectsByIds(db: SubjectsDatabase, ids: readonly string[]):
   return db.select().from(subjects).where(inArray(subjects.id, [...ids]));
 }
 
-/** `siteIds` null: any site of the study. */
+/** The subjects a caller's scope (of the right the query exercises) reaches, in SQL. */
+const inCallersScope = (scope: ScopeAreas) => scopeCondition(scope, { studyId: subjects.studyId, siteId: subjects.siteId });
+
 export async function findSubjectByNumber(
   db: SubjectsDatabase,
   studyId: string,
   subjectNumber: string,
-  siteIds: readonly string[] | null,
+  scope: ScopeAreas,
 ): Promise<SubjectRow | undefined> {
   const [row] = await db
     .select()
     .from(subjects)
-    .where(and(eq(subjects.studyId, studyId), eq(subjects.subjectNumber, subjectNumber), whereIdIn(subjects.siteId, siteIds)));
+    .where(and(eq(subjects.studyId, studyId), eq(subjects.subjectNumber, subjectNumber), inCallersScope(scope)));
   return row;
 }
 
@@ -26,24 +28,26 @@ export function findSubjectsByNumbers(
   db: SubjectsDatabase,
   studyId: string,
   subjectNumbers: readonly string[],
-  siteIds: readonly string[] | null,
+  scope: ScopeAreas,
 ): Promise<SubjectRow[]> {
   return db
     .select()
     .from(subjects)
-    .where(and(eq(subjects.studyId, studyId), inArray(subjects.subjectNumber, [...subjectNumbers]), whereIdIn(subjects.siteId, siteIds)));
+    .where(and(eq(subjects.studyId, studyId), inArray(subjects.subjectNumber, [...subjectNumbers]), inCallersScope(scope)));
 }
 
 export interface SubjectFilter {
   studyId: string;
-  siteIds?: readonly string[] | undefined;
+  scope: ScopeAreas;
+  siteId?: string | undefined;
   status?: SubjectStatus | undefined;
 }
 
 function filterCondition(filter: SubjectFilter): SQL | undefined {
   return and(
     eq(subjects.studyId, filter.studyId),
-    whereIdIn(subjects.siteId, filter.siteIds),
+    inCallersScope(filter.scope),
+    filter.siteId ? eq(subjects.siteId, filter.siteId) : undefined,
     filter.status ? eq(subjects.status, filter.status) : undefined,
   );
 }

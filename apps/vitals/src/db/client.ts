@@ -6,7 +6,10 @@ export type VitalsDatabase = Database<VitalsSchema>;
 
 export const vitalsMigrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
 
-/** PostgreSQL when a URL is given, else PGlite under `dataDir/vitals`. */
+/** The role requests run as, created with its grants by the migrations (drizzle/*_request_role*.sql). */
+export const VITALS_REQUEST_ROLE = 'trialgraph_vitals_app';
+
+/** PostgreSQL when a URL is given, else PGlite under `dataDir/vitals`; migrations as the owner, requests as VITALS_REQUEST_ROLE. */
 export function openVitalsDatabase(options: {
   url: string | undefined;
   dataDir: string;
@@ -20,6 +23,7 @@ export function openVitalsDatabase(options: {
     schema: vitalsSchema,
     limits: options.limits,
     migrationsFolder: vitalsMigrationsFolder,
+    requestRole: VITALS_REQUEST_ROLE,
     ...(options.onStatement ? { onStatement: options.onStatement } : {}),
   });
 }

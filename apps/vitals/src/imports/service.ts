@@ -1,4 +1,5 @@
 import { studyInScope } from '@trialgraph/auth';
+import { importableSubjects } from './importable-subjects.js';
 import type { Readable } from 'node:stream';
 import { BadUserInputError, checkPageSize, NotFoundError, parseId, ServiceUnavailableError } from '@trialgraph/graphql-kit';
 import type { FileUpload } from 'graphql-upload-minimal';
@@ -25,7 +26,7 @@ export async function importVitals(
   });
   const stream = upload.createReadStream() as Readable;
   try {
-    if (!studyInScope(context.scope, studyId)) throw new NotFoundError(`No study with id ${studyId}`);
+    if (!studyInScope(context.access.scope('importVitals'), studyId)) throw new NotFoundError(`No study with id ${studyId}`);
     const study = await context.subjects.findStudy(studyId);
     if (!study) throw new NotFoundError(`No study with id ${studyId}`);
   } catch (error) {
@@ -55,7 +56,7 @@ export async function importVitals(
         batchSize: context.importSettings.batchSize,
         batchesInFlight: context.importSettings.batchesInFlight,
         db: context.db,
-        subjects: context.subjects,
+        subjects: importableSubjects(context),
         signal,
         logger: log,
         onProgress: (bytesRead) => {
@@ -93,7 +94,7 @@ export async function importVitals(
   try {
     const finished = await context.imports.track(created.id, runAndRecord);
     // Read back when the import recorded its end with its rows, or a sweeper gave it up first.
-    return finished ?? (await findImportsByIds(context.db, [created.id], context.scope))[0] ?? created;
+    return finished ?? (await findImportsByIds(context.db, [created.id], context.access.scope('readImportReports')))[0] ?? created;
   } finally {
     // A client still sending gets its answer only once its upload is read: drain what is left.
     if (!stream.destroyed && !stream.readableEnded) stream.resume();
@@ -107,8 +108,9 @@ export async function getImport(context: VitalsContext, id: string): Promise<Vit
 export async function listImports(context: VitalsContext, studyId: string, first: number | null | undefined): Promise<VitalsImportRow[]> {
   const study = parseId(studyId, 'studyId');
   const limit = checkPageSize(first, 20, 100);
-  if (!studyInScope(context.scope, study)) throw new NotFoundError(`No study with id ${studyId}`);
-  return findImportsOfStudy(context.db, study, limit);
+  const scope = context.access.scope('readImportReports');
+  if (!studyInScope(scope, study)) throw new NotFoundError(`No study with id ${studyId}`);
+  return findImportsOfStudy(context.db, study, limit, scope);
 }
 
 export function listImportErrors(

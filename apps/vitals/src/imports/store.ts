@@ -1,5 +1,4 @@
-import type { AccessScope } from '@trialgraph/auth';
-import { recordAuditEvents, rowsOf, whereIdIn } from '@trialgraph/database';
+import { recordAuditEvents, rowsOf, scopeCondition, type ScopeAreas } from '@trialgraph/database';
 import { and, asc, desc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { VitalsDatabase } from '../db/client.js';
 import { vitalsImportErrors, vitalsImports, type VitalsImportErrorRow, type VitalsImportRow } from '../db/schema.js';
@@ -116,18 +115,21 @@ export async function markDeadImportsInterrupted(db: VitalsDatabase, unclaimedFo
   return rows.map((row) => row.id);
 }
 
-export function findImportsByIds(db: VitalsDatabase, ids: readonly string[], scope: AccessScope): Promise<VitalsImportRow[]> {
+/** Import reports the caller's scope reaches: of their studies, or only those they sent (`actor`). */
+const reportsInScope = (scope: ScopeAreas) => scopeCondition(scope, { studyId: vitalsImports.studyId, sentBy: vitalsImports.actor });
+
+export function findImportsByIds(db: VitalsDatabase, ids: readonly string[], scope: ScopeAreas): Promise<VitalsImportRow[]> {
   return db
     .select()
     .from(vitalsImports)
-    .where(and(inArray(vitalsImports.id, [...ids]), whereIdIn(vitalsImports.studyId, scope.studyIds)));
+    .where(and(inArray(vitalsImports.id, [...ids]), reportsInScope(scope)));
 }
 
-export function findImportsOfStudy(db: VitalsDatabase, studyId: string, limit: number): Promise<VitalsImportRow[]> {
+export function findImportsOfStudy(db: VitalsDatabase, studyId: string, limit: number, scope: ScopeAreas): Promise<VitalsImportRow[]> {
   return db
     .select()
     .from(vitalsImports)
-    .where(eq(vitalsImports.studyId, studyId))
+    .where(and(eq(vitalsImports.studyId, studyId), reportsInScope(scope)))
     .orderBy(desc(vitalsImports.startedAt), desc(vitalsImports.id))
     .limit(limit);
 }

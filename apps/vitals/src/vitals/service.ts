@@ -1,14 +1,16 @@
 import { checkReadingTime, checkVitalMeasures, VITAL_MEASURES, type VitalMeasures } from '@trialgraph/csv';
-import { BadUserInputError, ConflictError, NotFoundError } from '@trialgraph/graphql-kit';
+import { recordAuditEvents } from '@trialgraph/database';
+import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '@trialgraph/graphql-kit';
 import type { RecordVitalSignInput } from '../__generated__/resolvers-types.js';
 import type { VitalsContext } from '../context.js';
 import type { VitalSignRow } from '../db/schema.js';
 import { findVitalAt, insertVitalSignUnlessRecorded } from './store.js';
 
 /**
- * Records one reading, judged by the same ranges and time bounds as an imported row. Sending
- * the same reading again returns the stored one (a retried request must not fail); a different
- * reading for the same subject and instant is a CONFLICT and is never overwritten.
+ * Records one reading, judged by the same ranges and time bounds as an imported row, with its
+ * audit record in the same transaction. Sending the same reading again returns the stored one (a
+ * retried request must not fail); a different reading for the same subject and instant is a
+ * CONFLICT and is never overwritten.
  */
 export async function recordVitalSign(context: VitalsContext, input: RecordVitalSignInput): Promise<VitalSignRow> {
   const recordedAt = input.recordedAt as Date;
@@ -20,16 +22,34 @@ export async function recordVitalSign(context: VitalsContext, input: RecordVital
 
   const subject = await context.subjects.findSubject(input.subjectId);
   if (!subject) throw new NotFoundError(`no subject with id ${input.subjectId}`);
+  // Readable is not writable: a site-scoped role records at its own sites only, whatever else the token may read.
+  if (!context.access.allows('recordVitals', subject)) {
+    throw new ForbiddenError('you may record vital signs only for subjects of your own sites');
+  }
 
-  const stored = await insertVitalSignUnlessRecorded(context.db, {
-    subjectId: subject.id,
-    studyId: subject.studyId,
-    siteId: subject.siteId,
-    recordedAt,
-    ...measures,
-    importId: null,
-    sourceLine: null,
-    recordedBy: context.actor,
+  const stored = await context.db.transaction(async (tx) => {
+    const row = await insertVitalSignUnlessRecorded(tx, {
+      subjectId: subject.id,
+      studyId: subject.studyId,
+      siteId: subject.siteId,
+      recordedAt,
+      ...measures,
+      importId: null,
+      sourceLine: null,
+      recordedBy: context.actor,
+    });
+    if (row) {
+      await recordAuditEvents(tx, [
+        {
+          actor: context.actor,
+          action: 'RECORD',
+          entityType: 'VitalSign',
+          entityId: String(row.id),
+          newValue: JSON.stringify({ subjectId: subject.id, recordedAt: recordedAt.toISOString(), ...measures }),
+        },
+      ]);
+    }
+    return row;
   });
   if (stored) return stored;
 

@@ -1,5 +1,4 @@
-import type { AccessScope } from '@trialgraph/auth';
-import { whereIdIn } from '@trialgraph/database';
+import { scopeCondition, type ScopeAreas } from '@trialgraph/database';
 import { and, count, desc, getTableColumns, gte, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { VitalsDatabase } from '../db/client.js';
 import { vitalSigns, type VitalSignRow } from '../db/schema.js';
@@ -11,15 +10,15 @@ export interface VitalsWindow {
   before: Date | undefined;
 }
 
-/** Rows of the caller's studies and sites only, applied in SQL like every other filter. */
-function scopeCondition(scope: AccessScope): SQL | undefined {
-  return and(whereIdIn(vitalSigns.studyId, scope.studyIds), whereIdIn(vitalSigns.siteId, scope.siteIds));
+/** Rows the caller's scope reaches only, applied in SQL like every other filter. */
+function inCallersScope(scope: ScopeAreas): SQL | undefined {
+  return scopeCondition(scope, { studyId: vitalSigns.studyId, siteId: vitalSigns.siteId });
 }
 
-function windowCondition(subjectIds: readonly string[], window: VitalsWindow, scope: AccessScope): SQL | undefined {
+function windowCondition(subjectIds: readonly string[], window: VitalsWindow, scope: ScopeAreas): SQL | undefined {
   return and(
     inArray(vitalSigns.subjectId, [...subjectIds]),
-    scopeCondition(scope),
+    inCallersScope(scope),
     window.from ? gte(vitalSigns.recordedAt, window.from) : undefined,
     window.to ? lte(vitalSigns.recordedAt, window.to) : undefined,
     window.before ? lt(vitalSigns.recordedAt, window.before) : undefined,
@@ -32,7 +31,7 @@ export async function findNewestVitalsPerSubject(
   subjectIds: readonly string[],
   window: VitalsWindow,
   limit: number,
-  scope: AccessScope,
+  scope: ScopeAreas,
 ): Promise<VitalSignRow[]> {
   const ranked = db
     .select({
@@ -50,7 +49,7 @@ export async function countVitalsPerSubject(
   db: VitalsDatabase,
   subjectIds: readonly string[],
   window: Omit<VitalsWindow, 'before'>,
-  scope: AccessScope,
+  scope: ScopeAreas,
 ): Promise<Map<string, number>> {
   const rows = await db
     .select({ subjectId: vitalSigns.subjectId, total: count() })
@@ -60,16 +59,16 @@ export async function countVitalsPerSubject(
   return new Map(rows.map((row) => [row.subjectId, row.total]));
 }
 
-export function findLatestVitalPerSubject(db: VitalsDatabase, subjectIds: readonly string[], scope: AccessScope): Promise<VitalSignRow[]> {
+export function findLatestVitalPerSubject(db: VitalsDatabase, subjectIds: readonly string[], scope: ScopeAreas): Promise<VitalSignRow[]> {
   return db
     .selectDistinctOn([vitalSigns.subjectId])
     .from(vitalSigns)
-    .where(and(inArray(vitalSigns.subjectId, [...subjectIds]), scopeCondition(scope)))
+    .where(and(inArray(vitalSigns.subjectId, [...subjectIds]), inCallersScope(scope)))
     .orderBy(vitalSigns.subjectId, desc(vitalSigns.recordedAt));
 }
 
-export function findVitalsByIds(db: VitalsDatabase, ids: readonly number[], scope: AccessScope): Promise<VitalSignRow[]> {
-  return db.select().from(vitalSigns).where(and(inArray(vitalSigns.id, [...ids]), scopeCondition(scope)));
+export function findVitalsByIds(db: VitalsDatabase, ids: readonly number[], scope: ScopeAreas): Promise<VitalSignRow[]> {
+  return db.select().from(vitalSigns).where(and(inArray(vitalSigns.id, [...ids]), inCallersScope(scope)));
 }
 
 export async function findVitalAt(db: VitalsDatabase, subjectId: string, recordedAt: Date): Promise<VitalSignRow | undefined> {

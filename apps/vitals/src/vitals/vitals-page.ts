@@ -1,9 +1,19 @@
-import { BadUserInputError, checkPageSize, decodeCursor, encodeCursor, toConnection, type Connection } from '@trialgraph/graphql-kit';
+import {
+  BadUserInputError,
+  checkPageSize,
+  decodeCursor,
+  EARLIEST_DATE_TIME_MS,
+  encodeCursor,
+  isWholeNumberBetween,
+  LATEST_DATE_TIME_MS,
+  toConnection,
+  type Connection,
+} from '@trialgraph/graphql-kit';
 import type { SubjectVitalsArgs } from '../__generated__/resolvers-types.js';
 import type { VitalSignRow } from '../db/schema.js';
 
 const CURSOR_KIND = 'vitals';
-const isInstant = (value: unknown): value is number => Number.isInteger(value);
+const isInstant = isWholeNumberBetween(EARLIEST_DATE_TIME_MS, LATEST_DATE_TIME_MS);
 
 export interface VitalsPageArgs {
   from: Date | undefined;

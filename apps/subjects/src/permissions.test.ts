@@ -1,0 +1,9 @@
+import { coordinatesClosedByPolicy } from '@trialgraph/auth';
+import { describe, expect, it } from 'vitest';
+import { buildSubjectsSchema } from './server.js';
+
+describe('the subjects permissions', () => {
+  it('come from ACCESS_POLICY for every field of the schema: none is left closed by accident', () => {
+    expect(coordinatesClosedByPolicy(buildSubjectsSchema())).toEqual([]);
+  });
+});
