@@ -32,6 +32,11 @@ export const vitalsEnvironment = {
    */
   IMPORT_BATCH_SIZE: z.coerce.number().int().min(100).max(50_000, 'must be between 100 and 50000').default(2_000),
   /**
+   * Bytes of the file one batch may span: a batch ends at IMPORT_BATCH_SIZE rows or here,
+   * whichever comes first, so a file of huge cells cannot fill the heap with its bad values.
+   */
+  MAX_IMPORT_BATCH_BYTES: wholeNumber({ min: 1024 ** 2, max: 256 * 1024 ** 2, unit: 'bytes' }).default(16 * 1024 ** 2),
+  /**
    * Imports this process accepts at once, receiving or storing; one more is refused at once with
    * SERVICE_UNAVAILABLE. Each may spool up to MAX_UPLOAD_BYTES on disk under IMPORT_SPOOL_DIR.
    */

@@ -11,6 +11,7 @@ export interface ImportSettings {
   maxUploadBytes: number;
   batchSize: number;
   batchesInFlight: number;
+  maxBatchBytes: number;
   uploadIdleTimeoutMs: number;
   spoolDir: string;
   maxErrorBytes: number;

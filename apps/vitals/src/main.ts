@@ -48,6 +48,7 @@ const server = await startVitalsServer({
     maxUploadBytes: config.MAX_UPLOAD_BYTES,
     batchSize: config.IMPORT_BATCH_SIZE,
     batchesInFlight: config.IMPORT_CONCURRENCY,
+    maxBatchBytes: config.MAX_IMPORT_BATCH_BYTES,
     uploadIdleTimeoutMs: config.UPLOAD_IDLE_TIMEOUT_MS,
     spoolDir: config.IMPORT_SPOOL_DIR,
     maxErrorBytes: config.MAX_IMPORT_ERROR_BYTES,

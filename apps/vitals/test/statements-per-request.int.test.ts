@@ -45,6 +45,7 @@ describe('reading vitals for a page of subjects', () => {
         maxUploadBytes: 1024 ** 2,
         batchSize: 1000,
         batchesInFlight: 2,
+        maxBatchBytes: 16 * 1024 ** 2,
         uploadIdleTimeoutMs: 5_000,
         spoolDir: tmpdir(),
         maxErrorBytes: 1024 ** 2,

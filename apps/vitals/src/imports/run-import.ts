@@ -85,6 +85,7 @@ export async function runImport(run: ImportRun): Promise<ImportEnd> {
         options: run.options,
         file: spool.reader(),
         batchSize: run.settings.batchSize,
+        maxBatchBytes: run.settings.maxBatchBytes,
         batchesInFlight: run.settings.batchesInFlight,
         db: run.db,
         subjects,

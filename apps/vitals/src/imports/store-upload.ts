@@ -1,7 +1,8 @@
 import type { Readable } from 'node:stream';
-import { parseVitalsCsv, type VitalsRow } from '@trialgraph/csv';
+import type { VitalsRow } from '@trialgraph/csv';
 import type { VitalsDatabase } from '../db/client.js';
 import type { SubjectSummary } from '../subjects-client.js';
+import { boundedBatches } from './bounded-batches.js';
 import { abortedEnd, interruptedEnd, stopOf, stoppedEnd, type ImportEnd } from './import-end.js';
 import type { ValidImportOptions } from './import-options.js';
 import type { KeptRowErrors } from './kept-row-errors.js';
@@ -17,7 +18,10 @@ export interface UploadToStore {
   options: ValidImportOptions;
   /** The received file, read from the spool at disk speed. */
   file: Readable;
+  /** Rows per batch: IMPORT_BATCH_SIZE. */
   batchSize: number;
+  /** Bytes of the file one batch may span: MAX_IMPORT_BATCH_BYTES. */
+  maxBatchBytes: number;
   /** Parsed batches allowed to wait for the database while the next one is parsed. */
   batchesInFlight: number;
   db: VitalsDatabase;
@@ -70,7 +74,10 @@ export async function storeUpload(run: UploadToStore): Promise<ImportEnd> {
         if (!(await claimRunningImport(tx, run.importId))) {
           abortWith(interruptedEnd(counts, errors.list, 'the import was given up before it started; no row of it was stored: upload the file again'));
         }
-        for await (const batch of parseVitalsCsv(run.file, { timezone: run.options.timezone, batchSize: run.batchSize })) {
+        // The subject number of each subject stored, for CONFLICT messages: the file's own spelling
+        // may be any length, and a kept slice of it would keep its whole chunk of the file alive.
+        const numbers = new Map<string, string>();
+        for await (const batch of boundedBatches(run.file, { timezone: run.options.timezone, maxRows: run.batchSize, maxBytes: run.maxBatchBytes })) {
           stopIfTold();
           counts.rowsRead += batch.rowsRead;
           for (const error of batch.errors) refuse(error);
@@ -81,20 +88,24 @@ export async function storeUpload(run: UploadToStore): Promise<ImportEnd> {
           for (const row of batch.rows) {
             const key = subjectKeyOf(row.patientId);
             const subject = key === undefined ? undefined : subjects.get(key);
-            if (subject) storable.push(toStorable(row, subject));
-            else refuse(unknownSubject(row, errors.full));
+            if (!subject) {
+              refuse(unknownSubject(row, errors.full));
+              continue;
+            }
+            numbers.set(subject.id, subject.subjectNumber);
+            storable.push(toStorable(row, subject));
           }
           abortOnRejection();
 
-          const rows = batch.rows;
+          // One connection owns the transaction, so writes queue; the parser moves on meanwhile.
           const encoded = encodeVitalsBatch(storable);
           await writes.push(async () => {
             const outcome = await writeVitalsBatch(tx, encoded, { importId: run.importId, studyId: run.studyId, actor: run.actor });
             counts.rowsAccepted += outcome.accepted;
             counts.rowsDuplicate += outcome.duplicateLines.length;
             if (outcome.conflictLines.length > 0) {
-              const rowOfLine = new Map(rows.map((row) => [row.line, row]));
-              for (const line of outcome.conflictLines) refuse(conflict(line, rowOfLine.get(line)));
+              const rowOfLine = new Map(storable.map((row) => [row.line, row]));
+              for (const line of outcome.conflictLines) refuse(conflict(line, rowOfLine.get(line), numbers));
             }
           });
           abortOnRejection();
@@ -136,13 +147,13 @@ function unknownSubject(row: VitalsRow, reportFull: boolean) {
   };
 }
 
-function conflict(line: number, row: VitalsRow | undefined) {
+function conflict(line: number, row: StorableVital | undefined, numbers: ReadonlyMap<string, string>) {
   return {
     line,
     column: 'record_time',
-    value: row ? new Date(row.recordedAt).toISOString() : null,
+    value: row ? new Date(row.recordedAtMs).toISOString() : null,
     code: 'CONFLICT',
-    message: `a vital sign of ${row?.patientId ?? 'this subject'} at this time is already stored with other values; it is not overwritten`,
+    message: `a vital sign of ${(row && numbers.get(row.subjectId)) ?? 'this subject'} at this time is already stored with other values; it is not overwritten`,
   };
 }
 
