@@ -3,11 +3,13 @@
  * while the parser prepares the next batches. At most `depth` wait at once: `push` resolves
  * when there is room for another.
  *
- * A write must never outlive its transaction: postgres.js sends a statement issued on a
- * transaction's client after COMMIT or ROLLBACK on the same connection, outside any
- * transaction, so it would commit by itself rows of an import that stored nothing. Whatever
- * ends the import (abort, parser error, subjects error, shutdown), `settle` is awaited before
- * the transaction ends: writes not yet started are skipped, the one running is waited for.
+ * A write must never outlive its transaction: postgres.js queues a statement issued on a
+ * transaction's client after its ROLLBACK where nothing ever runs it, so it never settles: it
+ * held its batch in memory for good and showed as a statement in flight on the pool for ever
+ * (trialgraph_db_statements_in_flight), and the import's end could not account for it.
+ * Whatever ends the import (abort, parser error, subjects error, shutdown), `settle` is
+ * awaited before the transaction ends: writes not yet started are skipped, the one running
+ * is waited for.
  */
 export class OrderedWrites {
   #tail: Promise<void> = Promise.resolve();
