@@ -65,6 +65,8 @@ export async function runImport(run: ImportRun): Promise<ImportEnd> {
         },
       });
     } catch (error) {
+      // A closed connection breaks the upload a moment before the response says the client left.
+      if (error instanceof ImportFileError && error.code === 'UPLOAD_INCOMPLETE') await new Promise((resolve) => setImmediate(resolve));
       const stop = stopOf(run.signal);
       if (stop?.why === 'CLIENT_LEFT') {
         return failedEnd(counts, errors.list, {
