@@ -7,6 +7,7 @@ import { openVitalsDatabase } from './db/client.js';
 import { openImportClaims, processLocalClaims } from './imports/import-claims.js';
 import { ImportRegistry } from './imports/import-registry.js';
 import { startInterruptedImportSweeper } from './imports/interrupted-import-sweeper.js';
+import { UploadSpool } from './imports/upload-spool.js';
 
 const config = loadVitalsConfig();
 const logger = createLogger({ service: 'vitals', level: config.LOG_LEVEL });
@@ -17,6 +18,7 @@ collectProcessMetrics('vitals');
 const database = await openVitalsDatabase({ url: config.VITALS_DATABASE_URL, dataDir: config.DATA_DIR });
 logger.info({ database: database.kind }, 'database ready, migrations applied');
 
+await UploadSpool.check(config.IMPORT_SPOOL_DIR);
 const imports = new ImportRegistry({
   maxConcurrentImports: config.MAX_CONCURRENT_IMPORTS,
   databaseConnections: config.IMPORT_DATABASE_CONNECTIONS,

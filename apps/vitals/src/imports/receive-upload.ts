@@ -1,4 +1,6 @@
 import type { Readable } from 'node:stream';
+import { BadUserInputError } from '@trialgraph/graphql-kit';
+import type { FileUpload } from 'graphql-upload-minimal';
 import { pipeline } from 'node:stream/promises';
 import { countedUpload, formatBytes } from './counted-upload.js';
 import { ImportFileError } from './import-file-error.js';
@@ -60,6 +62,35 @@ export async function receiveUpload(receipt: UploadReceipt): Promise<number> {
   } finally {
     clearTimeout(idle);
     receipt.signal.removeEventListener('abort', stopReading);
+  }
+}
+
+/**
+ * The upload's file part, which follows the operations and map parts: a client that stops
+ * before it has sent it gets the same idle limit as one that stops inside the file.
+ */
+export async function filePartWithin(file: Promise<FileUpload>, idleTimeoutMs: number): Promise<FileUpload> {
+  let timer: NodeJS.Timeout | undefined;
+  const stalled = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new BadUserInputError(`the file part of the upload did not start within ${idleTimeoutMs} ms (UPLOAD_IDLE_TIMEOUT_MS); send the whole request without pausing`, {
+            field: 'file',
+          }),
+        ),
+      idleTimeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([
+      file.catch((error: unknown) => {
+        throw new BadUserInputError('file is missing or unreadable: send it as a multipart upload', { field: 'file', cause: error });
+      }),
+      stalled,
+    ]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -8,6 +8,7 @@ import type { VitalsContext } from '../context.js';
 import type { VitalsImportErrorRow, VitalsImportRow } from '../db/schema.js';
 import { validateImportOptions, type ValidImportOptions } from './import-options.js';
 import { measureImport } from './import-metrics.js';
+import { filePartWithin } from './receive-upload.js';
 import { runImport } from './run-import.js';
 import { findImportErrors, findImportsByIds, findImportsOfStudy, finishImport, insertImport, recordProgress } from './store.js';
 
@@ -44,7 +45,7 @@ async function claimAndRun(
 ): Promise<VitalsImportRow> {
   const { studyId, options } = args;
   const settings = context.importSettings;
-  const upload = await fileUploadWithin(args.file, settings.uploadIdleTimeoutMs);
+  const upload = await filePartWithin(args.file, settings.uploadIdleTimeoutMs);
   const stream = upload.createReadStream() as Readable;
   try {
     if (!studyInScope(context.scope, studyId)) throw new NotFoundError(`No study with id ${studyId}`);
@@ -145,35 +146,6 @@ async function claimNewImportId(context: VitalsContext): Promise<string> {
       throw new ServiceUnavailableError('The vitals database is unreachable right now; send the file again in a moment.', { dependency: 'database', cause: error });
     }
     if (claimed) return id;
-  }
-}
-
-/**
- * The upload's file part, which follows the operations and map parts: a client that stops
- * before it has sent it gets the same idle limit as one that stops inside the file.
- */
-async function fileUploadWithin(file: Promise<FileUpload>, idleTimeoutMs: number): Promise<FileUpload> {
-  let timer: NodeJS.Timeout | undefined;
-  const stalled = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new BadUserInputError(`the file part of the upload did not start within ${idleTimeoutMs} ms (UPLOAD_IDLE_TIMEOUT_MS); send the whole request without pausing`, {
-            field: 'file',
-          }),
-        ),
-      idleTimeoutMs,
-    );
-  });
-  try {
-    return await Promise.race([
-      file.catch((error: unknown) => {
-        throw new BadUserInputError('file is missing or unreadable: send it as a multipart upload', { field: 'file', cause: error });
-      }),
-      stalled,
-    ]);
-  } finally {
-    clearTimeout(timer);
   }
 }
 

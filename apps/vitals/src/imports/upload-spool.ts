@@ -49,6 +49,15 @@ export class UploadSpool {
     return new UploadSpool(writeFd, readFd, path, unlinked);
   }
 
+  /** Fails at start, naming the directory, when uploads could not be received into it. */
+  static async check(directory: string): Promise<void> {
+    try {
+      await (await UploadSpool.create(directory)).close();
+    } catch (error) {
+      throw new Error(`IMPORT_SPOOL_DIR ${directory} cannot hold uploads: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+  }
+
   /** Where the upload is written; call once. */
   writer(): Writable {
     const fd = this.#take('writeFd');
