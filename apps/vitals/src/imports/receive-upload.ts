@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { BadUserInputError } from '@trialgraph/graphql-kit';
 import type { FileUpload } from 'graphql-upload-minimal';
-import { pipeline } from 'node:stream/promises';
 import { countedUpload, formatBytes } from './counted-upload.js';
 import { ImportFileError } from './import-file-error.js';
 import type { UploadSpool } from './upload-spool.js';
@@ -25,25 +25,21 @@ export interface UploadReceipt {
 export async function receiveUpload(receipt: UploadReceipt): Promise<number> {
   const counter = { bytes: 0 };
   let stalled = false;
-  let idle: NodeJS.Timeout | undefined;
-  const watch = () => {
-    clearTimeout(idle);
-    idle = setTimeout(() => {
-      stalled = true;
-      receipt.stream.destroy(new Error('no byte arrived in time'));
-    }, receipt.idleTimeoutMs);
-  };
+  // Restarted by every chunk that arrives.
+  const idle = setTimeout(() => {
+    stalled = true;
+    receipt.stream.destroy(new Error('no byte arrived in time'));
+  }, receipt.idleTimeoutMs);
   // A stalled client never sends its next chunk, so a stop must end the read itself.
   const stopReading = () => receipt.stream.destroy(new Error('import stopped'));
   receipt.signal.addEventListener('abort', stopReading, { once: true });
   try {
     if (receipt.signal.aborted) stopReading();
-    watch();
     await pipeline(
       countedUpload(receipt.stream, receipt.maxBytes, counter),
       async function* watched(chunks: AsyncIterable<Buffer>) {
         for await (const chunk of chunks) {
-          watch();
+          idle.refresh();
           receipt.onBytes(counter.bytes);
           yield chunk;
         }
