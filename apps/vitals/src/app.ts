@@ -4,11 +4,13 @@ import type { Logger } from '@trialgraph/observability';
 import { graphqlUploadExpress } from 'graphql-upload-minimal';
 import type { ImportSettings, VitalsContext } from './context.js';
 import type { VitalsDatabase } from './db/client.js';
+import { clientGoneSignal } from './imports/client-gone-signal.js';
 import { discardUnreadUpload } from './imports/discard-unread-upload.js';
+import type { ImportClaims } from './imports/import-claims.js';
 import type { ImportRegistry } from './imports/import-registry.js';
 import { createVitalsLoaders } from './loaders.js';
 import { buildVitalsSchema } from './server.js';
-import { createSubjectsClient } from './subjects-client.js';
+import { createSubjectsClient, type SubjectsCallPolicy } from './subjects-client.js';
 
 export interface VitalsAppOptions {
   port: number;
@@ -17,7 +19,9 @@ export interface VitalsAppOptions {
   logger: Logger;
   production: boolean;
   subjectsUrl: string;
+  subjectsCallPolicy: SubjectsCallPolicy;
   imports: ImportRegistry;
+  importClaims: ImportClaims;
   importSettings: ImportSettings;
   shutdownTimeoutMs: number;
   /** The latest deadline a request gets (SUBGRAPH_REQUEST_DEADLINE_MS). */
@@ -54,9 +58,11 @@ export async function startVitalsServer(options: VitalsAppOptions): Promise<Runn
       return {
         db: options.db,
         loaders: createVitalsLoaders(options.db, access),
-        subjects: createSubjectsClient({ url: options.subjectsUrl, authorization: req.headers.authorization, requestId }),
+        subjects: createSubjectsClient({ url: options.subjectsUrl, authorization: req.headers.authorization, requestId, policy: options.subjectsCallPolicy }),
         imports: options.imports,
+        importClaims: options.importClaims,
         importSettings: options.importSettings,
+        clientGone: clientGoneSignal(req),
         identity,
         access,
         actor: identity.userId,

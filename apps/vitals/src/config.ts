@@ -1,6 +1,14 @@
 import { authEnvironment } from '@trialgraph/auth';
 import { databaseLimitsEnvironment, dataDir, httpUrl, loadEnvironmentOrExit, logLevel, nodeEnv, port, positiveMilliseconds, postgresUrl, requestTimeEnvironment } from '@trialgraph/config';
+import { tmpdir } from 'node:os';
 import { z } from 'zod';
+
+const wholeNumber = (range: { min: number; max: number; unit: string }) =>
+  z.coerce
+    .number({ message: `must be a number of ${range.unit}` })
+    .int(`must be a whole number of ${range.unit}`)
+    .min(range.min, `must be between ${range.min} and ${range.max} ${range.unit}`)
+    .max(range.max, `must be between ${range.min} and ${range.max} ${range.unit}`);
 
 /** The vitals subgraph's configuration: the only place this process reads the environment. */
 export const vitalsEnvironment = {
@@ -25,6 +33,37 @@ export const vitalsEnvironment = {
    * MB) at the same speed; 1,000 is slower per row.
    */
   IMPORT_BATCH_SIZE: z.coerce.number().int().min(100).max(50_000, 'must be between 100 and 50000').default(2_000),
+  /**
+   * Bytes of the file one batch may span: a batch ends at IMPORT_BATCH_SIZE rows or here,
+   * whichever comes first, so a file of huge cells cannot fill the heap with its bad values.
+   */
+  MAX_IMPORT_BATCH_BYTES: wholeNumber({ min: 1024 ** 2, max: 256 * 1024 ** 2, unit: 'bytes' }).default(16 * 1024 ** 2),
+  /**
+   * Imports this process accepts at once, receiving or storing; one more is refused at once with
+   * SERVICE_UNAVAILABLE. Each may spool up to MAX_UPLOAD_BYTES on disk under IMPORT_SPOOL_DIR.
+   */
+  MAX_CONCURRENT_IMPORTS: wholeNumber({ min: 1, max: 1000, unit: 'imports' }).default(8),
+  /**
+   * Imports storing rows at once, each in a transaction on one pooled connection; the others
+   * wait with their file spooled. The pool has 10 connections: reads always keep the rest.
+   */
+  IMPORT_DATABASE_CONNECTIONS: wholeNumber({ min: 1, max: 8, unit: 'connections' }).default(3),
+  /** An upload that sends no byte for this long ends FAILED, UPLOAD_STALLED. */
+  UPLOAD_IDLE_TIMEOUT_MS: positiveMilliseconds(30_000),
+  /** Where uploads are received before they are stored: a file per import, deleted when it ends. */
+  IMPORT_SPOOL_DIR: z.string().min(1).default(tmpdir()),
+  /** Bytes of row errors (values and messages) one import keeps for its report; the rest are counted only. */
+  MAX_IMPORT_ERROR_BYTES: wholeNumber({ min: 1024, max: 256 * 1024 ** 2, unit: 'bytes' }).default(4 * 1024 ** 2),
+  /** A kept error's value and message are cut to this many characters, saying how long they were. */
+  MAX_IMPORT_ERROR_TEXT_CHARS: wholeNumber({ min: 40, max: 10_000, unit: 'characters' }).default(200),
+  /** Subject numbers an import remembers (found or unknown) between batches. */
+  IMPORT_SUBJECT_CACHE_ENTRIES: wholeNumber({ min: 1_000, max: 1_000_000, unit: 'entries' }).default(50_000),
+  /** How long one call to the subjects subgraph may take. */
+  SUBJECTS_CALL_TIMEOUT_MS: positiveMilliseconds(5_000),
+  /** Calls to the subjects subgraph that failed for want of an answer are tried again this many times. */
+  SUBJECTS_CALL_RETRIES: wholeNumber({ min: 0, max: 10, unit: 'retries' }).default(4),
+  /** The wait before the first retry of a subjects call; it doubles for each next one. */
+  SUBJECTS_RETRY_BACKOFF_MS: positiveMilliseconds(250),
 };
 
 export type VitalsConfig = ReturnType<typeof loadVitalsConfig>;

@@ -1,14 +1,22 @@
 import type { Identity, RequestAccess } from '@trialgraph/auth';
 import type { Logger } from '@trialgraph/observability';
 import type { VitalsDatabase } from './db/client.js';
+import type { ImportClaims } from './imports/import-claims.js';
 import type { ImportRegistry } from './imports/import-registry.js';
 import type { VitalsLoaders } from './loaders.js';
 import type { SubjectsClient } from './subjects-client.js';
 
+/** The import limits of this process, from its configuration (see config.ts for each). */
 export interface ImportSettings {
   maxUploadBytes: number;
   batchSize: number;
   batchesInFlight: number;
+  maxBatchBytes: number;
+  uploadIdleTimeoutMs: number;
+  spoolDir: string;
+  maxErrorBytes: number;
+  maxErrorTextChars: number;
+  subjectCacheEntries: number;
 }
 
 /** What every resolver of one request gets; built per request so loaders never leak between users. */
@@ -17,7 +25,11 @@ export interface VitalsContext {
   loaders: VitalsLoaders;
   subjects: SubjectsClient;
   imports: ImportRegistry;
+  /** Marks the imports this process runs as alive, for every sweeper. */
+  importClaims: ImportClaims;
   importSettings: ImportSettings;
+  /** Aborted when the client closes its connection before it has its answer. */
+  clientGone: AbortSignal;
   /** Who is calling, from their verified token. */
   identity: Identity;
   /** What this caller may do, right by right, and where (ACCESS_POLICY); queries filter by it. */

@@ -5,8 +5,10 @@ import { collectProcessMetrics, createLogger } from '@trialgraph/observability';
 import { startVitalsServer } from './app.js';
 import { loadVitalsConfig } from './config.js';
 import { openVitalsDatabase } from './db/client.js';
+import { openImportClaims, processLocalClaims } from './imports/import-claims.js';
 import { ImportRegistry } from './imports/import-registry.js';
 import { startInterruptedImportSweeper } from './imports/interrupted-import-sweeper.js';
+import { UploadSpool } from './imports/upload-spool.js';
 
 const config = loadVitalsConfig();
 const logger = createLogger({ service: 'vitals', level: config.LOG_LEVEL });
@@ -17,8 +19,19 @@ collectProcessMetrics('vitals');
 const database = await openVitalsDatabase({ url: config.VITALS_DATABASE_URL, dataDir: config.DATA_DIR, limits: databaseLimitsOf(config) });
 logger.info({ database: database.kind }, 'database ready, migrations applied');
 
-const sweeper = await startInterruptedImportSweeper({ db: database.db, kind: database.kind, logger });
-const imports = new ImportRegistry();
+await UploadSpool.check(config.IMPORT_SPOOL_DIR);
+const imports = new ImportRegistry({
+  maxConcurrentImports: config.MAX_CONCURRENT_IMPORTS,
+  databaseConnections: config.IMPORT_DATABASE_CONNECTIONS,
+});
+const importClaims = config.VITALS_DATABASE_URL ? openImportClaims(config.VITALS_DATABASE_URL) : processLocalClaims;
+const sweeper = await startInterruptedImportSweeper({
+  db: database.db,
+  kind: database.kind,
+  claims: importClaims,
+  runningIds: () => imports.runningIds(),
+  logger,
+});
 const server = await startVitalsServer({
   verifyToken: createTokenVerifier(verifierOptions),
   port: config.PORT,
@@ -27,11 +40,23 @@ const server = await startVitalsServer({
   logger,
   production: config.NODE_ENV === 'production',
   subjectsUrl: config.SUBJECTS_URL,
+  subjectsCallPolicy: {
+    timeoutMs: config.SUBJECTS_CALL_TIMEOUT_MS,
+    retries: config.SUBJECTS_CALL_RETRIES,
+    backoffMs: config.SUBJECTS_RETRY_BACKOFF_MS,
+  },
   imports,
+  importClaims,
   importSettings: {
     maxUploadBytes: config.MAX_UPLOAD_BYTES,
     batchSize: config.IMPORT_BATCH_SIZE,
     batchesInFlight: config.IMPORT_CONCURRENCY,
+    maxBatchBytes: config.MAX_IMPORT_BATCH_BYTES,
+    uploadIdleTimeoutMs: config.UPLOAD_IDLE_TIMEOUT_MS,
+    spoolDir: config.IMPORT_SPOOL_DIR,
+    maxErrorBytes: config.MAX_IMPORT_ERROR_BYTES,
+    maxErrorTextChars: config.MAX_IMPORT_ERROR_TEXT_CHARS,
+    subjectCacheEntries: config.IMPORT_SUBJECT_CACHE_ENTRIES,
   },
   shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
   requestDeadlineMs: config.SUBGRAPH_REQUEST_DEADLINE_MS,
@@ -47,6 +72,6 @@ onShutdownSignal({
     // which the HTTP drain then lets reach the client.
     () => Promise.all([imports.stop(Math.max(0, config.SHUTDOWN_TIMEOUT_MS - 2_000)), server.stop()]),
     async () => sweeper.stop(),
-    () => database.close(),
+    () => Promise.all([importClaims.close(), database.close()]),
   ],
 });

@@ -1,5 +1,7 @@
 import { ServiceUnavailableError, type ErrorCode } from '@trialgraph/graphql-kit';
+import { timeLeftMs } from '@trialgraph/observability';
 import { GraphQLError } from 'graphql';
+import pRetry, { AbortError } from 'p-retry';
 
 export interface SubjectSummary {
   id: string;
@@ -24,12 +26,44 @@ export interface SubjectsClient {
   findSubjectsByNumbers(studyId: string, subjectNumbers: readonly string[]): Promise<SubjectSummary[]>;
 }
 
+/** How long one call may take, and how often one that got no usable answer is tried again. */
+export interface SubjectsCallPolicy {
+  timeoutMs: number;
+  retries: number;
+  /** The wait before the first retry; it doubles for each next one. */
+  backoffMs: number;
+}
+
 /** The most numbers `subjectsByNumbers` takes in one call (schema/subjects.graphql). */
 export const SUBJECT_NUMBERS_PER_CALL = 5_000;
 
-export function createSubjectsClient(options: { url: string; authorization: string | undefined; requestId: string }): SubjectsClient {
-  const call = async <Data>(query: string, variables: Record<string, unknown>): Promise<Data> => {
+/** A call that got no usable answer (unreachable, too slow, 5xx, SERVICE_UNAVAILABLE): worth trying again. */
+class NoAnswer extends Error {}
+
+/** The subjects service gave no usable answer, however often it was asked; `reason` says what came back and how often it was tried. */
+export class SubjectsUnavailableError extends ServiceUnavailableError {
+  constructor(
+    readonly reason: string,
+    cause: unknown,
+  ) {
+    super(`The subjects service did not answer (${reason}); retry in a moment.`, { dependency: 'subjects', cause });
+  }
+}
+
+export function createSubjectsClient(options: {
+  url: string;
+  authorization: string | undefined;
+  requestId: string;
+  policy: SubjectsCallPolicy;
+}): SubjectsClient {
+  const { policy } = options;
+
+  const attempt = async <Data>(query: string, variables: Record<string, unknown>): Promise<Data> => {
+    // A request with a deadline gets no call that would outlive it.
+    const timeoutMs = Math.min(policy.timeoutMs, timeLeftMs());
+    if (timeoutMs <= 0) throw new AbortError(new NoAnswer('the request ran out of time before the subjects service could be asked'));
     let response: Response;
+    let body: { data?: Data; errors?: Array<{ message: string; extensions?: { code?: ErrorCode } }> };
     try {
       response = await fetch(options.url, {
         method: 'POST',
@@ -39,22 +73,55 @@ export function createSubjectsClient(options: { url: string; authorization: stri
           ...(options.authorization ? { authorization: options.authorization } : {}),
         },
         body: JSON.stringify({ query, variables }),
-        signal: AbortSignal.timeout(30_000),
+        signal: AbortSignal.timeout(timeoutMs),
       });
+      if (response.status >= 500 || response.status === 429) throw new NoAnswer(`it answered HTTP ${response.status}`);
+      body = (await response.json()) as typeof body;
     } catch (error) {
-      throw new ServiceUnavailableError('The subjects service is unreachable right now; retry in a moment.', { cause: error });
+      if (error instanceof NoAnswer) throw error;
+      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+      throw new NoAnswer(timedOut ? `no answer within ${timeoutMs} ms` : describeFailure(error));
     }
-    const body = (await response.json().catch(() => ({}))) as {
-      data?: Data;
-      errors?: Array<{ message: string; extensions?: { code?: ErrorCode } }>;
-    };
     const [error] = body.errors ?? [];
     if (error) {
-      // The subjects subgraph's refusals (UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT…) reach the caller unchanged.
-      throw new GraphQLError(error.message, { extensions: { code: error.extensions?.code ?? 'SERVICE_UNAVAILABLE' } });
+      const code = error.extensions?.code;
+      if (code === undefined || code === 'SERVICE_UNAVAILABLE') throw new NoAnswer(`it answered "${error.message}"`);
+      // The subjects subgraph's refusals (UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT…) reach the
+      // caller unchanged, and are not tried again: the same call would be refused again.
+      throw new AbortError(new GraphQLError(error.message, { extensions: { code } }));
     }
-    if (!body.data) throw new ServiceUnavailableError(`The subjects service answered ${response.status} without data.`);
+    if (!body.data) throw new NoAnswer(`it answered HTTP ${response.status} without data`);
     return body.data;
+  };
+
+  /**
+   * One logical call, tried again with exponential backoff while the subjects service gives no
+   * usable answer: a restart or a moment of overload must not fail an import of millions of rows.
+   * Once the retries are spent, a SERVICE_UNAVAILABLE naming the subjects service.
+   */
+  const call = async <Data>(query: string, variables: Record<string, unknown>): Promise<Data> => {
+    const started = Date.now();
+    let attempts = 0;
+    try {
+      return await pRetry(
+        () => {
+          attempts++;
+          return attempt<Data>(query, variables);
+        },
+        {
+          retries: policy.retries,
+          minTimeout: policy.backoffMs,
+          factor: 2,
+          randomize: true,
+          maxRetryTime: timeLeftMs(),
+          shouldRetry: ({ error }) => error instanceof NoAnswer,
+        },
+      );
+    } catch (error) {
+      if (!(error instanceof NoAnswer)) throw error;
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      throw new SubjectsUnavailableError(`${error.message}; ${attempts} ${attempts === 1 ? 'attempt' : 'attempts'} in ${seconds} s`, error);
+    }
   };
 
   return {
@@ -85,4 +152,11 @@ export function createSubjectsClient(options: { url: string; authorization: stri
       return found;
     },
   };
+}
+
+/** fetch hides the reason in `cause` (ECONNREFUSED, ECONNRESET…); that is what an operator needs. */
+function describeFailure(error: unknown): string {
+  const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
+  if (cause?.code) return `${cause.code}`;
+  return error instanceof Error ? error.message : String(error);
 }

@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import type { RunningGraphqlServer } from '@trialgraph/http';
 import { createLogger } from '@trialgraph/observability';
 import { createTokenVerifier } from '@trialgraph/auth';
@@ -6,6 +7,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startVitalsServer } from '../src/app.js';
 import { openVitalsDatabase } from '../src/db/client.js';
+import { processLocalClaims } from '../src/imports/import-claims.js';
 import { ImportRegistry } from '../src/imports/import-registry.js';
 
 const PAGE_QUERY = `query($studyId: ID!, $first: Int!) {
@@ -36,8 +38,20 @@ describe('reading vitals for a page of subjects', () => {
       logger: createLogger({ service: 'vitals-test', level: 'silent' }),
       production: false,
       subjectsUrl: `${subjects.url}graphql`,
-      imports: new ImportRegistry(),
-      importSettings: { maxUploadBytes: 1024 ** 2, batchSize: 1000, batchesInFlight: 2 },
+      subjectsCallPolicy: { timeoutMs: 5_000, retries: 2, backoffMs: 100 },
+      imports: new ImportRegistry({ maxConcurrentImports: 2, databaseConnections: 1 }),
+      importClaims: processLocalClaims,
+      importSettings: {
+        maxUploadBytes: 1024 ** 2,
+        batchSize: 1000,
+        batchesInFlight: 2,
+        maxBatchBytes: 16 * 1024 ** 2,
+        uploadIdleTimeoutMs: 5_000,
+        spoolDir: tmpdir(),
+        maxErrorBytes: 1024 ** 2,
+        maxErrorTextChars: 200,
+        subjectCacheEntries: 1_000,
+      },
       shutdownTimeoutMs: 1000,
     });
     gateway = await startApp('gateway', { SUBJECTS_URL: `${subjects.url}graphql`, VITALS_URL: `${vitals.url}graphql` });

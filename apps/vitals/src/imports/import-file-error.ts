@@ -1,4 +1,8 @@
-/** A fault of the whole file (too large, unreadable upload): the import ends FAILED and stores nothing. */
+/**
+ * A fault that ends the whole import FAILED and stores nothing: of the file (too large), of its
+ * upload (incomplete, stalled) or of a dependency it cannot do without (the subjects service).
+ * `code` leads the import's `failureReason`.
+ */
 export class ImportFileError extends Error {
   constructor(
     readonly code: string,

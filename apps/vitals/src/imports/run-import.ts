@@ -1,13 +1,20 @@
 import type { Readable } from 'node:stream';
-import { CsvFileError, parseVitalsCsv, type VitalsRow } from '@trialgraph/csv';
-import type { Logger } from '@trialgraph/observability';
+import { CsvFileError } from '@trialgraph/csv';
+import type { ImportSettings } from '../context.js';
 import type { VitalsDatabase } from '../db/client.js';
-import type { SubjectsClient, SubjectSummary } from '../subjects-client.js';
-import { countedUpload } from './counted-upload.js';
+import type { SubjectsClient } from '../subjects-client.js';
+import { formatBytes } from './counted-upload.js';
+import { failedEnd, stopOf, stoppedEnd, type ImportEnd } from './import-end.js';
 import { ImportFileError } from './import-file-error.js';
 import type { ValidImportOptions } from './import-options.js';
-import { claimRunningImport, finishImport, insertImportErrors, type ImportCounts, type RowErrorRecord } from './store.js';
-import { encodeVitalsBatch, writeVitalsBatch, type StorableVital } from './write-batch.js';
+import { KeptRowErrors } from './kept-row-errors.js';
+import { receiveUpload } from './receive-upload.js';
+import type { ImportCounts } from './store.js';
+import { storeUpload } from './store-upload.js';
+import { SubjectLookup } from './subject-lookup.js';
+import { UploadSpool } from './upload-spool.js';
+
+export type { ImportEnd } from './import-end.js';
 
 export interface ImportRun {
   importId: string;
@@ -15,188 +22,86 @@ export interface ImportRun {
   actor: string;
   options: ValidImportOptions;
   stream: Readable;
-  maxBytes: number;
-  batchSize: number;
-  /** Parsed batches allowed to wait for the database while the next one is parsed. */
-  batchesInFlight: number;
+  settings: ImportSettings;
   db: VitalsDatabase;
   subjects: SubjectsClient;
+  /** Aborted with an ImportStop: the service is stopping, or the client left. */
   signal: AbortSignal;
-  logger: Logger;
-  onProgress: (bytesRead: number) => void;
-}
-
-export type ImportEnd =
-  /** `recorded`: its report was written in the transaction that stored its rows. */
-  | { status: 'SUCCEEDED'; counts: ImportCounts; errors: RowErrorRecord[]; recorded?: boolean }
-  | { status: 'ABORTED' | 'FAILED' | 'INTERRUPTED'; counts: ImportCounts; errors: RowErrorRecord[]; failureReason: string };
-
-/** Thrown inside the transaction to roll it back; carries how the import ends. */
-class RollBack extends Error {
-  constructor(readonly end: ImportEnd) {
-    super(end.status);
-  }
+  /** Runs the storing phase once one of the connections imports may hold is free (IMPORT_DATABASE_CONNECTIONS). */
+  withDatabaseConnection: <T>(signal: AbortSignal, store: () => Promise<T>) => Promise<T>;
+  onProgress: (bytesReceived: number) => void;
 }
 
 /**
- * Streams the file through the parser into the database. The whole import is one
- * transaction: it stores every accepted row or, when it fails, aborts, is interrupted or is
- * a dry run, none. Parsing runs ahead of the database by at most `batchesInFlight` batches,
- * and the upload is read only as fast as that allows (backpressure to the client).
+ * An import in two phases. First the upload is received into a spool file at whatever pace
+ * the client sends it, holding no database connection and no transaction: ten clients
+ * trickling a byte every few seconds used to hold all ten of vitals' connections, each in an
+ * open transaction, and every read hung. Then, once one of the connections imports may hold
+ * is free, the file is parsed from the spool and stored in one transaction at database speed
+ * (parsing overlaps the writes), all or nothing. The spool costs disk (at most
+ * MAX_UPLOAD_BYTES per import) and the time to write and read the file back locally, which is
+ * small next to the database's; an in-memory window ahead of the database would have kept
+ * the transaction open whenever the client fell behind it.
  */
 export async function runImport(run: ImportRun): Promise<ImportEnd> {
   const counts: ImportCounts = { rowsRead: 0, rowsAccepted: 0, rowsRejected: 0, rowsDuplicate: 0, bytesRead: 0 };
-  const errors: RowErrorRecord[] = [];
-  const keepError = (error: RowErrorRecord) => {
-    counts.rowsRejected++;
-    if (errors.length < run.options.maxErrors) errors.push(error);
-  };
-  const bytes = { bytes: 0 };
-  const subjectsByNumber = new Map<string, SubjectSummary | null>();
-  // A stalled upload never yields its next batch, so the signal must also end the read itself.
-  const stopReading = () => run.stream.destroy(new Error('import interrupted'));
-  run.signal.addEventListener('abort', stopReading, { once: true });
-
+  const errors = new KeptRowErrors({
+    maxErrors: run.options.maxErrors,
+    maxBytes: run.settings.maxErrorBytes,
+    maxTextChars: run.settings.maxErrorTextChars,
+  });
+  const spool = await UploadSpool.create(run.settings.spoolDir);
   try {
-    await run.db.transaction(async (tx) => {
-      let writes: Promise<void> = Promise.resolve();
-      // One promise per queued batch, oldest first: the parser waits for a free slot, not for
-      // the whole queue to drain, so the database always has the next batch ready.
-      const inFlight: Promise<void>[] = [];
-      const abortWith = (end: ImportEnd): never => {
-        throw new RollBack(end);
-      };
-      // With onError ABORT, the first refused row (by the parser, the subject lookup or a
-      // CONFLICT found by a write) ends the import; checked wherever a refusal may have landed.
-      const abortOnRejection = () => {
-        if (run.options.onError === 'ABORT' && counts.rowsRejected > 0) abortWith(abortedEnd(counts, errors));
-      };
-      // Holding the import's row tells every sweeper this import is alive, until the
-      // transaction ends one way or another (see markDeadImportsInterrupted).
-      if (!(await claimRunningImport(tx, run.importId))) {
-        abortWith(interruptedEnd(counts, errors, 'the import was given up before it started; no row of it was stored: upload the file again'));
-      }
-      for await (const batch of parseVitalsCsv(countedUpload(run.stream, run.maxBytes, bytes), {
-        timezone: run.options.timezone,
-        batchSize: run.batchSize,
-      })) {
-        if (run.signal.aborted) abortWith(interruptedEnd(counts, errors, SERVICE_STOPPED));
-        counts.rowsRead += batch.rowsRead;
-        counts.bytesRead = bytes.bytes;
-        for (const error of batch.errors) keepError(error);
-
-        await resolveSubjects(run, subjectsByNumber, batch.rows);
-        const storable: StorableVital[] = [];
-        const rows = batch.rows;
-        for (const row of rows) {
-          const subject = subjectsByNumber.get(row.patientId.toUpperCase());
-          if (!subject) {
-            keepError({
-              line: row.line,
-              column: 'patient_id',
-              value: row.patientId,
-              code: 'UNKNOWN_SUBJECT',
-              message: `no subject ${row.patientId} in this study (or not at a site you may import for)`,
-            });
-            continue;
-          }
-          storable.push(toStorable(row, subject));
-        }
-        abortOnRejection();
-
-        // One connection owns the transaction, so writes queue; the parser moves on meanwhile.
-        const encoded = encodeVitalsBatch(storable);
-        writes = writes.then(async () => {
-          const outcome = await writeVitalsBatch(tx, encoded, { importId: run.importId, studyId: run.studyId, actor: run.actor });
-          counts.rowsAccepted += outcome.accepted;
-          counts.rowsDuplicate += outcome.duplicateLines.length;
-          if (outcome.conflictLines.length > 0) {
-            const rowOfLine = new Map(rows.map((row) => [row.line, row]));
-            for (const line of outcome.conflictLines) {
-              const row = rowOfLine.get(line);
-              keepError({
-                line,
-                column: 'record_time',
-                value: row ? new Date(row.recordedAt).toISOString() : null,
-                code: 'CONFLICT',
-                message: `a vital sign of ${row?.patientId ?? 'this subject'} at this time is already stored with other values; it is not overwritten`,
-              });
-            }
-          }
-          run.onProgress(bytes.bytes);
+    try {
+      await receiveUpload({
+        stream: run.stream,
+        spool,
+        maxBytes: run.settings.maxUploadBytes,
+        idleTimeoutMs: run.settings.uploadIdleTimeoutMs,
+        signal: run.signal,
+        onBytes: (bytes) => {
+          counts.bytesRead = bytes;
+          run.onProgress(bytes);
+        },
+      });
+    } catch (error) {
+      // A closed connection breaks the upload a moment before the response says the client left.
+      if (error instanceof ImportFileError && error.code === 'UPLOAD_INCOMPLETE') await new Promise((resolve) => setImmediate(resolve));
+      const stop = stopOf(run.signal);
+      if (stop?.why === 'CLIENT_LEFT') {
+        return failedEnd(counts, errors.list, {
+          code: 'UPLOAD_INCOMPLETE',
+          message: `the upload stopped after ${formatBytes(counts.bytesRead)}: the client closed the connection; nothing was stored: send the file again`,
         });
-        // Marks the rejection handled now; it is still raised where `writes` is awaited.
-        writes.catch(() => {});
-        inFlight.push(writes);
-        if (inFlight.length >= run.batchesInFlight) await inFlight.shift();
-        abortOnRejection();
       }
-      await writes;
-      counts.bytesRead = bytes.bytes;
-      abortOnRejection();
-      if (run.options.dryRun) abortWith({ status: 'SUCCEEDED', counts, errors });
-      // The report commits with the rows: once the claim is released, no sweeper can find
-      // this import RUNNING with its rows stored and call it INTERRUPTED.
-      await insertImportErrors(tx, run.importId, errors);
-      if (!(await finishImport(tx, run.importId, { status: 'SUCCEEDED', counts }))) {
-        abortWith(interruptedEnd(counts, errors, 'the import was given up while it ran; no row of it was stored: upload the file again'));
-      }
-    });
-  } catch (error) {
-    if (error instanceof RollBack) return error.end;
-    counts.bytesRead = bytes.bytes;
-    if (run.signal.aborted) return interruptedEnd(counts, errors, SERVICE_STOPPED);
-    if (error instanceof CsvFileError || error instanceof ImportFileError) {
-      return { status: 'FAILED', counts: { ...counts, rowsAccepted: 0, rowsDuplicate: 0 }, errors, failureReason: `${error.code}: ${error.message}` };
+      if (stop) return stoppedEnd(stop, counts, errors.list);
+      throw error;
     }
+
+    const subjects = new SubjectLookup({ subjects: run.subjects, studyId: run.studyId, cacheEntries: run.settings.subjectCacheEntries });
+    return await run.withDatabaseConnection(run.signal, () =>
+      storeUpload({
+        importId: run.importId,
+        studyId: run.studyId,
+        actor: run.actor,
+        options: run.options,
+        file: spool.reader(),
+        batchSize: run.settings.batchSize,
+        maxBatchBytes: run.settings.maxBatchBytes,
+        batchesInFlight: run.settings.batchesInFlight,
+        db: run.db,
+        subjects,
+        signal: run.signal,
+        counts,
+        errors,
+      }),
+    );
+  } catch (error) {
+    const stop = stopOf(run.signal);
+    if (stop) return stoppedEnd(stop, counts, errors.list);
+    if (error instanceof CsvFileError || error instanceof ImportFileError) return failedEnd(counts, errors.list, error);
     throw error;
   } finally {
-    run.signal.removeEventListener('abort', stopReading);
+    await spool.close();
   }
-  return { status: 'SUCCEEDED', counts, errors, recorded: true };
-}
-
-const SERVICE_STOPPED = 'the service stopped before the import finished; no row of it was stored: upload the file again';
-
-/** Rolled back: the report keeps what was read and refused, and accepts nothing. */
-function interruptedEnd(counts: ImportCounts, errors: RowErrorRecord[], failureReason: string): ImportEnd {
-  return { status: 'INTERRUPTED', counts: { ...counts, rowsAccepted: 0, rowsDuplicate: 0 }, errors, failureReason };
-}
-
-/** Nothing of an aborted file is stored, so every row read counts as rejected. */
-function abortedEnd(counts: ImportCounts, errors: RowErrorRecord[]): ImportEnd {
-  const first = errors[0];
-  return {
-    status: 'ABORTED',
-    counts: { ...counts, rowsAccepted: 0, rowsDuplicate: 0, rowsRejected: counts.rowsRead },
-    errors,
-    failureReason: first ? `line ${first.line}: ${first.message} (onError: ABORT stores nothing of a file with a bad row)` : 'aborted',
-  };
-}
-
-async function resolveSubjects(run: ImportRun, known: Map<string, SubjectSummary | null>, rows: readonly VitalsRow[]): Promise<void> {
-  const missing = new Set<string>();
-  for (const row of rows) {
-    const number = row.patientId.toUpperCase();
-    if (!known.has(number)) missing.add(number);
-  }
-  if (missing.size === 0) return;
-  const found = await run.subjects.findSubjectsByNumbers(run.studyId, [...missing]);
-  for (const subject of found) known.set(subject.subjectNumber, subject);
-  for (const number of missing) if (!known.has(number)) known.set(number, null);
-}
-
-function toStorable(row: VitalsRow, subject: SubjectSummary): StorableVital {
-  return {
-    line: row.line,
-    subjectId: subject.id,
-    siteId: subject.siteId,
-    recordedAtMs: row.recordedAt,
-    heartRate: row.heartRate,
-    systolic: row.systolic,
-    diastolic: row.diastolic,
-    temperature: row.temperature,
-    respiratoryRate: row.respiratoryRate,
-    spo2: row.spo2,
-  };
 }

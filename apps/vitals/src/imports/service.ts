@@ -1,29 +1,52 @@
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import { studyInScope } from '@trialgraph/auth';
 import { importableSubjects } from './importable-subjects.js';
-import type { Readable } from 'node:stream';
 import { BadUserInputError, checkPageSize, NotFoundError, parseId, ServiceUnavailableError } from '@trialgraph/graphql-kit';
 import type { FileUpload } from 'graphql-upload-minimal';
 import type { ImportOptions } from '../__generated__/resolvers-types.js';
 import type { VitalsContext } from '../context.js';
 import type { VitalsImportErrorRow, VitalsImportRow } from '../db/schema.js';
-import { validateImportOptions } from './import-options.js';
+import { validateImportOptions, type ValidImportOptions } from './import-options.js';
 import { measureImport } from './import-metrics.js';
+import { filePartWithin } from './receive-upload.js';
 import { runImport } from './run-import.js';
-import { findImportErrors, findImportsByIds, findImportsOfStudy, finishImport, insertImport, insertImportErrors, recordProgress } from './store.js';
+import { findImportErrors, findImportsByIds, findImportsOfStudy, finishImport, insertImport, recordProgress } from './store.js';
 
 const HEARTBEAT_MS = 5_000;
 
-/** Checks the request, records the import as RUNNING, runs it, and records how it ended. */
+/**
+ * Checks the request, claims and records the import as RUNNING, runs it, and records how it
+ * ended. Refused at once, before any of the file is read, when MAX_CONCURRENT_IMPORTS run.
+ */
 export async function importVitals(
   context: VitalsContext,
   args: { studyId: string; file: Promise<FileUpload>; options?: ImportOptions | null },
 ): Promise<VitalsImportRow> {
   const options = validateImportOptions(args.options);
   const studyId = parseId(args.studyId, 'studyId');
-  if (context.imports.closed) throw new ServiceUnavailableError('The vitals service is restarting; send the file again in a moment.');
-  const upload = await args.file.catch((error: unknown) => {
-    throw new BadUserInputError('file is missing or unreadable: send it as a multipart upload', { field: 'file', cause: error });
-  });
+  const { imports } = context;
+  if (imports.closed) throw new ServiceUnavailableError('The vitals service is restarting; send the file again in a moment.');
+  if (!imports.tryReserve()) {
+    throw new ServiceUnavailableError(
+      `This vitals instance is already running ${imports.limits.maxConcurrentImports} imports, its limit (MAX_CONCURRENT_IMPORTS); send the file again when one has finished.`,
+      { retryAfterSeconds: 30 },
+    );
+  }
+  try {
+    return await claimAndRun(context, { studyId, options, file: args.file });
+  } finally {
+    imports.releasePlace();
+  }
+}
+
+async function claimAndRun(
+  context: VitalsContext,
+  args: { studyId: string; options: ValidImportOptions; file: Promise<FileUpload> },
+): Promise<VitalsImportRow> {
+  const { studyId, options } = args;
+  const settings = context.importSettings;
+  const upload = await filePartWithin(args.file, settings.uploadIdleTimeoutMs);
   const stream = upload.createReadStream() as Readable;
   try {
     if (!studyInScope(context.access.scope('importVitals'), studyId)) throw new NotFoundError(`No study with id ${studyId}`);
@@ -34,31 +57,39 @@ export async function importVitals(
     throw error;
   }
 
-  const created = await insertImport(context.db, { studyId, fileName: upload.filename || 'upload.csv', options, actor: context.actor });
-  const log = context.logger.child({ importId: created.id });
+  // Claimed before its row exists and released after its end is recorded: no sweeper, on any
+  // instance, can find this import RUNNING and unclaimed while this process lives.
+  const importId = await claimNewImportId(context);
+  let created: VitalsImportRow;
+  try {
+    created = await insertImport(context.db, { id: importId, studyId, fileName: upload.filename || 'upload.csv', options, actor: context.actor });
+  } catch (error) {
+    stream.resume();
+    await context.importClaims.release(importId).catch(() => {});
+    throw error;
+  }
+  const log = context.logger.child({ importId });
   const recordEnd = measureImport();
   log.info({ studyId, fileName: created.fileName, options }, 'import started');
   let lastBytes = 0;
   const heartbeat = setInterval(() => {
-    recordProgress(context.db, created.id, { bytesRead: lastBytes }).catch((error: unknown) => log.warn({ err: error }, 'heartbeat failed'));
+    recordProgress(context.db, importId, { bytesRead: lastBytes }).catch((error: unknown) => log.warn({ err: error }, 'heartbeat failed'));
   }, HEARTBEAT_MS);
 
   // Tracked until its end is recorded, so a shutdown waits for that before closing the database.
   const runAndRecord = async (signal: AbortSignal) => {
     try {
       const end = await runImport({
-        importId: created.id,
+        importId,
         studyId,
         actor: context.actor,
         options,
         stream,
-        maxBytes: context.importSettings.maxUploadBytes,
-        batchSize: context.importSettings.batchSize,
-        batchesInFlight: context.importSettings.batchesInFlight,
+        settings,
         db: context.db,
         subjects: importableSubjects(context),
         signal,
-        logger: log,
+        withDatabaseConnection: (stop, store) => context.imports.withDatabaseConnection(stop, store),
         onProgress: (bytesRead) => {
           lastBytes = bytesRead;
         },
@@ -66,15 +97,15 @@ export async function importVitals(
       clearInterval(heartbeat);
       // A stored import recorded its own end with its rows; the others rolled back and end here.
       const recorded = 'recorded' in end && end.recorded;
-      if (!recorded) await insertImportErrors(context.db, created.id, end.errors);
       const finished = recorded
         ? undefined
-        : await finishImport(context.db, created.id, {
+        : await finishImport(context.db, importId, {
             status: end.status,
             counts: end.counts,
             failureReason: 'failureReason' in end ? end.failureReason : null,
+            errors: end.errors,
           });
-      log.info({ status: end.status, ...end.counts }, 'import finished');
+      log.info({ status: end.status, ...end.counts, ...('failureReason' in end ? { failureReason: end.failureReason } : {}) }, 'import finished');
       recordEnd(end.status, end.counts);
       return finished;
     } catch (error) {
@@ -82,22 +113,40 @@ export async function importVitals(
       log.error({ err: error }, 'import failed');
       const failedCounts = { rowsRead: 0, rowsAccepted: 0, rowsRejected: 0, rowsDuplicate: 0, bytesRead: lastBytes };
       recordEnd('FAILED', failedCounts);
-      await finishImport(context.db, created.id, {
+      await finishImport(context.db, importId, {
         status: 'FAILED',
         counts: failedCounts,
         failureReason: 'an internal error stopped the import; no row of it was stored',
+        errors: [],
       }).catch(() => {});
       throw error;
+    } finally {
+      // Only now, with its end recorded (or the database unreachable), may a sweeper see it unclaimed.
+      await context.importClaims.release(importId).catch((error: unknown) => log.warn({ err: error }, 'releasing the import claim failed'));
     }
   };
 
   try {
-    const finished = await context.imports.track(created.id, runAndRecord);
+    const finished = await context.imports.track(importId, context.clientGone, runAndRecord);
     // Read back when the import recorded its end with its rows, or a sweeper gave it up first.
-    return finished ?? (await findImportsByIds(context.db, [created.id], context.access.scope('readImportReports')))[0] ?? created;
+    return finished ?? (await findImportsByIds(context.db, [importId], context.access.scope('readImportReports')))[0] ?? created;
   } finally {
     // A client still sending gets its answer only once its upload is read: drain what is left.
     if (!stream.destroyed && !stream.readableEnded) stream.resume();
+  }
+}
+
+/** A new import id whose claim this process holds. A taken key (another live import's, 1 in 2^64) just draws again. */
+async function claimNewImportId(context: VitalsContext): Promise<string> {
+  for (;;) {
+    const id = randomUUID();
+    let claimed: boolean;
+    try {
+      claimed = await context.importClaims.claim(id);
+    } catch (error) {
+      throw new ServiceUnavailableError('The vitals database is unreachable right now; send the file again in a moment.', { dependency: 'database', cause: error });
+    }
+    if (claimed) return id;
   }
 }
 

@@ -3,7 +3,9 @@ import { and, asc, desc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { VitalsDatabase } from '../db/client.js';
 import { vitalsImportErrors, vitalsImports, type VitalsImportErrorRow, type VitalsImportRow } from '../db/schema.js';
 import { importAuditEvent } from '../audit/store.js';
+import { claimHeld } from './import-claims.js';
 import type { ValidImportOptions } from './import-options.js';
+import { toArrayLiteral } from './pg-array.js';
 
 export interface ImportCounts {
   rowsRead: number;
@@ -23,12 +25,13 @@ export interface RowErrorRecord {
 
 export async function insertImport(
   db: VitalsDatabase,
-  values: { studyId: string; fileName: string; options: ValidImportOptions; actor: string },
+  values: { id: string; studyId: string; fileName: string; options: ValidImportOptions; actor: string },
 ): Promise<VitalsImportRow> {
   return db.transaction(async (tx) => {
     const [row] = await tx
       .insert(vitalsImports)
       .values({
+        id: values.id,
         studyId: values.studyId,
         fileName: values.fileName,
         onError: values.options.onError,
@@ -43,11 +46,15 @@ export async function insertImport(
   });
 }
 
-/** Ends an import once: a RUNNING import only, so a late heartbeat or a second stop cannot rewrite it. */
+/**
+ * Ends an import once, with its kept row errors, in one transaction: a RUNNING import only, so
+ * a late heartbeat or a second stop cannot rewrite it, and its errors are written only by the
+ * ending that wins.
+ */
 export async function finishImport(
   db: VitalsDatabase,
   id: string,
-  outcome: { status: VitalsImportRow['status']; counts: ImportCounts; failureReason?: string | null },
+  outcome: { status: VitalsImportRow['status']; counts: ImportCounts; failureReason?: string | null; errors: readonly RowErrorRecord[] },
 ): Promise<VitalsImportRow | undefined> {
   return db.transaction(async (tx) => {
     const [row] = await tx
@@ -55,7 +62,9 @@ export async function finishImport(
       .set({ ...outcome.counts, status: outcome.status, failureReason: outcome.failureReason ?? null, finishedAt: new Date() })
       .where(and(eq(vitalsImports.id, id), eq(vitalsImports.status, 'RUNNING')))
       .returning();
-    if (row) await recordAuditEvents(tx, [importAuditEvent(row, 'IMPORT_FINISHED', row.actor)]);
+    if (!row) return undefined;
+    await insertImportErrors(tx, id, outcome.errors);
+    await recordAuditEvents(tx, [importAuditEvent(row, 'IMPORT_FINISHED', row.actor)]);
     return row;
   });
 }
@@ -67,7 +76,7 @@ export async function recordProgress(db: VitalsDatabase, id: string, counts: Pic
     .where(and(eq(vitalsImports.id, id), eq(vitalsImports.status, 'RUNNING')));
 }
 
-export async function insertImportErrors(db: VitalsDatabase, importId: string, errors: readonly RowErrorRecord[]): Promise<void> {
+async function insertImportErrors(db: VitalsDatabase, importId: string, errors: readonly RowErrorRecord[]): Promise<void> {
   // Chunks keep each statement well below the bind-parameter limit.
   for (let start = 0; start < errors.length; start += 5_000) {
     await db.insert(vitalsImportErrors).values(errors.slice(start, start + 5_000).map((error) => ({ importId, ...error })));
@@ -76,10 +85,9 @@ export async function insertImportErrors(db: VitalsDatabase, importId: string, e
 
 /**
  * Taken by an import's own transaction as its first statement: a KEY SHARE lock on its row,
- * held until the transaction ends. PostgreSQL releases it when the transaction commits, rolls
- * back, or loses its connection because the process died, and it does not block the
- * heartbeat's UPDATE. Returns false when the import is no longer RUNNING (a sweeper found it
- * unclaimed and gave it up), in which case the import must store nothing.
+ * held until the transaction ends, which also keeps sweepers of earlier versions (that know
+ * only row locks) away while it stores. Returns false when the import is no longer RUNNING (a
+ * sweeper gave it up), in which case the import must store nothing.
  */
 export async function claimRunningImport(tx: VitalsDatabase, id: string): Promise<boolean> {
   const rows = rowsOf<{ status: string }>(await tx.execute(sql`select status from vitals_imports where id = ${id}::uuid for key share`));
@@ -87,14 +95,14 @@ export async function claimRunningImport(tx: VitalsDatabase, id: string): Promis
 }
 
 /**
- * Imports whose process died: RUNNING, but no transaction holds their row any more (see
- * `claimRunningImport`), so PostgreSQL itself says their process is gone, on this instance
- * or any other, however recently it died. Their rows were never committed (an import stores
- * all its rows in one transaction), so marking them INTERRUPTED is the whole repair; sending
- * the file again completes the import. `unclaimedForMs` spares imports so young that their
- * transaction may not have taken the lock yet.
+ * Imports whose process died: RUNNING, but nobody holds their claim any more (see
+ * import-claims.ts), so PostgreSQL itself says their process is gone, on this instance or any
+ * other, however recently it died. Their rows were never committed (an import stores all its
+ * rows in one transaction), so marking them INTERRUPTED is the whole repair; sending the file
+ * again completes the import. `spare` are the imports this process runs: never given up, even
+ * in the moments after a database restart before their claims are taken again.
  */
-export async function markDeadImportsInterrupted(db: VitalsDatabase, unclaimedForMs: number): Promise<string[]> {
+export async function markDeadImportsInterrupted(db: VitalsDatabase, spare: readonly string[]): Promise<string[]> {
   const rows = rowsOf<{ id: string }>(
     await db.execute(sql`
       with marked as (
@@ -102,8 +110,8 @@ export async function markDeadImportsInterrupted(db: VitalsDatabase, unclaimedFo
         set status = 'INTERRUPTED', finished_at = now(),
             failure_reason = 'the process stopped before the import finished; no row of it was stored: upload the file again'
         where status = 'RUNNING' and id in (
-          select id from vitals_imports
-          where status = 'RUNNING' and started_at < now() - ${unclaimedForMs}::int * interval '1 millisecond'
+          select i.id from vitals_imports i
+          where i.status = 'RUNNING' and not (i.id = any(${toArrayLiteral(spare)}::uuid[])) and not ${claimHeld(sql`i.id`)}
           for update skip locked)
         returning id, file_name, study_id, failure_reason)
       insert into audit_events (actor, action, entity_type, entity_id, field, new_value, reason)

@@ -1,0 +1,95 @@
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { BadUserInputError } from '@trialgraph/graphql-kit';
+import type { FileUpload } from 'graphql-upload-minimal';
+import { countedUpload, formatBytes } from './counted-upload.js';
+import { ImportFileError } from './import-file-error.js';
+import type { UploadSpool } from './upload-spool.js';
+
+export interface UploadReceipt {
+  stream: Readable;
+  spool: UploadSpool;
+  maxBytes: number;
+  /** An upload that sends no byte for this long is given up: UPLOAD_IDLE_TIMEOUT_MS. */
+  idleTimeoutMs: number;
+  /** Stops the receipt (shutdown, client gone); the caller reads the reason from it. */
+  signal: AbortSignal;
+  onBytes: (bytesReceived: number) => void;
+}
+
+/**
+ * Receives the whole upload into the spool at the client's pace, holding nothing of the
+ * database, and returns its size. Fails with FILE_TOO_LARGE past `maxBytes`, UPLOAD_INCOMPLETE
+ * when the connection breaks and UPLOAD_STALLED when no byte comes for `idleTimeoutMs`.
+ */
+export async function receiveUpload(receipt: UploadReceipt): Promise<number> {
+  const counter = { bytes: 0 };
+  let stalled = false;
+  // Restarted by every chunk that arrives.
+  const idle = setTimeout(() => {
+    stalled = true;
+    receipt.stream.destroy(new Error('no byte arrived in time'));
+  }, receipt.idleTimeoutMs);
+  // A stalled client never sends its next chunk, so a stop must end the read itself.
+  const stopReading = () => receipt.stream.destroy(new Error('import stopped'));
+  receipt.signal.addEventListener('abort', stopReading, { once: true });
+  try {
+    if (receipt.signal.aborted) stopReading();
+    await pipeline(
+      countedUpload(receipt.stream, receipt.maxBytes, counter),
+      async function* watched(chunks: AsyncIterable<Buffer>) {
+        for await (const chunk of chunks) {
+          idle.refresh();
+          receipt.onBytes(counter.bytes);
+          yield chunk;
+        }
+      },
+      receipt.spool.writer(),
+    );
+    return counter.bytes;
+  } catch (error) {
+    if (stalled) {
+      throw new ImportFileError(
+        'UPLOAD_STALLED',
+        `no byte of the upload arrived for ${formatSeconds(receipt.idleTimeoutMs)} after ${formatBytes(counter.bytes)} (UPLOAD_IDLE_TIMEOUT_MS); nothing was stored: check the connection and send the file again`,
+      );
+    }
+    throw error;
+  } finally {
+    clearTimeout(idle);
+    receipt.signal.removeEventListener('abort', stopReading);
+  }
+}
+
+/**
+ * The upload's file part, which follows the operations and map parts: a client that stops
+ * before it has sent it gets the same idle limit as one that stops inside the file.
+ */
+export async function filePartWithin(file: Promise<FileUpload>, idleTimeoutMs: number): Promise<FileUpload> {
+  let timer: NodeJS.Timeout | undefined;
+  const stalled = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new BadUserInputError(`the file part of the upload did not start within ${idleTimeoutMs} ms (UPLOAD_IDLE_TIMEOUT_MS); send the whole request without pausing`, {
+            field: 'file',
+          }),
+        ),
+      idleTimeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([
+      file.catch((error: unknown) => {
+        throw new BadUserInputError('file is missing or unreadable: send it as a multipart upload', { field: 'file', cause: error });
+      }),
+      stalled,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}

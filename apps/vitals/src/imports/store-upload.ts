@@ -1,0 +1,173 @@
+import type { Readable } from 'node:stream';
+import type { VitalsRow } from '@trialgraph/csv';
+import type { VitalsDatabase } from '../db/client.js';
+import type { SubjectSummary } from '../subjects-client.js';
+import { boundedBatches } from './bounded-batches.js';
+import { abortedEnd, interruptedEnd, stopOf, stoppedEnd, type ImportEnd } from './import-end.js';
+import type { ValidImportOptions } from './import-options.js';
+import type { KeptRowErrors } from './kept-row-errors.js';
+import { OrderedWrites } from './ordered-writes.js';
+import { claimRunningImport, finishImport, type ImportCounts } from './store.js';
+import { subjectKeyOf, type SubjectLookup } from './subject-lookup.js';
+import { encodeVitalsBatch, writeVitalsBatch, type StorableVital } from './write-batch.js';
+
+export interface UploadToStore {
+  importId: string;
+  studyId: string;
+  actor: string;
+  options: ValidImportOptions;
+  /** The received file, read from the spool at disk speed. */
+  file: Readable;
+  /** Rows per batch: IMPORT_BATCH_SIZE. */
+  batchSize: number;
+  /** Bytes of the file one batch may span: MAX_IMPORT_BATCH_BYTES. */
+  maxBatchBytes: number;
+  /** Parsed batches allowed to wait for the database while the next one is parsed. */
+  batchesInFlight: number;
+  db: VitalsDatabase;
+  subjects: SubjectLookup;
+  signal: AbortSignal;
+  counts: ImportCounts;
+  errors: KeptRowErrors;
+}
+
+/** Thrown inside the transaction to roll it back; carries how the import ends. */
+class RollBack extends Error {
+  constructor(readonly end: ImportEnd) {
+    super(end.status);
+  }
+}
+
+/**
+ * Stores a received file in one transaction: every accepted row or, when the import fails, is
+ * aborted or stopped, or is a dry run, none. Parsing runs ahead of the database by at most
+ * `batchesInFlight` batches. Errors other than a planned ending (the parser's file faults,
+ * the subjects service, the database) are thrown after the rollback, with every write settled.
+ */
+export async function storeUpload(run: UploadToStore): Promise<ImportEnd> {
+  const { counts, errors } = run;
+  const refuse = (error: Parameters<KeptRowErrors['add']>[0]) => {
+    counts.rowsRejected++;
+    errors.add(error);
+  };
+  const abortWith = (end: ImportEnd): never => {
+    throw new RollBack(end);
+  };
+  // With onError ABORT, the first refused row (by the parser, the subject lookup or a CONFLICT
+  // found by a write) ends the import; checked wherever a refusal may have landed.
+  const abortOnRejection = () => {
+    if (run.options.onError === 'ABORT' && counts.rowsRejected > 0) abortWith(abortedEnd(counts, errors.list));
+  };
+  const stopIfTold = () => {
+    const stop = stopOf(run.signal);
+    if (stop) abortWith(stoppedEnd(stop, counts, errors.list));
+  };
+  // A stop must end the read even while a write or a subjects call is pending.
+  const stopReading = () => run.file.destroy();
+  run.signal.addEventListener('abort', stopReading, { once: true });
+
+  try {
+    await run.db.transaction(async (tx) => {
+      const writes = new OrderedWrites(run.batchesInFlight);
+      try {
+        // Holding the import's row also keeps sweepers of older versions away (see markDeadImportsInterrupted).
+        if (!(await claimRunningImport(tx, run.importId))) {
+          abortWith(interruptedEnd(counts, errors.list, 'the import was given up before it started; no row of it was stored: upload the file again'));
+        }
+        // The subject number of each subject stored, for CONFLICT messages: the file's own spelling
+        // may be any length, and a kept slice of it would keep its whole chunk of the file alive.
+        const numbers = new Map<string, string>();
+        for await (const batch of boundedBatches(run.file, { timezone: run.options.timezone, maxRows: run.batchSize, maxBytes: run.maxBatchBytes })) {
+          stopIfTold();
+          counts.rowsRead += batch.rowsRead;
+          for (const error of batch.errors) refuse(error);
+
+          const subjects = await run.subjects.resolve(batch.rows);
+          stopIfTold();
+          const storable: StorableVital[] = [];
+          for (const row of batch.rows) {
+            const key = subjectKeyOf(row.patientId);
+            const subject = key === undefined ? undefined : subjects.get(key);
+            if (!subject) {
+              refuse(unknownSubject(row, errors.full));
+              continue;
+            }
+            numbers.set(subject.id, subject.subjectNumber);
+            storable.push(toStorable(row, subject));
+          }
+          abortOnRejection();
+
+          // One connection owns the transaction, so writes queue; the parser moves on meanwhile.
+          const encoded = encodeVitalsBatch(storable);
+          await writes.push(async () => {
+            const outcome = await writeVitalsBatch(tx, encoded, { importId: run.importId, studyId: run.studyId, actor: run.actor });
+            counts.rowsAccepted += outcome.accepted;
+            counts.rowsDuplicate += outcome.duplicateLines.length;
+            if (outcome.conflictLines.length > 0) {
+              const rowOfLine = new Map(storable.map((row) => [row.line, row]));
+              for (const line of outcome.conflictLines) refuse(conflict(line, rowOfLine.get(line), numbers));
+            }
+          });
+          abortOnRejection();
+        }
+        await writes.drain();
+        stopIfTold();
+        abortOnRejection();
+        if (run.options.dryRun) abortWith({ status: 'SUCCEEDED', counts, errors: errors.list });
+        // The report commits with the rows, and the claim is released only after the commit, so
+        // no sweeper can find this import RUNNING with its rows stored and call it INTERRUPTED.
+        if (!(await finishImport(tx, run.importId, { status: 'SUCCEEDED', counts, errors: errors.list }))) {
+          abortWith(interruptedEnd(counts, errors.list, 'the import was given up while it ran; no row of it was stored: upload the file again'));
+        }
+      } finally {
+        await writes.settle();
+      }
+    });
+  } catch (error) {
+    if (error instanceof RollBack) return error.end;
+    // Reading the spool was cut by the stop: that, not the broken read, is how it ended.
+    const stop = stopOf(run.signal);
+    if (stop) return stoppedEnd(stop, counts, errors.list);
+    throw error;
+  } finally {
+    run.signal.removeEventListener('abort', stopReading);
+    run.file.destroy();
+  }
+  return { status: 'SUCCEEDED', counts, errors: errors.list, recorded: true };
+}
+
+function unknownSubject(row: VitalsRow, reportFull: boolean) {
+  return {
+    line: row.line,
+    column: 'patient_id',
+    value: row.patientId,
+    code: 'UNKNOWN_SUBJECT',
+    // Not built when it will not be kept: the id may be a 60,000-character cell.
+    message: reportFull ? '' : `no subject ${row.patientId} in this study (or not at a site you may import for)`,
+  };
+}
+
+function conflict(line: number, row: StorableVital | undefined, numbers: ReadonlyMap<string, string>) {
+  return {
+    line,
+    column: 'record_time',
+    value: row ? new Date(row.recordedAtMs).toISOString() : null,
+    code: 'CONFLICT',
+    message: `a vital sign of ${(row && numbers.get(row.subjectId)) ?? 'this subject'} at this time is already stored with other values; it is not overwritten`,
+  };
+}
+
+function toStorable(row: VitalsRow, subject: SubjectSummary): StorableVital {
+  return {
+    line: row.line,
+    subjectId: subject.id,
+    siteId: subject.siteId,
+    recordedAtMs: row.recordedAt,
+    heartRate: row.heartRate,
+    systolic: row.systolic,
+    diastolic: row.diastolic,
+    temperature: row.temperature,
+    respiratoryRate: row.respiratoryRate,
+    spo2: row.spo2,
+  };
+}
