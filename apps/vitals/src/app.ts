@@ -1,13 +1,14 @@
 import { accessScopeOf, authenticateRequest, type TokenVerifier } from '@trialgraph/auth';
+import { subgraphLimitsOf, type SubgraphLimits } from '@trialgraph/config';
 import { startGraphqlServer, type RunningGraphqlServer } from '@trialgraph/http';
 import type { Logger } from '@trialgraph/observability';
-import { graphqlUploadExpress } from 'graphql-upload-minimal';
 import type { ImportSettings, VitalsContext } from './context.js';
 import type { VitalsDatabase } from './db/client.js';
 import { discardUnreadUpload } from './imports/discard-unread-upload.js';
 import type { ImportRegistry } from './imports/import-registry.js';
 import { createVitalsLoaders } from './loaders.js';
 import { buildVitalsSchema } from './server.js';
+import { strictGraphqlUpload } from './strict-upload-request.js';
 import { createSubjectsClient } from './subjects-client.js';
 
 export interface VitalsAppOptions {
@@ -21,14 +22,20 @@ export interface VitalsAppOptions {
   importSettings: ImportSettings;
   shutdownTimeoutMs: number;
   verifyToken: TokenVerifier;
+  /** Operation limits, request timeouts and rows per request; the defaults when omitted. */
+  limits?: SubgraphLimits;
 }
 
 export async function startVitalsServer(options: VitalsAppOptions): Promise<RunningGraphqlServer> {
-  const server = await startGraphqlServer<VitalsContext>({
+  const limits = options.limits ?? subgraphLimitsOf();
+  return startGraphqlServer<VitalsContext>({
     port: options.port,
     logger: options.logger,
     production: options.production,
     schema: buildVitalsSchema(),
+    operationLimits: limits.operationLimits,
+    timeouts: limits.timeouts,
+    maxUploadBytes: options.importSettings.maxUploadBytes,
     readiness: options.ping,
     shutdownTimeoutMs: options.shutdownTimeoutMs,
     beforeGraphql: (app) => {
@@ -37,7 +44,7 @@ export async function startVitalsServer(options: VitalsAppOptions): Promise<Runn
       // size limit with a clear message, this one only stops what slips past it.
       app.use(
         ['/', '/graphql'],
-        graphqlUploadExpress({ maxFiles: 1, maxFileSize: options.importSettings.maxUploadBytes + 1024 * 1024, maxFieldSize: 1024 * 1024 }),
+        strictGraphqlUpload({ maxFiles: 1, maxFileSize: options.importSettings.maxUploadBytes + 1024 * 1024, maxFieldSize: 1024 * 1024 }),
       );
     },
     context: async ({ req, requestId }) => {
@@ -45,7 +52,7 @@ export async function startVitalsServer(options: VitalsAppOptions): Promise<Runn
       const scope = accessScopeOf(identity);
       return {
         db: options.db,
-        loaders: createVitalsLoaders(options.db, scope),
+        loaders: createVitalsLoaders(options.db, scope, limits.maxRowsPerRequest),
         subjects: createSubjectsClient({ url: options.subjectsUrl, authorization: req.headers.authorization, requestId }),
         imports: options.imports,
         importSettings: options.importSettings,
@@ -57,8 +64,4 @@ export async function startVitalsServer(options: VitalsAppOptions): Promise<Runn
       };
     },
   });
-  // An import answers when the whole file is stored: minutes for a large one. Node's default
-  // 5-minute request timeout would cut it; slow-header protection (headersTimeout) stays.
-  server.httpServer.requestTimeout = 0;
-  return server;
 }

@@ -1,5 +1,5 @@
 import { authEnvironment } from '@trialgraph/auth';
-import { dataDir, httpUrl, loadEnvironmentOrExit, logLevel, nodeEnv, port, positiveMilliseconds, postgresUrl } from '@trialgraph/config';
+import { dataDir, httpUrl, loadEnvironmentOrExit, logLevel, nodeEnv, port, positiveMilliseconds, postgresUrl, subgraphLimitVariables } from '@trialgraph/config';
 import { z } from 'zod';
 
 /** The vitals subgraph's configuration: the only place this process reads the environment. */
@@ -13,6 +13,8 @@ export const vitalsEnvironment = {
   NODE_ENV: nodeEnv,
   SHUTDOWN_TIMEOUT_MS: positiveMilliseconds(30_000),
   ...authEnvironment,
+  /** MAX_QUERY_*, request timeouts and MAX_ROWS_PER_REQUEST, read as the gateway and subjects read them. */
+  ...subgraphLimitVariables,
   /** The largest CSV file an import accepts, in bytes (default 2 GiB). */
   MAX_UPLOAD_BYTES: z.coerce.number().int().positive('must be a positive number of bytes').default(2 * 1024 ** 3),
   /** Batches written to the database at once by one import. */

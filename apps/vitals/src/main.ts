@@ -1,5 +1,6 @@
 import { createTokenVerifier, resolveVerifierOptionsOrExit } from '@trialgraph/auth';
 import { onShutdownSignal } from '@trialgraph/http';
+import { subgraphLimitsOf } from '@trialgraph/config';
 import { collectProcessMetrics, createLogger } from '@trialgraph/observability';
 import { startVitalsServer } from './app.js';
 import { loadVitalsConfig } from './config.js';
@@ -33,6 +34,7 @@ const server = await startVitalsServer({
     batchesInFlight: config.IMPORT_CONCURRENCY,
   },
   shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+  limits: subgraphLimitsOf(config),
 });
 logger.info({ url: server.url }, 'vitals subgraph listening');
 

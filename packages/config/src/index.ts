@@ -1,3 +1,20 @@
 export { EnvironmentError, loadEnvironmentOrExit, parseEnvironment } from './parse-environment.js';
-export { dataDir, httpUrl, logLevel, nodeEnv, port, positiveMilliseconds, postgresUrl, redisUrls } from './variables.js';
+export {
+  dataDir,
+  httpUrl,
+  logLevel,
+  maxRowsPerRequest,
+  nodeEnv,
+  operationLimitsOf,
+  operationLimitVariables,
+  port,
+  positiveMilliseconds,
+  postgresUrl,
+  redisUrls,
+  requestTimeoutsOf,
+  requestTimeoutVariables,
+  subgraphLimitsOf,
+  subgraphLimitVariables,
+  type SubgraphLimits,
+} from './variables.js';
 export { nodeOptionsOf } from './node-options.js';

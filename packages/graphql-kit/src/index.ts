@@ -13,3 +13,4 @@ export { checkPageSize, toConnection, type Connection } from './connection.js';
 export { isUuid, parseId } from './ids.js';
 export { DateTime } from './date-time.js';
 export { createErrorFormatter, isDependencyUnavailable, type ErrorFormatterOptions } from './format-error.js';
+export { RowBudget } from './row-budget.js';
