@@ -71,7 +71,8 @@ export async function startGraphqlServer<Context extends BaseContext>(
 ): Promise<RunningGraphqlServer> {
   const app = express();
   app.disable('x-powered-by');
-  const httpServer = http.createServer(app);
+  // Node checks header deadlines on this interval (30 s by default), so a 10 s bound would hold for up to 40 s.
+  const httpServer = http.createServer({ connectionsCheckingInterval: Math.min(1_000, options.timeouts.headersMs) }, app);
   applyServerTimeouts(httpServer, options.timeouts);
   const limits = createOperationLimits<Context>(options.operationLimits, {
     server: options.gateway ? 'gateway' : 'subgraph',
