@@ -95,7 +95,11 @@ export function createRateLimiter(settings: RateLimitSettings): RateLimiter {
     } catch (outcome) {
       if (outcome instanceof RateLimiterRes) {
         refusals.inc({ role: roleLabel(identity), budget });
-        const retryAfterSeconds = Math.max(1, Math.ceil(outcome.msBeforeNext / 1000));
+        // A refused consume still counted: a slot is given back one by one, so the count must stay exact.
+        if (budget === 'import') limiters.import.reward(identity.userId).catch(() => {});
+        // An import slot frees when another upload ends, which nobody can predict: suggest a window, not the slot's safety TTL.
+        const waitMs = budget === 'import' ? Math.min(outcome.msBeforeNext, settings.windowMs) : outcome.msBeforeNext;
+        const retryAfterSeconds = Math.max(1, Math.ceil(waitMs / 1000));
         throw new RateLimitedError(
           `too many ${budget === 'import' ? 'imports at once' : `${budget}s`} for this caller: the limit is ${limitNames[budget]}; retry in ${retryAfterSeconds} s`,
           { retryAfterSeconds, limit: limitNames[budget].split(' ')[0] },

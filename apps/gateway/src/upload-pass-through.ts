@@ -129,6 +129,8 @@ export function createUploadPassThrough(options: UploadPassThroughOptions): Requ
         headersTimeout: options.responseTimeoutMs,
         bodyTimeout: options.responseIdleMs,
       });
+      // The import is over once vitals answers: free the caller's slot before the client hears it, so its next upload finds it free.
+      giveSlotBack();
       res.status(upstream.statusCode);
       const contentType = upstream.headers['content-type'];
       if (contentType) res.setHeader('content-type', contentType);

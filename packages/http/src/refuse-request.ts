@@ -16,12 +16,12 @@ export interface Refusal {
 }
 
 /**
- * Answers a request with a GraphQL-shaped JSON error before (or without) reading its body, and
- * closes the connection without cutting the client off. A client still sending a large upload
- * only reads the answer once its write is done: closing the socket at once resets the
- * connection and it sees EPIPE/ECONNRESET instead of the error. So the rest of the body is read
- * and discarded, up to a bound in bytes and time (a client that would send for ever is cut),
- * and only then is the socket closed.
+ * Answers a request with a GraphQL-shaped JSON error before (or without) reading its body,
+ * without cutting the client off. A client still sending a large upload reads the answer only
+ * once its write is done, and a server that closes the socket under it (as Node does after an
+ * answer marked `Connection: close`) resets the connection: the client sees EPIPE/ECONNRESET
+ * instead of the error. So the rest of the body is read and thrown away, and the connection
+ * stays usable; a body past the bound in bytes or time has its connection destroyed.
  */
 export function refuseRequest(
   req: IncomingMessage,
@@ -40,15 +40,14 @@ export function refuseRequest(
   res.setHeader('content-type', 'application/json; charset=utf-8');
   res.setHeader('content-length', Buffer.byteLength(body));
   for (const [name, value] of Object.entries(refusal.headers ?? {})) res.setHeader(name, value);
-  const complete = req.complete || req.readableEnded;
-  if (!complete) res.setHeader('connection', 'close');
+  // Reading starts before the answer ends: Node would otherwise discard the body itself, without a bound.
+  if (!(req.complete || req.readableEnded)) drainThenClose(req, drain);
   res.end(body);
-  if (!complete) drainThenClose(req, drain);
 }
 
 /**
- * Reads and discards what is left of a request body up to the bound, then closes its
- * connection. `reader` is the iterator the body was already being read with, if any: once a
+ * Reads and discards what is left of a request body up to the bound, past which it destroys
+ * the connection. `reader` is the iterator the body was already being read with, if any: once a
  * stream is read through an async iterator, its 'data' events no longer flow.
  */
 export function drainThenClose(req: IncomingMessage, drain: DrainBound & { reader?: AsyncIterator<Buffer> }): void {
@@ -92,10 +91,7 @@ function drainEvents(req: IncomingMessage, drain: DrainBound): void {
   const timer = setTimeout(close, drain.maxMs);
   timer.unref();
   req.on('data', count);
-  req.once('end', () => {
-    clearTimeout(timer);
-    // Connection: close was sent: Node ends the socket once the answer is flushed.
-  });
+  req.once('end', () => clearTimeout(timer));
   req.once('close', () => clearTimeout(timer));
   req.resume();
 }
