@@ -1,6 +1,7 @@
 import { PassThrough, type Readable } from 'node:stream';
 import { checkMultipartRequest } from '@trialgraph/http';
-import type { RequestHandler } from 'express';
+import { ErrorCode } from '@trialgraph/graphql-kit';
+import type { RequestHandler, Response } from 'express';
 import { processRequest, Upload, type FileUpload, type UploadOptions } from 'graphql-upload-minimal';
 
 /**
@@ -8,7 +9,8 @@ import { processRequest, Upload, type FileUpload, type UploadOptions } from 'gra
  * gateway applies (@trialgraph/http `checkMultipartRequest`) reads the same bytes alongside it.
  * The operation only runs once the check has seen the fields and the first file's name, so a
  * second `operations` can no longer slip past; and a file's stream only ends once the whole
- * body has passed, so an import cannot store a file followed by parts the spec forbids.
+ * body has passed, so an import cannot store a file followed by parts the spec forbids, and
+ * the client hears the same 400 the gateway would have given.
  */
 export function strictGraphqlUpload(options: Required<Pick<UploadOptions, 'maxFiles' | 'maxFileSize' | 'maxFieldSize'>>): RequestHandler {
   return async (req, res, next) => {
@@ -24,6 +26,7 @@ export function strictGraphqlUpload(options: Required<Pick<UploadOptions, 'maxFi
         for (const path of paths) holdUploadUntil(valueAt(operations, path), check.complete);
       }
       req.body = operations;
+      answerStructureRefusalInstead(res, check.complete);
       next();
     } catch (error) {
       next(error);
@@ -51,4 +54,24 @@ function holdUploadUntil(upload: unknown, verdict: Promise<void>): void {
     },
   }));
   upload.promise.catch(() => {});
+}
+
+/**
+ * A body that breaks the spec after its first file is only known to at its end, once the
+ * operation has started; the operation then fails on its held stream, and what the client
+ * gets is the structural refusal (400, as at the gateway) rather than the operation's account
+ * of a stream that broke.
+ */
+function answerStructureRefusalInstead(res: Response, verdict: Promise<void>): void {
+  let refusal: Error | undefined;
+  verdict.catch((error: Error) => (refusal = error));
+  const end = res.end.bind(res) as (...args: unknown[]) => Response;
+  res.end = ((...args: unknown[]) => {
+    if (!refusal || res.headersSent) return end(...args);
+    const body = JSON.stringify({ errors: [{ message: refusal.message, extensions: { code: ErrorCode.BAD_REQUEST } }] });
+    res.statusCode = 400;
+    res.setHeader('content-type', 'application/json; charset=utf-8');
+    res.setHeader('content-length', Buffer.byteLength(body));
+    return end(body);
+  }) as Response['end'];
 }
