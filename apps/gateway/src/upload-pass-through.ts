@@ -199,16 +199,15 @@ async function write(check: MultipartCheck, chunk: Buffer): Promise<void> {
 
 /**
  * The body as received, checked as it passes and stopped at the size limit even when no
- * content-length was declared. Each chunk goes on one step late, so vitals gets the last one
- * (the closing boundary) only once the whole structure has passed the check.
+ * content-length was declared. Vitals applies the same check and holds its import's stream
+ * until the whole body has passed, so what breaks the spec late (an extra file) is refused
+ * on both sides, and here the gateway can say why.
  */
 async function* wholeBody(source: { preamble: Buffer[]; reader: AsyncIterator<Buffer>; check: MultipartCheck; maxBytes: number }): AsyncGenerator<Buffer> {
   let size = 0;
-  let held: Buffer | undefined;
   for (const chunk of source.preamble) {
     size += chunk.length;
-    if (held) yield held;
-    held = chunk;
+    yield chunk;
   }
   for (let next = await source.reader.next(); !next.done; next = await source.reader.next()) {
     size += next.value.length;
@@ -216,10 +215,8 @@ async function* wholeBody(source: { preamble: Buffer[]; reader: AsyncIterator<Bu
       throw new UploadRefusal(413, ErrorCode.BAD_USER_INPUT, `the upload is larger than the ${source.maxBytes}-byte limit (MAX_UPLOAD_BYTES); split the file`);
     }
     await write(source.check, next.value);
-    if (held) yield held;
-    held = next.value;
+    yield next.value;
   }
   source.check.input.end();
   await source.check.complete;
-  if (held) yield held;
 }

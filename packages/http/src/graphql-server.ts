@@ -12,7 +12,7 @@ import cors, { type CorsOptions } from 'cors';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { pinoHttp } from 'pino-http';
-import { graphqlMetricsPlugin } from './graphql-metrics-plugin.js';
+import { graphqlMetricsPlugin, recordGraphqlRequest, UNKNOWN_OPERATION } from './graphql-metrics-plugin.js';
 import { createOperationLimits, type OperationLimits } from './operation-limits.js';
 import { refuseRequest, type DrainBound } from './refuse-request.js';
 import { requestIdOf } from './request-id.js';
@@ -148,12 +148,10 @@ export async function startGraphqlServer<Context extends BaseContext>(
       } catch (error) {
         const extensions = (error as { extensions?: { code?: ErrorCode; http?: { status?: number } } }).extensions;
         const maxBytes = isMultipart(req) ? (options.maxUploadBytes ?? 0) : typeof bodyLimit === 'number' ? bodyLimit : 1024 * 1024;
-        refuseRequest(
-          req,
-          res,
-          { status: extensions?.http?.status ?? 401, code: extensions?.code ?? ErrorCode.UNAUTHENTICATED, message: (error as Error).message },
-          { maxBytes, maxMs: options.timeouts.bodyMs },
-        );
+        const code = extensions?.code ?? ErrorCode.UNAUTHENTICATED;
+        // Refused outside Apollo, so counted here as Apollo counts a context that fails.
+        recordGraphqlRequest({ operation: UNKNOWN_OPERATION, errorCodes: [code] });
+        refuseRequest(req, res, { status: extensions?.http?.status ?? 401, code, message: (error as Error).message }, { maxBytes, maxMs: options.timeouts.bodyMs });
       }
     });
   }

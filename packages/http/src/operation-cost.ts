@@ -1,13 +1,8 @@
-import {
-  getNamedType,
-  getNullableType,
-  isLeafType,
-  isListType,
-  isObjectType,
-  type GraphQLCompositeType,
-  type GraphQLNamedType,
-} from 'graphql';
+import type { GraphQLCompositeType, GraphQLNamedType } from 'graphql';
 import type { ComplexityEstimator } from 'graphql-query-complexity';
+import { graphql } from './graphql-commonjs.js';
+
+const { getNamedType, getNullableType, isLeafType, isListType, isObjectType } = graphql;
 
 /**
  * How many items a list without a page-size argument is assumed to hold (`studies`,

@@ -1,9 +1,12 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { BadUserInputError } from '@trialgraph/graphql-kit';
-import { getOperationAST, getVariableValues, type ValidationRule } from 'graphql';
-import { getComplexity } from 'graphql-query-complexity';
+import type { ValidationRule } from 'graphql';
+import { graphql, queryComplexity } from './graphql-commonjs.js';
 import { operationCostEstimator } from './operation-cost.js';
+
+const { getOperationAST, getVariableValues } = graphql;
+const { getComplexity } = queryComplexity;
 
 /** The bounds on one operation, read from MAX_QUERY_* at the gateway and in every subgraph alike. */
 export interface OperationLimits {
