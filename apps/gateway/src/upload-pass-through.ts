@@ -4,6 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { ErrorCode, type ErrorCode as Code } from '@trialgraph/graphql-kit';
 import {
   checkMultipartRequest,
+  drainThenClose,
   operationLabel,
   recordGraphqlRequest,
   refuseRequest,
@@ -102,6 +103,14 @@ export function createUploadPassThrough(options: UploadPassThroughOptions): Requ
       return refuse(asRefusal(error));
     }
 
+    // Vitals may answer before the body is over (a refused import): the client then still sends,
+    // and the rest is drained once the answer is out, so the client can read it.
+    res.once('finish', () => {
+      if (req.complete || res.locals.refusedWith) return;
+      forwarding.stopped = true;
+      drainThenClose(req, { ...drainBound, reader });
+    });
+    const forwarding = { stopped: false };
     const abort = new AbortController();
     req.once('close', () => {
       if (!req.complete) abort.abort(new Error('client went away'));
@@ -122,7 +131,7 @@ export function createUploadPassThrough(options: UploadPassThroughOptions): Requ
           'x-request-id': requestId,
           ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
         },
-        body: Readable.from(wholeBody({ preamble: preamble.chunks, reader, check, maxBytes: options.maxUploadBytes + MAX_PREAMBLE_BYTES })),
+        body: Readable.from(wholeBody({ preamble: preamble.chunks, reader, check, maxBytes: options.maxUploadBytes + MAX_PREAMBLE_BYTES, forwarding })),
         signal: abort.signal,
         // Waiting for vitals' answer: it comes once the import is stored, after the last byte;
         // undici also counts this while vitals accepts no byte of the body.
@@ -203,13 +212,20 @@ async function write(check: MultipartCheck, chunk: Buffer): Promise<void> {
  * until the whole body has passed, so what breaks the spec late (an extra file) is refused
  * on both sides, and here the gateway can say why.
  */
-async function* wholeBody(source: { preamble: Buffer[]; reader: AsyncIterator<Buffer>; check: MultipartCheck; maxBytes: number }): AsyncGenerator<Buffer> {
+async function* wholeBody(source: {
+  preamble: Buffer[];
+  reader: AsyncIterator<Buffer>;
+  check: MultipartCheck;
+  maxBytes: number;
+  /** Set once the answer is out: what is left of the body is drained, not forwarded. */
+  forwarding: { stopped: boolean };
+}): AsyncGenerator<Buffer> {
   let size = 0;
   for (const chunk of source.preamble) {
     size += chunk.length;
     yield chunk;
   }
-  for (let next = await source.reader.next(); !next.done; next = await source.reader.next()) {
+  for (let next = await source.reader.next(); !next.done && !source.forwarding.stopped; next = await source.reader.next()) {
     size += next.value.length;
     if (size > source.maxBytes) {
       throw new UploadRefusal(413, ErrorCode.BAD_USER_INPUT, `the upload is larger than the ${source.maxBytes}-byte limit (MAX_UPLOAD_BYTES); split the file`);
@@ -217,6 +233,7 @@ async function* wholeBody(source: { preamble: Buffer[]; reader: AsyncIterator<Bu
     await write(source.check, next.value);
     yield next.value;
   }
+  if (source.forwarding.stopped) return;
   source.check.input.end();
   await source.check.complete;
 }

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import {
   adminHeaders,
   authHeaders,
@@ -6,10 +8,11 @@ import {
   graphqlRequest,
   startApp,
   testToken,
+  waitFor,
   type AppProcess,
   type TestDatabase,
 } from '@trialgraph/testing';
-import { IMPORT_VITALS_MUTATION, importVitalsFile } from '@trialgraph/upload-client';
+import { IMPORT_VITALS_MUTATION } from '@trialgraph/upload-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const BOUNDARY = 'trialgraph-multipart-test';
@@ -36,12 +39,63 @@ async function postMultipart(url: string, body: string, authorization: string) {
   return { status: response.status, text, json: JSON.parse(text) as { data?: unknown; errors?: Array<{ message: string; extensions?: { code?: string } }> } };
 }
 
-/** A CSV of `bytes` bytes or more, produced as it is sent. */
-async function* largeCsv(subjectNumber: string, bytes: number): AsyncGenerator<Uint8Array> {
-  yield Buffer.from('patient_id,record_time,heart_rate\n');
+/**
+ * Sends a request of a declared length over a plain socket, writing every byte whatever the
+ * server answers meanwhile, and reads what comes back: a server that answers early and then
+ * stops reading, or closes under the body, leaves such a client with EPIPE or ECONNRESET.
+ */
+async function sendWholeBody(url: string, headers: Record<string, string>, chunks: Buffer[]): Promise<{ text: string; error?: string }> {
+  const { hostname, port, pathname } = new URL(url);
+  const length = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+  const socket = connect({ host: hostname, port: Number(port) });
+  let text = '';
+  let error: string | undefined;
+  socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  socket.on('error', (failure: NodeJS.ErrnoException) => (error ??= `${failure.code ?? ''} ${failure.message}`));
+  const head = Object.entries({ ...headers, host: `${hostname}:${port}`, 'content-length': String(length) })
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
+  try {
+    socket.write(`POST ${pathname} HTTP/1.1\r\n${head}\r\n`);
+    for (const chunk of chunks) {
+      if (!socket.write(chunk)) await Promise.race([once(socket, 'drain'), closed]);
+      if (socket.destroyed) break;
+    }
+    // Everything sent: the answer must be complete, then the client closes.
+    await waitFor('the whole answer', async () => error !== undefined || socket.destroyed || responseBody(text) !== undefined, 30_000);
+  } finally {
+    socket.end();
+  }
+  await closed;
+  return { text: responseBody(text) ?? text, ...(error ? { error } : {}) };
+}
+
+/** The body of a complete HTTP/1.1 answer (by content-length or chunked), or undefined while it is incomplete. */
+function responseBody(raw: string): string | undefined {
+  const headEnd = raw.indexOf('\r\n\r\n');
+  if (headEnd < 0) return undefined;
+  const head = raw.slice(0, headEnd).toLowerCase();
+  let rest = raw.slice(headEnd + 4);
+  const length = /content-length: (\d+)/.exec(head)?.[1];
+  if (length !== undefined) return rest.length >= Number(length) ? rest.slice(0, Number(length)) : undefined;
+  let body = '';
+  for (;;) {
+    const lineEnd = rest.indexOf('\r\n');
+    if (lineEnd < 0) return undefined;
+    const size = Number.parseInt(rest.slice(0, lineEnd), 16);
+    if (size === 0) return body;
+    if (rest.length < lineEnd + 2 + size + 2) return undefined;
+    body += rest.slice(lineEnd + 2, lineEnd + 2 + size);
+    rest = rest.slice(lineEnd + 2 + size + 2);
+  }
+}
+
+/** A CSV of `bytes` bytes or more, in 256 KiB chunks. */
+function largeCsvChunks(subjectNumber: string, bytes: number): Buffer[] {
   const line = `${subjectNumber},2026-01-01T00:00:00Z,70\n`;
   const block = Buffer.from(line.repeat(Math.ceil((256 * 1024) / line.length)));
-  for (let sent = 0; sent < bytes; sent += block.length) yield block;
+  return [Buffer.from('patient_id,record_time,heart_rate\n'), ...Array.from({ length: Math.ceil(bytes / block.length) }, () => block)];
 }
 
 describe('multipart uploads are parsed once, strictly, at the gateway and at vitals alike (real processes, real PostgreSQL)', () => {
@@ -165,12 +219,25 @@ describe('multipart uploads are parsed once, strictly, at the gateway and at vit
 
     it.each([
       ['a study that does not exist', () => ({ studyId: randomUUID() }), 'NOT_FOUND'],
-      ['bad options', () => ({ importOptions: { maxErrors: -1 } }), 'BAD_USER_INPUT'],
+      ['bad options', () => ({ options: { maxErrors: -1 } }), 'BAD_USER_INPUT'],
       ['an invalid token', () => ({ token: 'not-a-token' }), 'UNAUTHENTICATED'],
     ] as const)('answers an upload refused before its file is read (%s) with JSON, not a reset connection, under 40 MB', async (_label, override, code) => {
       const partner = await testToken({ subject: 'partner-large', roles: ['PARTNER'], studies: [studyId] });
-      const result = await importVitalsFile({ url: targets()[target], studyId, file: largeCsv(subjectNumber, 40 * 1024 * 1024), token: partner, ...override() });
-      expect(result.errors?.[0]?.extensions?.code).toBe(code);
+      const given = { studyId, options: null, token: partner, ...override() };
+      const operations = JSON.stringify({ query: IMPORT_VITALS_MUTATION, variables: { studyId: given.studyId, file: null, options: given.options } });
+      const chunks = [
+        Buffer.from(multipartBody([{ field: 'operations', value: operations }, { field: 'map', value: map }]).replace(`--${BOUNDARY}--\r\n`, '')),
+        Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="0"; filename="large.csv"\r\nContent-Type: text/csv\r\n\r\n`),
+        ...largeCsvChunks(subjectNumber, 40 * 1024 * 1024),
+        Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
+      ];
+      const answer = await sendWholeBody(targets()[target], {
+        'content-type': `multipart/form-data; boundary=${BOUNDARY}`,
+        'apollo-require-preflight': 'true',
+        authorization: `Bearer ${given.token}`,
+      }, chunks);
+      expect(answer.error, answer.error).toBeUndefined();
+      expect(JSON.parse(answer.text).errors?.[0]?.extensions?.code, answer.text).toBe(code);
     });
   });
 

@@ -25,7 +25,7 @@ export const UPLOAD_IDLE_BACKSTOP_MS = 5_000;
  * that takes ten minutes to stream could only be allowed by turning it off for all. Instead
  * Node bounds the headers, and each request's body is bounded here: an ordinary body must
  * arrive in full within REQUEST_BODY_TIMEOUT_MS, an upload must never pause longer than
- * UPLOAD_IDLE_TIMEOUT_MS (the socket's idle timer, reset by every byte either way).
+ * UPLOAD_IDLE_TIMEOUT_MS between two bytes received.
  */
 export function applyServerTimeouts(server: Server, timeouts: RequestTimeouts): void {
   server.headersTimeout = timeouts.headersMs;
@@ -60,12 +60,21 @@ export function boundRequestTime(timeouts: RequestTimeouts): RequestHandler {
           },
           drain,
         );
+      // Polled rather than the socket's own idle timer, which Node also uses between kept-alive requests.
       const socket = req.socket;
-      socket.setTimeout(idleMs, onIdle);
-      const clear = () => {
-        socket.removeListener('timeout', onIdle);
-        socket.setTimeout(0);
-      };
+      let bytesSeen = socket.bytesRead;
+      let lastByteAt = Date.now();
+      const watch = setInterval(() => {
+        if (socket.bytesRead !== bytesSeen) {
+          bytesSeen = socket.bytesRead;
+          lastByteAt = Date.now();
+        } else if (Date.now() - lastByteAt >= idleMs) {
+          clearInterval(watch);
+          onIdle();
+        }
+      }, Math.min(1_000, Math.ceil(idleMs / 4)));
+      watch.unref();
+      const clear = () => clearInterval(watch);
       req.once('end', clear);
       res.once('close', clear);
     } else {
