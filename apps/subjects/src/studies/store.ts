@@ -3,9 +3,9 @@ import { asc, inArray } from 'drizzle-orm';
 import type { SubjectsDatabase } from '../db/client.js';
 import { sites, studies, type SiteRow, type StudyRow } from '../db/schema.js';
 
-/** `studyIds` null: every study. */
-export function listStudies(db: SubjectsDatabase, studyIds: readonly string[] | null): Promise<StudyRow[]> {
-  return db.select().from(studies).where(whereIdIn(studies.id, studyIds)).orderBy(asc(studies.code));
+/** `studyIds` null: every study; at most `limit` of them. */
+export function listStudies(db: SubjectsDatabase, studyIds: readonly string[] | null, limit: number): Promise<StudyRow[]> {
+  return db.select().from(studies).where(whereIdIn(studies.id, studyIds)).orderBy(asc(studies.code)).limit(limit);
 }
 
 export function findStudiesByIds(db: SubjectsDatabase, ids: readonly string[]): Promise<StudyRow[]> {
