@@ -1,9 +1,13 @@
-import { authenticateRequest, createTokenVerifier, mintToken, resolveVerifierOptionsOrExit } from '@trialgraph/auth';
+import type { IncomingMessage } from 'node:http';
+import { authenticateRequest, createTokenVerifier, mintToken, resolveVerifierOptionsOrExit, type Identity } from '@trialgraph/auth';
+import { operationLimitsOf, requestTimeoutsOf } from '@trialgraph/config';
 import { onShutdownSignal, startGraphqlServer } from '@trialgraph/http';
 import { collectProcessMetrics, createLogger } from '@trialgraph/observability';
 import { loadGatewayConfig } from './config.js';
-import { createEdgeProtection } from './edge-limits.js';
 import { createGateway, readSupergraph, type GatewayContext } from './gateway.js';
+import { createOperationScope } from './operation-deadline.js';
+import { rateLimitPlugin } from './rate-limit-plugin.js';
+import { createRateLimiter } from './rate-limits.js';
 import { checkSubgraphsReady, subgraphNamesIn } from './readiness.js';
 import { createUploadPassThrough } from './upload-pass-through.js';
 
@@ -23,46 +27,60 @@ const verifyToken = createTokenVerifier(verifierOptions);
 const sandboxHeaders = verifierOptions.generatedSecret
   ? { Authorization: `Bearer ${await mintToken({ subject: 'sandbox-admin', roles: ['ADMIN'] }, { secret: verifierOptions.secret!, expiresIn: '12h' })}` }
   : undefined;
-const edge = createEdgeProtection(
-  {
-    maxDepth: config.MAX_QUERY_DEPTH,
-    maxAliases: config.MAX_QUERY_ALIASES,
-    maxDirectives: config.MAX_QUERY_DIRECTIVES,
-    maxTokens: config.MAX_QUERY_TOKENS,
-    maxCost: config.MAX_QUERY_COST,
-  },
-  production,
-);
+// Verified once per request, from the headers, before the body is read; the context reuses it.
+const identities = new WeakMap<IncomingMessage, Promise<Identity>>();
+const identityOf = (req: IncomingMessage): Promise<Identity> => {
+  let identity = identities.get(req);
+  if (!identity) {
+    identity = authenticateRequest(verifyToken, req.headers.authorization);
+    identities.set(req, identity);
+  }
+  return identity;
+};
+const rateLimiter = createRateLimiter({
+  windowMs: config.RATE_LIMIT_WINDOW_MS,
+  reads: config.RATE_LIMIT_READS,
+  mutations: config.RATE_LIMIT_MUTATIONS,
+  concurrentImports: config.RATE_LIMIT_CONCURRENT_IMPORTS,
+  importSlotTtlMs: config.RATE_LIMIT_IMPORT_SLOT_TTL_MS,
+  exemptRoles: config.RATE_LIMIT_EXEMPT_ROLES,
+  redisUrl: config.REDIS_URL?.[0],
+  redisTimeoutMs: config.RATE_LIMIT_REDIS_TIMEOUT_MS,
+  keyPrefix: config.REDIS_KEY_PREFIX,
+  logger,
+});
+const timeouts = requestTimeoutsOf(config);
 
 const server = await startGraphqlServer<GatewayContext>({
   port: config.PORT,
   logger,
   production,
-  gateway: createGateway(supergraphSdl, subgraphUrls),
+  gateway: createGateway(supergraphSdl, subgraphUrls, { subgraphTimeoutMs: config.SUBGRAPH_TIMEOUT_MS }),
   sandbox: true,
   sandboxHeaders,
-  plugins: edge.plugins,
-  validationRules: edge.validationRules,
+  plugins: [rateLimitPlugin(rateLimiter)],
+  operationLimits: operationLimitsOf(config),
+  timeouts,
+  maxUploadBytes: config.MAX_UPLOAD_BYTES,
   bodyLimit: config.MAX_REQUEST_BYTES,
   cors: { origin: config.CORS_ORIGINS ?? !production, credentials: false, maxAge: 600 },
   readiness: () => checkSubgraphsReady(routedUrls),
   shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+  authenticateBeforeBody: identityOf,
+  requestScope: createOperationScope(config.REQUEST_DEADLINE_MS),
   beforeGraphql: (app) => {
     app.post(['/', '/graphql'], createUploadPassThrough({
         vitalsUrl: config.VITALS_URL,
         maxUploadBytes: config.MAX_UPLOAD_BYTES,
+        timeouts,
+        responseTimeoutMs: config.UPLOAD_RESPONSE_TIMEOUT_MS,
+        responseIdleMs: config.SUBGRAPH_TIMEOUT_MS,
         logger,
-        authenticate: async (req) => void (await authenticateRequest(verifyToken, req.headers.authorization)),
+        takeImportSlot: async (req) => rateLimiter.takeImportSlot(await identityOf(req)),
       }));
   },
-  // Verified here so a bad token is refused before any planning; subgraphs verify it again.
-  context: async ({ req, requestId }) => {
-    await authenticateRequest(verifyToken, req.headers.authorization);
-    return { requestId, authorization: req.headers.authorization };
-  },
+  context: async ({ req, requestId }) => ({ requestId, authorization: req.headers.authorization, identity: await identityOf(req) }),
 });
-// Uploads answer when the import is done, minutes for a large file: no overall request timeout.
-server.httpServer.requestTimeout = 0;
 logger.info({ url: server.url, subgraphs: routedUrls }, `gateway listening; Apollo Sandbox at ${server.url}`);
 
-onShutdownSignal({ logger, timeoutMs: config.SHUTDOWN_TIMEOUT_MS, steps: [() => server.stop()] });
+onShutdownSignal({ logger, timeoutMs: config.SHUTDOWN_TIMEOUT_MS, steps: [() => server.stop(), () => rateLimiter.close()] });

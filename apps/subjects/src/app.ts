@@ -1,4 +1,5 @@
 import { accessOf, authenticateRequest, type Identity, type TokenVerifier } from '@trialgraph/auth';
+import { subgraphLimitsOf, type SubgraphLimits } from '@trialgraph/config';
 import { startGraphqlServer, type RunningGraphqlServer } from '@trialgraph/http';
 import type { Logger } from '@trialgraph/observability';
 import type { SubjectsContext } from './context.js';
@@ -19,13 +20,16 @@ export interface SubjectsAppOptions {
   requestDeadlineMs?: number;
   readinessTimeoutMs?: number;
   verifyToken: TokenVerifier;
+  /** Operation limits, request timeouts and rows per request; the defaults when omitted. */
+  limits?: SubgraphLimits;
 }
 
 /** Builds the per-request context and serves the subgraph over HTTP. */
-export function createContextFactory(options: Pick<SubjectsAppOptions, 'db' | 'logger' | 'numberLock'>) {
+export function createContextFactory(options: Pick<SubjectsAppOptions, 'db' | 'logger' | 'numberLock' | 'limits'>) {
+  const maxRows = (options.limits ?? subgraphLimitsOf()).maxRowsPerRequest;
   return (requestId: string, identity: Identity): SubjectsContext => ({
     db: options.db,
-    loaders: createSubjectsLoaders(options.db),
+    loaders: createSubjectsLoaders(options.db, maxRows),
     identity,
     access: accessOf(identity),
     actor: identity.userId,
@@ -37,11 +41,14 @@ export function createContextFactory(options: Pick<SubjectsAppOptions, 'db' | 'l
 
 export function startSubjectsServer(options: SubjectsAppOptions): Promise<RunningGraphqlServer> {
   const contextFor = createContextFactory(options);
+  const limits = options.limits ?? subgraphLimitsOf();
   return startGraphqlServer<SubjectsContext>({
     port: options.port,
     logger: options.logger,
     production: options.production,
     schema: buildSubjectsSchema(),
+    operationLimits: limits.operationLimits,
+    timeouts: limits.timeouts,
     readiness: options.ping,
     readinessTimeoutMs: options.readinessTimeoutMs,
     requestDeadline: options.requestDeadlineMs === undefined ? undefined : { maxMs: options.requestDeadlineMs },

@@ -1,5 +1,5 @@
 import { authEnvironment } from '@trialgraph/auth';
-import { databaseLimitsEnvironment, dataDir, loadEnvironmentOrExit, logLevel, nodeEnv, port, positiveMilliseconds, postgresUrl, redisUrls, requestTimeEnvironment } from '@trialgraph/config';
+import { databaseLimitsEnvironment, dataDir, loadEnvironmentOrExit, logLevel, nodeEnv, port, positiveMilliseconds, postgresUrl, redisUrls, requestTimeEnvironment, subgraphLimitVariables } from '@trialgraph/config';
 import { z } from 'zod';
 
 /** The subjects subgraph's configuration: the only place this process reads the environment. */
@@ -13,6 +13,8 @@ export const subjectsEnvironment = {
   NODE_ENV: nodeEnv,
   SHUTDOWN_TIMEOUT_MS: positiveMilliseconds(30_000),
   ...authEnvironment,
+  /** MAX_QUERY_*, request timeouts and MAX_ROWS_PER_REQUEST, read as the gateway and vitals read them. */
+  ...subgraphLimitVariables,
   /** Redis for the subject-numbering lock across instances; without it, an in-process lock (one instance only). */
   REDIS_URL: redisUrls.optional(),
   REDIS_KEY_PREFIX: z.string().default('trialgraph:'),

@@ -1,5 +1,6 @@
 import { createTokenVerifier, resolveVerifierOptionsOrExit, SYSTEM_IDENTITY } from '@trialgraph/auth';
 import { databaseLimitsOf } from '@trialgraph/database';
+import { subgraphLimitsOf } from '@trialgraph/config';
 import { onShutdownSignal } from '@trialgraph/http';
 import { collectProcessMetrics, createLogger } from '@trialgraph/observability';
 import { createContextFactory, startSubjectsServer } from './app.js';
@@ -30,7 +31,7 @@ if (config.TEST_ONLY_ALLOCATION_DELAY_MS > 0) {
   logger.warn({ delayMs: config.TEST_ONLY_ALLOCATION_DELAY_MS }, 'TEST_ONLY_ALLOCATION_DELAY_MS is set: every createSubject is slowed on purpose');
 }
 
-if (config.SEED_DEMO_DATA && (await seedDemoData(createContextFactory({ db: database.db, logger, numberLock })('seed', SYSTEM_IDENTITY)))) {
+if (config.SEED_DEMO_DATA && (await seedDemoData(createContextFactory({ db: database.db, logger, numberLock, limits: subgraphLimitsOf(config) })('seed', SYSTEM_IDENTITY)))) {
   logger.info('seeded the demo study CARD01');
 }
 
@@ -47,6 +48,7 @@ const server = await startSubjectsServer({
   shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
   requestDeadlineMs: config.SUBGRAPH_REQUEST_DEADLINE_MS,
   readinessTimeoutMs: config.READINESS_TIMEOUT_MS,
+  limits: subgraphLimitsOf(config),
 });
 logger.info({ url: server.url }, 'subjects subgraph listening');
 

@@ -8,7 +8,7 @@ import { createSubject } from './subjects/service.js';
  * so the demo rows carry numbers and audit records like any other. Only on an empty database.
  */
 export async function seedDemoData(context: SubjectsContext): Promise<boolean> {
-  if ((await listStudies(context.db, context.access.scope('readStudies'))).length > 0) return false;
+  if ((await listStudies(context.db, context.access.scope('readStudies'), 1)).length > 0) return false;
   const study = await createStudy(context, {
     code: 'CARD01',
     name: 'Cardiac Outcomes Demo Study',

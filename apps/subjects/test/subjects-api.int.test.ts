@@ -78,6 +78,16 @@ describe.each(['postgres', 'pglite'] as const)('subjects API on %s', (kind) => {
     expect(response.errors?.[0]?.message).toBe('a study with code CARD01 already exists; choose another code');
   });
 
+  it('lists studies a bounded page at a time, like every list, and refuses a page over 500', async () => {
+    for (const code of ['PAGE-A', 'PAGE-B']) await call(CREATE_STUDY, { input: { code, name: code, sites: [{ code: 'S01', name: 'x' }] } });
+    const firstTwo = await call(`{ studies(first: 2) { code } }`);
+    expect(firstTwo.data?.studies.map((study: { code: string }) => study.code)).toEqual(['CARD01', 'PAGE-A']);
+    const tooMany = await call(`{ studies(first: 501) { code } }`);
+    expect(errorCodes(tooMany)).toEqual(['BAD_USER_INPUT']);
+    expect(tooMany.errors?.[0]?.message).toBe('"first" must be between 0 and 500, got 501');
+    expect((await call(`{ studies { code } }`)).data?.studies.length).toBeGreaterThanOrEqual(3);
+  });
+
   it('numbers subjects per study in order, with the site code in the number', async () => {
     const first = await newSubject('S01');
     const second = await newSubject('S02');

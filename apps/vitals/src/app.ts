@@ -1,7 +1,7 @@
 import { accessOf, authenticateRequest, type TokenVerifier } from '@trialgraph/auth';
+import { subgraphLimitsOf, type SubgraphLimits } from '@trialgraph/config';
 import { startGraphqlServer, type RunningGraphqlServer } from '@trialgraph/http';
 import type { Logger } from '@trialgraph/observability';
-import { graphqlUploadExpress } from 'graphql-upload-minimal';
 import type { ImportSettings, VitalsContext } from './context.js';
 import type { VitalsDatabase } from './db/client.js';
 import { clientGoneSignal } from './imports/client-gone-signal.js';
@@ -10,6 +10,7 @@ import type { ImportClaims } from './imports/import-claims.js';
 import type { ImportRegistry } from './imports/import-registry.js';
 import { createVitalsLoaders } from './loaders.js';
 import { buildVitalsSchema } from './server.js';
+import { strictGraphqlUpload } from './strict-upload-request.js';
 import { createSubjectsClient, type SubjectsCallPolicy } from './subjects-client.js';
 
 export interface VitalsAppOptions {
@@ -28,14 +29,20 @@ export interface VitalsAppOptions {
   requestDeadlineMs?: number;
   readinessTimeoutMs?: number;
   verifyToken: TokenVerifier;
+  /** Operation limits, request timeouts and rows per request; the defaults when omitted. */
+  limits?: SubgraphLimits;
 }
 
 export async function startVitalsServer(options: VitalsAppOptions): Promise<RunningGraphqlServer> {
-  const server = await startGraphqlServer<VitalsContext>({
+  const limits = options.limits ?? subgraphLimitsOf();
+  return startGraphqlServer<VitalsContext>({
     port: options.port,
     logger: options.logger,
     production: options.production,
     schema: buildVitalsSchema(),
+    operationLimits: limits.operationLimits,
+    timeouts: limits.timeouts,
+    maxUploadBytes: options.importSettings.maxUploadBytes,
     readiness: options.ping,
     readinessTimeoutMs: options.readinessTimeoutMs,
     // An import runs for minutes under limits of its own, and when its client leaves it must still
@@ -49,7 +56,7 @@ export async function startVitalsServer(options: VitalsAppOptions): Promise<Runn
       // size limit with a clear message, this one only stops what slips past it.
       app.use(
         ['/', '/graphql'],
-        graphqlUploadExpress({ maxFiles: 1, maxFileSize: options.importSettings.maxUploadBytes + 1024 * 1024, maxFieldSize: 1024 * 1024 }),
+        strictGraphqlUpload({ maxFiles: 1, maxFileSize: options.importSettings.maxUploadBytes + 1024 * 1024, maxFieldSize: 1024 * 1024 }),
       );
     },
     context: async ({ req, requestId }) => {
@@ -57,7 +64,7 @@ export async function startVitalsServer(options: VitalsAppOptions): Promise<Runn
       const access = accessOf(identity);
       return {
         db: options.db,
-        loaders: createVitalsLoaders(options.db, access),
+        loaders: createVitalsLoaders(options.db, access, limits.maxRowsPerRequest),
         subjects: createSubjectsClient({ url: options.subjectsUrl, authorization: req.headers.authorization, requestId, policy: options.subjectsCallPolicy }),
         imports: options.imports,
         importClaims: options.importClaims,
@@ -71,8 +78,4 @@ export async function startVitalsServer(options: VitalsAppOptions): Promise<Runn
       };
     },
   });
-  // An import answers when the whole file is stored: minutes for a large one. Node's default
-  // 5-minute request timeout would cut it; slow-header protection (headersTimeout) stays.
-  server.httpServer.requestTimeout = 0;
-  return server;
 }

@@ -1,5 +1,5 @@
 import { authEnvironment } from '@trialgraph/auth';
-import { databaseLimitsEnvironment, dataDir, httpUrl, loadEnvironmentOrExit, logLevel, nodeEnv, port, positiveMilliseconds, postgresUrl, requestTimeEnvironment } from '@trialgraph/config';
+import { databaseLimitsEnvironment, dataDir, httpUrl, loadEnvironmentOrExit, logLevel, nodeEnv, port, positiveMilliseconds, postgresUrl, requestTimeEnvironment, subgraphLimitVariables } from '@trialgraph/config';
 import { tmpdir } from 'node:os';
 import { z } from 'zod';
 
@@ -23,6 +23,8 @@ export const vitalsEnvironment = {
   NODE_ENV: nodeEnv,
   SHUTDOWN_TIMEOUT_MS: positiveMilliseconds(30_000),
   ...authEnvironment,
+  /** MAX_QUERY_*, request timeouts and MAX_ROWS_PER_REQUEST, read as the gateway and subjects read them. */
+  ...subgraphLimitVariables,
   /** The largest CSV file an import accepts, in bytes (default 2 GiB). */
   MAX_UPLOAD_BYTES: z.coerce.number().int().positive('must be a positive number of bytes').default(2 * 1024 ** 3),
   /** Batches written to the database at once by one import. */
@@ -48,8 +50,8 @@ export const vitalsEnvironment = {
    * wait with their file spooled. The pool has 10 connections: reads always keep the rest.
    */
   IMPORT_DATABASE_CONNECTIONS: wholeNumber({ min: 1, max: 8, unit: 'connections' }).default(3),
-  /** An upload that sends no byte for this long ends FAILED, UPLOAD_STALLED. */
-  UPLOAD_IDLE_TIMEOUT_MS: positiveMilliseconds(30_000),
+  // UPLOAD_IDLE_TIMEOUT_MS (an upload that sends no byte for this long ends FAILED, UPLOAD_STALLED)
+  // comes with subgraphLimitVariables: the HTTP server bounds the same pause, just after it.
   /** Where uploads are received before they are stored: a file per import, deleted when it ends. */
   IMPORT_SPOOL_DIR: z.string().min(1).default(tmpdir()),
   /** Bytes of row errors (values and messages) one import keeps for its report; the rest are counted only. */

@@ -1,5 +1,5 @@
 import type { RequestAccess } from '@trialgraph/auth';
-import type { Connection } from '@trialgraph/graphql-kit';
+import { RowBudget, type Connection } from '@trialgraph/graphql-kit';
 import DataLoader from 'dataloader';
 import type { VitalsDatabase } from './db/client.js';
 import type { VitalSignRow, VitalsImportRow } from './db/schema.js';
@@ -11,23 +11,27 @@ import { countVitalsPerSubject, findLatestVitalPerSubject, findNewestVitalsPerSu
  * The DataLoaders of one request. A page of N subjects asking for their vitals costs the same
  * statements as one subject: one per kind of question, not one per subject.
  */
-export function createVitalsLoaders(db: VitalsDatabase, access: RequestAccess) {
+export function createVitalsLoaders(db: VitalsDatabase, access: RequestAccess, maxRows: number) {
   const vitalsScope = access.scope('readVitals');
+  const rows = new RowBudget(maxRows);
   const pagesByArgs = new Map<string, DataLoader<string, Connection<VitalSignRow>>>();
   return {
     latestBySubject: new DataLoader<string, VitalSignRow | undefined>(async (subjectIds) => {
-      const rows = await findLatestVitalPerSubject(db, subjectIds, vitalsScope);
-      const bySubject = new Map(rows.map((row) => [row.subjectId, row]));
+      rows.take(subjectIds.length, 'latestVitalSign');
+      const found = await findLatestVitalPerSubject(db, subjectIds, vitalsScope);
+      const bySubject = new Map(found.map((row) => [row.subjectId, row]));
       return subjectIds.map((id) => bySubject.get(id));
     }),
     vitalById: new DataLoader<number, VitalSignRow | undefined>(async (ids) => {
-      const rows = await findVitalsByIds(db, ids, vitalsScope);
-      const byId = new Map(rows.map((row) => [row.id, row]));
+      rows.take(ids.length, 'VitalSign');
+      const found = await findVitalsByIds(db, ids, vitalsScope);
+      const byId = new Map(found.map((row) => [row.id, row]));
       return ids.map((id) => byId.get(id));
     }),
     importById: new DataLoader<string, VitalsImportRow | undefined>(async (ids) => {
-      const rows = await findImportsByIds(db, ids, access.scope('readImportReports'));
-      const byId = new Map(rows.map((row) => [row.id, row]));
+      rows.take(ids.length, 'VitalsImport');
+      const found = await findImportsByIds(db, ids, access.scope('readImportReports'));
+      const byId = new Map(found.map((row) => [row.id, row]));
       return ids.map((id) => byId.get(id));
     }),
     /** Subjects asked with the same arguments share one loader, so one statement pair. */
@@ -36,14 +40,15 @@ export function createVitalsLoaders(db: VitalsDatabase, access: RequestAccess) {
       let loader = pagesByArgs.get(key);
       if (!loader) {
         loader = new DataLoader(async (subjectIds) => {
+          rows.take(subjectIds.length * (args.first + 1), `vitals(first: ${args.first}) of ${subjectIds.length} subjects`);
           const window = { from: args.from, to: args.to, before: args.before };
-          const [rows, totals] = await Promise.all([
+          const [page, totals] = await Promise.all([
             findNewestVitalsPerSubject(db, subjectIds, window, args.first + 1, vitalsScope),
             countVitalsPerSubject(db, subjectIds, window, vitalsScope),
           ]);
           return subjectIds.map((subjectId) =>
             vitalsConnection(
-              rows.filter((row) => row.subjectId === subjectId),
+              page.filter((row) => row.subjectId === subjectId),
               args,
               totals.get(subjectId) ?? 0,
             ),

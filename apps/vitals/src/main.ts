@@ -1,6 +1,7 @@
 import { createTokenVerifier, resolveVerifierOptionsOrExit } from '@trialgraph/auth';
 import { databaseLimitsOf } from '@trialgraph/database';
 import { onShutdownSignal } from '@trialgraph/http';
+import { subgraphLimitsOf } from '@trialgraph/config';
 import { collectProcessMetrics, createLogger } from '@trialgraph/observability';
 import { startVitalsServer } from './app.js';
 import { loadVitalsConfig } from './config.js';
@@ -61,6 +62,7 @@ const server = await startVitalsServer({
   shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
   requestDeadlineMs: config.SUBGRAPH_REQUEST_DEADLINE_MS,
   readinessTimeoutMs: config.READINESS_TIMEOUT_MS,
+  limits: subgraphLimitsOf(config),
 });
 logger.info({ url: server.url }, 'vitals subgraph listening');
 

@@ -1,3 +1,22 @@
 export { EnvironmentError, loadEnvironmentOrExit, parseEnvironment } from './parse-environment.js';
-export { databaseLimitsEnvironment, dataDir, httpUrl, logLevel, nodeEnv, port, positiveMilliseconds, postgresUrl, redisUrls, requestTimeEnvironment } from './variables.js';
+export {
+  databaseLimitsEnvironment,
+  dataDir,
+  httpUrl,
+  logLevel,
+  maxRowsPerRequest,
+  nodeEnv,
+  operationLimitsOf,
+  operationLimitVariables,
+  port,
+  positiveMilliseconds,
+  postgresUrl,
+  redisUrls,
+  requestTimeEnvironment,
+  requestTimeoutsOf,
+  requestTimeoutVariables,
+  subgraphLimitsOf,
+  subgraphLimitVariables,
+  type SubgraphLimits,
+} from './variables.js';
 export { nodeOptionsOf } from './node-options.js';

@@ -71,3 +71,65 @@ export const requestTimeEnvironment = {
   /** GET /readyz answers 503 when its dependencies do not answer within this time. */
   READINESS_TIMEOUT_MS: positiveMilliseconds(1_000),
 };
+
+const count = (min: number, defaultValue: number) => z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(min, `must be at least ${min}`).default(defaultValue);
+
+/**
+ * The bounds on one GraphQL operation. The gateway and every subgraph read the same variables
+ * (a subgraph can be called directly, so it applies them again); see @trialgraph/http.
+ */
+export const operationLimitVariables = {
+  MAX_QUERY_DEPTH: count(2, 12),
+  MAX_QUERY_ALIASES: count(1, 30),
+  MAX_QUERY_DIRECTIVES: count(1, 50),
+  MAX_QUERY_TOKENS: count(100, 5_000),
+  /** Objects an answer may hold, with variables, defaults and list arguments counted. */
+  MAX_QUERY_COST: count(100, 20_000),
+};
+
+/** The rows one request may read from a subgraph's database, checked before each statement runs. */
+export const maxRowsPerRequest = count(100, 20_000);
+
+/** How long a client may take to send a request, at every HTTP server. */
+export const requestTimeoutVariables = {
+  /** From connecting (or the previous answer on a kept-alive connection) to the end of the headers. */
+  HEADERS_TIMEOUT_MS: positiveMilliseconds(10_000),
+  /** The whole body of a request that is not an upload. */
+  REQUEST_BODY_TIMEOUT_MS: positiveMilliseconds(30_000),
+  /** The longest pause between two bytes of an upload. */
+  UPLOAD_IDLE_TIMEOUT_MS: positiveMilliseconds(30_000),
+};
+
+/** The operation limits of a parsed configuration, in the shape @trialgraph/http takes. */
+export function operationLimitsOf(config: { [K in keyof typeof operationLimitVariables]: number }) {
+  return {
+    maxDepth: config.MAX_QUERY_DEPTH,
+    maxAliases: config.MAX_QUERY_ALIASES,
+    maxDirectives: config.MAX_QUERY_DIRECTIVES,
+    maxTokens: config.MAX_QUERY_TOKENS,
+    maxCost: config.MAX_QUERY_COST,
+  };
+}
+
+/** The request timeouts of a parsed configuration, in the shape @trialgraph/http takes. */
+export function requestTimeoutsOf(config: { [K in keyof typeof requestTimeoutVariables]: number }) {
+  return { headersMs: config.HEADERS_TIMEOUT_MS, bodyMs: config.REQUEST_BODY_TIMEOUT_MS, uploadIdleMs: config.UPLOAD_IDLE_TIMEOUT_MS };
+}
+
+/** Every bound a subgraph reads: the operation limits and request timeouts shared with the gateway, and its rows per request. */
+export const subgraphLimitVariables = {
+  ...operationLimitVariables,
+  ...requestTimeoutVariables,
+  MAX_ROWS_PER_REQUEST: maxRowsPerRequest,
+};
+
+export interface SubgraphLimits {
+  operationLimits: ReturnType<typeof operationLimitsOf>;
+  timeouts: ReturnType<typeof requestTimeoutsOf>;
+  maxRowsPerRequest: number;
+}
+
+/** A subgraph's bounds from its parsed configuration; with no argument, the defaults. */
+export function subgraphLimitsOf(config: z.infer<z.ZodObject<typeof subgraphLimitVariables>> = z.object(subgraphLimitVariables).parse({})): SubgraphLimits {
+  return { operationLimits: operationLimitsOf(config), timeouts: requestTimeoutsOf(config), maxRowsPerRequest: config.MAX_ROWS_PER_REQUEST };
+}

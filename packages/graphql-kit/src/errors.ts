@@ -84,7 +84,9 @@ export class ServiceUnavailableError extends ApiError {
 /** Over a rate limit: nothing was executed; HTTP 429 with Retry-After. */
 export class RateLimitedError extends ApiError {
   constructor(message: string, options: { retryAfterSeconds: number; limit?: string }) {
-    const extensions: Extensions = { retryAfterSeconds: options.retryAfterSeconds, http: { status: 429 } };
+    // Apollo turns `http` into the response's status and headers, and drops it from the body.
+    const http = { status: 429, headers: new Map([['retry-after', String(options.retryAfterSeconds)]]) };
+    const extensions: Extensions = { retryAfterSeconds: options.retryAfterSeconds, http };
     if (options.limit !== undefined) extensions.limit = options.limit;
     super(message, ErrorCode.RATE_LIMITED, { extensions });
   }

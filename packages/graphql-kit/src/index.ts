@@ -14,3 +14,4 @@ export { isUuid, parseId } from './ids.js';
 export { controlCharacterMiddleware, refuseControlCharacters } from './control-characters.js';
 export { DateTime, EARLIEST_DATE_TIME_MS, LATEST_DATE_TIME_MS } from './date-time.js';
 export { createErrorFormatter, isDependencyUnavailable, unavailableDependencyOf, type ErrorFormatterOptions } from './format-error.js';
+export { RowBudget } from './row-budget.js';

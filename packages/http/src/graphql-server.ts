@@ -6,16 +6,19 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
-import { createErrorFormatter } from '@trialgraph/graphql-kit';
-import { metricsRegistry, serializeErrorSafely, type Logger } from '@trialgraph/observability';
+import { createErrorFormatter, ErrorCode } from '@trialgraph/graphql-kit';
+import { metricsRegistry, runInRequestScope, serializeErrorSafely, type Logger, type RequestScope } from '@trialgraph/observability';
 import cors, { type CorsOptions } from 'cors';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import type { GraphQLSchema, ValidationRule } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
 import { pinoHttp } from 'pino-http';
-import { graphqlMetricsPlugin } from './graphql-metrics-plugin.js';
+import { graphqlMetricsPlugin, recordGraphqlRequest, UNKNOWN_OPERATION } from './graphql-metrics-plugin.js';
+import { createOperationLimits, type OperationLimits } from './operation-limits.js';
+import { refuseRequest, type DrainBound } from './refuse-request.js';
 import { refusedMutationLogPlugin } from './refused-mutation-log.js';
 import { requestDeadline, type RequestDeadlineOptions } from './request-deadline.js';
 import { requestIdOf } from './request-id.js';
+import { applyServerTimeouts, boundRequestTime, isMultipart, type RequestTimeouts } from './request-timeouts.js';
 
 /** Part of the shutdown budget kept for closing database and Redis connections after the HTTP drain. */
 const CLOSE_RESERVE_MS = 1_000;
@@ -32,8 +35,19 @@ export interface GraphqlServerOptions<Context extends BaseContext> {
   sandbox?: boolean;
   /** Headers Sandbox starts with, e.g. a development token, so a first query works as is. */
   sandboxHeaders?: Record<string, string>;
-  /** Checks run on every operation before execution (depth, aliases, cost…). */
-  validationRules?: ValidationRule[];
+  /** Bounds on every operation (MAX_QUERY_*), the same at the gateway and in each subgraph. */
+  operationLimits: OperationLimits;
+  /** How long a client may take to send headers and body (HEADERS_TIMEOUT_MS, REQUEST_BODY_TIMEOUT_MS, UPLOAD_IDLE_TIMEOUT_MS). */
+  timeouts: RequestTimeouts;
+  /** The largest upload a multipart route accepts: a refused upload is read and discarded up to this before the connection closes. */
+  maxUploadBytes?: number;
+  /**
+   * Checks the caller from the headers alone, before the body is read, so that a client without
+   * a valid token cannot hold a connection open by trickling a body; throws a GraphQLError to refuse.
+   */
+  authenticateBeforeBody?: (req: Request) => Promise<unknown>;
+  /** The deadline and abort signal of a GraphQL request, run around its execution (see @trialgraph/observability). */
+  requestScope?: (req: Request, res: Response) => RequestScope;
   context: (args: { req: Request; requestId: string }) => Promise<Context>;
   cors?: CorsOptions;
   /** Throws when a dependency is unreachable; backs GET /readyz. */
@@ -63,11 +77,17 @@ export async function startGraphqlServer<Context extends BaseContext>(
 ): Promise<RunningGraphqlServer> {
   const app = express();
   app.disable('x-powered-by');
-  const httpServer = http.createServer(app);
+  // Node checks header deadlines on this interval (30 s by default), so a 10 s bound would hold for up to 40 s.
+  const httpServer = http.createServer({ connectionsCheckingInterval: Math.min(1_000, options.timeouts.headersMs) }, app);
+  applyServerTimeouts(httpServer, options.timeouts);
+  const limits = createOperationLimits<Context>(options.operationLimits, {
+    server: options.gateway ? 'gateway' : 'subgraph',
+    production: options.production,
+  });
   const apollo = new ApolloServer<Context>({
     ...(options.gateway ? { gateway: options.gateway } : { schema: options.schema as GraphQLSchema }),
     introspection: !options.production,
-    validationRules: options.validationRules,
+    validationRules: limits.validationRules,
     includeStacktraceInErrorResponses: false,
     // A subgraph answers a bad variable (an invalid DateTime…) as BAD_USER_INPUT in a 200, like
     // any other bad input: the gateway turns a subgraph's HTTP 400 into INTERNAL_SERVER_ERROR.
@@ -88,6 +108,7 @@ export async function startGraphqlServer<Context extends BaseContext>(
       ...(options.gateway ? [] : [ApolloServerPluginInlineTraceDisabled()]),
       graphqlMetricsPlugin<Context>(),
       refusedMutationLogPlugin<Context>(options.logger),
+      ...limits.plugins,
       ...(options.plugins ?? []),
     ],
   });
@@ -128,17 +149,37 @@ export async function startGraphqlServer<Context extends BaseContext>(
       res.status(503).json({ status: 'unavailable', reason: error instanceof Error ? error.message : String(error) });
     }
   });
+  const bodyLimit = options.bodyLimit ?? '1mb';
+  app.use(['/', '/graphql'], boundRequestTime(options.timeouts), cors(options.cors ?? {}));
+  const authenticate = options.authenticateBeforeBody;
+  if (authenticate) {
+    app.post(['/', '/graphql'], async (req, res, next) => {
+      try {
+        await authenticate(req);
+        next();
+      } catch (error) {
+        const extensions = (error as { extensions?: { code?: ErrorCode; http?: { status?: number } } }).extensions;
+        const maxBytes = isMultipart(req) ? (options.maxUploadBytes ?? 0) : typeof bodyLimit === 'number' ? bodyLimit : 1024 * 1024;
+        const code = extensions?.code ?? ErrorCode.UNAUTHENTICATED;
+        // Refused outside Apollo, so counted here as Apollo counts a context that fails.
+        recordGraphqlRequest({ operation: UNKNOWN_OPERATION, errorCodes: [code] });
+        refuseRequest(req, res, { status: extensions?.http?.status ?? 401, code, message: (error as Error).message }, { maxBytes, maxMs: options.timeouts.bodyMs });
+      }
+    });
+  }
   options.beforeGraphql?.(app);
+  const requestScope = options.requestScope;
   app.use(
     ['/', '/graphql'],
-    cors(options.cors ?? {}),
-    express.json({ limit: options.bodyLimit ?? '1mb' }),
+    express.json({ limit: bodyLimit }),
+    // After the body is read: stream callbacks would not carry the scope's async context.
+    (req: Request, res: Response, next: NextFunction) => (requestScope ? runInRequestScope(requestScope(req, res), next) : next()),
     ...(options.requestDeadline ? [requestDeadline(options.requestDeadline)] : []),
     expressMiddleware(apollo, {
       context: async ({ req }) => options.context({ req, requestId: String(req.id) }),
     }),
   );
-  app.use(refuseUnreadableBody);
+  app.use(refuseUnreadableBody({ maxBytes: options.maxUploadBytes ?? 1024 * 1024, maxMs: options.timeouts.bodyMs }));
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -171,15 +212,21 @@ async function settleWithin(check: Promise<void>, timeoutMs: number): Promise<vo
 }
 
 /**
- * Express answers a body it cannot read (too large, not JSON) with an HTML page; a GraphQL
- * client needs the same JSON error shape as every other refusal.
+ * Express answers a body it cannot read (too large, not JSON, a multipart body against the
+ * spec) with an HTML page; a GraphQL client needs the same JSON error shape as every other
+ * refusal, and a client still sending needs its body drained to read it.
  */
-function refuseUnreadableBody(error: unknown, _req: Request, res: Response, next: NextFunction): void {
-  const bodyError = error as { type?: string; status?: number; limit?: number };
-  if (res.headersSent || typeof bodyError.status !== 'number' || bodyError.status >= 500) return next(error);
-  const message =
-    bodyError.type === 'entity.too.large'
-      ? `the request body is larger than the ${bodyError.limit ?? ''}-byte limit; send a smaller query`
-      : 'the request body is not valid JSON';
-  res.status(bodyError.status).json({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
+function refuseUnreadableBody(drain: DrainBound) {
+  return (error: unknown, req: Request, res: Response, next: NextFunction): void => {
+    const bodyError = error as { type?: string; status?: number; limit?: number; expose?: boolean; message?: string };
+    if (res.headersSent || typeof bodyError.status !== 'number' || bodyError.status >= 500) return next(error);
+    const message =
+      bodyError.type === 'entity.too.large'
+        ? `the request body is larger than the ${bodyError.limit ?? ''}-byte limit; send a smaller query`
+        : bodyError.type === 'entity.parse.failed' || !bodyError.expose || !bodyError.message
+          ? 'the request body is not valid JSON'
+          : bodyError.message;
+    req.unpipe();
+    refuseRequest(req, res, { status: bodyError.status, code: ErrorCode.BAD_REQUEST, message }, drain);
+  };
 }

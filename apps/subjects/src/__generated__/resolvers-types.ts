@@ -116,6 +116,7 @@ export type Query = {
   __typename?: 'Query';
   /** Every recorded change of a study or subject, oldest first. ADMIN and MONITOR only. first: at most 500. */
   auditTrail: AuditEventConnection;
+  /** The studies you act in, in code order. first: at most 500. */
   studies: Array<Study>;
   study?: Maybe<Study>;
   subject?: Maybe<Subject>;
@@ -130,6 +131,11 @@ export type Query = {
 export type QueryAuditTrailArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   entityId: Scalars['ID']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryStudiesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -433,7 +439,7 @@ export type PageInfoResolvers<ContextType = SubjectsContext, ParentType extends 
 
 export type QueryResolvers<ContextType = SubjectsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   auditTrail?: Resolver<ResolversTypes['AuditEventConnection'], ParentType, ContextType, RequireFields<QueryAuditTrailArgs, 'entityId' | 'first'>>;
-  studies?: Resolver<Array<ResolversTypes['Study']>, ParentType, ContextType>;
+  studies?: Resolver<Array<ResolversTypes['Study']>, ParentType, ContextType, RequireFields<QueryStudiesArgs, 'first'>>;
   study?: Resolver<Maybe<ResolversTypes['Study']>, ParentType, ContextType, RequireFields<QueryStudyArgs, 'id'>>;
   subject?: Resolver<Maybe<ResolversTypes['Subject']>, ParentType, ContextType, RequireFields<QuerySubjectArgs, 'id'>>;
   subjectByNumber?: Resolver<Maybe<ResolversTypes['Subject']>, ParentType, ContextType, RequireFields<QuerySubjectByNumberArgs, 'studyId' | 'subjectNumber'>>;

@@ -3,7 +3,7 @@ import { createStudy, getStudy, listVisibleStudies, resolveStudyReference } from
 
 export const studyResolvers: Resolvers = {
   Query: {
-    studies: (_parent, _args, context) => listVisibleStudies(context),
+    studies: (_parent, args, context) => listVisibleStudies(context, args.first),
     study: (_parent, { id }, context) => getStudy(context, id),
   },
   Mutation: {

@@ -1,6 +1,6 @@
 import { isUniqueViolation, recordAuditEvents } from '@trialgraph/database';
 import { studyInScope } from '@trialgraph/auth';
-import { ConflictError, isUuid, NotFoundError, parseId } from '@trialgraph/graphql-kit';
+import { checkPageSize, ConflictError, isUuid, NotFoundError, parseId } from '@trialgraph/graphql-kit';
 import type { CreateStudyInput } from '../__generated__/resolvers-types.js';
 import type { SubjectsContext } from '../context.js';
 import type { StudyRow } from '../db/schema.js';
@@ -31,9 +31,9 @@ export async function createStudy(context: SubjectsContext, input: CreateStudyIn
   }
 }
 
-/** The studies the caller acts in (every study for ADMIN). */
-export function listVisibleStudies(context: SubjectsContext): Promise<StudyRow[]> {
-  return listStudies(context.db, context.access.scope('readStudies'));
+/** The studies the caller acts in (every study for ADMIN), a bounded page of them like every list. */
+export function listVisibleStudies(context: SubjectsContext, first?: number | null): Promise<StudyRow[]> {
+  return listStudies(context.db, context.access.scope('readStudies'), checkPageSize(first, 100, 500));
 }
 
 export function getStudy(context: SubjectsContext, id: string): Promise<StudyRow> {

@@ -3,9 +3,9 @@ import { asc, inArray } from 'drizzle-orm';
 import type { SubjectsDatabase } from '../db/client.js';
 import { sites, studies, type SiteRow, type StudyRow } from '../db/schema.js';
 
-/** The studies a scope reaches. */
-export function listStudies(db: SubjectsDatabase, scope: ScopeAreas): Promise<StudyRow[]> {
-  return db.select().from(studies).where(scopeCondition(scope, { studyId: studies.id })).orderBy(asc(studies.code));
+/** The studies a scope reaches, at most `limit` of them. */
+export function listStudies(db: SubjectsDatabase, scope: ScopeAreas, limit: number): Promise<StudyRow[]> {
+  return db.select().from(studies).where(scopeCondition(scope, { studyId: studies.id })).orderBy(asc(studies.code)).limit(limit);
 }
 
 export function findStudiesByIds(db: SubjectsDatabase, ids: readonly string[]): Promise<StudyRow[]> {
