@@ -14,6 +14,8 @@ export interface BenchOptions {
   pageSizes: number[];
   readSeconds: number;
   readConnections: number;
+  /** Readings per subject of the old database in the read-at-volume rows of measure 5 (the young one has 10). */
+  volumeReadingsPerSubject: number;
   createsPerRun: number;
   createConcurrency: number;
   /** Subjects the import files cycle through. */
@@ -65,6 +67,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     pageSizes: [10, 100, 500],
     readSeconds: quick ? 2 : 20,
     readConnections: 32,
+    volumeReadingsPerSubject: quick ? 2_000 : 100_000,
     createsPerRun: quick ? 100 : 1_000,
     createConcurrency: 16,
     importSubjects: 100,

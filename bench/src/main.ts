@@ -7,6 +7,7 @@ import { measureImportMemory } from './measures/import-memory.js';
 import { measureImportThroughput } from './measures/import-throughput.js';
 import { measureParserThroughput } from './measures/parser-throughput.js';
 import { measureReadLatency } from './measures/read-latency.js';
+import { measureReadLatencyAtVolume } from './measures/read-latency-at-volume.js';
 import { measureStatementsPerRequest, seedReadStudy, withStack } from './measures/statements-per-request.js';
 import { measureSubjectNumbering } from './measures/subject-numbering.js';
 import { errorRow, renderMachine, renderMarkdownTable, writeReport, type BenchReport, type ResultRow } from './results.js';
@@ -97,6 +98,9 @@ async function readMeasures(opts: BenchOptions): Promise<void> {
       study ??= await seedReadStudy(stack, readDatabases.vitals, Math.max(...opts.pageSizes));
       return measureReadLatency(opts, stack, study, log);
     }),
+  );
+  await measure(5, 'read latency at volume', async () =>
+    measureReadLatencyAtVolume(opts, { subjects: await database('tg_bench_volsubj'), few: await database('tg_bench_volfew'), many: await database('tg_bench_volmany') }, log),
   );
 }
 

@@ -66,6 +66,8 @@ export const vitalsEnvironment = {
   SUBJECTS_CALL_RETRIES: wholeNumber({ min: 0, max: 10, unit: 'retries' }).default(4),
   /** The wait before the first retry of a subjects call; it doubles for each next one. */
   SUBJECTS_RETRY_BACKOFF_MS: positiveMilliseconds(250),
+  /** How often the per-subject reading counts that totalCount sums are folded into one row each. */
+  VITAL_COUNTS_COMPACTION_INTERVAL_MS: positiveMilliseconds(10_000),
 };
 
 export type VitalsConfig = ReturnType<typeof loadVitalsConfig>;

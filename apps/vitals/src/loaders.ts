@@ -1,11 +1,13 @@
 import type { RequestAccess } from '@trialgraph/auth';
 import { RowBudget, type Connection } from '@trialgraph/graphql-kit';
 import DataLoader from 'dataloader';
+import type { VitalsSummary } from './__generated__/resolvers-types.js';
 import type { VitalsDatabase } from './db/client.js';
 import type { VitalSignRow, VitalsImportRow } from './db/schema.js';
 import { findImportsByIds } from './imports/store.js';
 import { vitalsConnection, type VitalsPageArgs } from './vitals/vitals-page.js';
-import { countVitalsPerSubject, findLatestVitalPerSubject, findNewestVitalsPerSubject, findVitalsByIds } from './vitals/store.js';
+import { countVitalsPerSubject, findLatestVitalPerSubject, findNewestVitalsPerSubject, findVitalsByIds, summarizeVitalsPerSubject } from './vitals/store.js';
+import { emptySummary, toVitalsSummary, type SummaryWindow } from './vitals/vitals-summary.js';
 
 /**
  * The DataLoaders of one request. A page of N subjects asking for their vitals costs the same
@@ -15,6 +17,7 @@ export function createVitalsLoaders(db: VitalsDatabase, access: RequestAccess, m
   const vitalsScope = access.scope('readVitals');
   const rows = new RowBudget(maxRows);
   const pagesByArgs = new Map<string, DataLoader<string, Connection<VitalSignRow>>>();
+  const summariesByWindow = new Map<string, DataLoader<string, VitalsSummary>>();
   return {
     latestBySubject: new DataLoader<string, VitalSignRow | undefined>(async (subjectIds) => {
       rows.take(subjectIds.length, 'latestVitalSign');
@@ -46,19 +49,47 @@ export function createVitalsLoaders(db: VitalsDatabase, access: RequestAccess, m
             findNewestVitalsPerSubject(db, subjectIds, window, args.first + 1, vitalsScope),
             countVitalsPerSubject(db, subjectIds, window, vitalsScope),
           ]);
-          return subjectIds.map((subjectId) =>
-            vitalsConnection(
-              page.filter((row) => row.subjectId === subjectId),
-              args,
-              totals.get(subjectId) ?? 0,
-            ),
-          );
+          const rowsBySubject = groupBySubject(page);
+          return subjectIds.map((subjectId) => vitalsConnection(rowsBySubject.get(subjectId) ?? [], args, totals.get(subjectId) ?? 0));
         });
         pagesByArgs.set(key, loader);
       }
       return loader;
     },
+    /** Subjects summarised over the same window share one loader, so one statement. */
+    vitalsSummary(window: SummaryWindow): DataLoader<string, VitalsSummary> {
+      const key = JSON.stringify(window);
+      let loader = summariesByWindow.get(key);
+      if (!loader) {
+        loader = new DataLoader(async (subjectIds) => {
+          rows.take(subjectIds.length, 'vitalsSummary');
+          const summaries = await summarizeVitalsPerSubject(db, subjectIds, window, vitalsScope);
+          return subjectIds.map((subjectId) => {
+            const columns = summaries.get(subjectId);
+            return columns ? toVitalsSummary(window, columns) : emptySummary(window);
+          });
+        });
+        summariesByWindow.set(key, loader);
+      }
+      return loader;
+    },
   };
+}
+
+/**
+ * Each subject's rows, newest first. The statement leaves the order to each subject's index scan
+ * and has no ORDER BY of its own, so the order is made certain here, on at most `first + 1` rows
+ * per subject.
+ */
+function groupBySubject(rows: readonly VitalSignRow[]): Map<string, VitalSignRow[]> {
+  const bySubject = new Map<string, VitalSignRow[]>();
+  for (const row of rows) {
+    const group = bySubject.get(row.subjectId);
+    if (group) group.push(row);
+    else bySubject.set(row.subjectId, [row]);
+  }
+  for (const group of bySubject.values()) group.sort((a, b) => b.recordedAt.getTime() - a.recordedAt.getTime());
+  return bySubject;
 }
 
 export type VitalsLoaders = ReturnType<typeof createVitalsLoaders>;

@@ -10,6 +10,7 @@ import { openImportClaims, processLocalClaims } from './imports/import-claims.js
 import { ImportRegistry } from './imports/import-registry.js';
 import { startInterruptedImportSweeper } from './imports/interrupted-import-sweeper.js';
 import { UploadSpool } from './imports/upload-spool.js';
+import { startVitalSignCountCompactor } from './vitals/vital-sign-count-compactor.js';
 
 const config = loadVitalsConfig();
 const logger = createLogger({ service: 'vitals', level: config.LOG_LEVEL });
@@ -33,6 +34,7 @@ const sweeper = await startInterruptedImportSweeper({
   runningIds: () => imports.runningIds(),
   logger,
 });
+const countCompactor = startVitalSignCountCompactor({ db: database.db, logger, intervalMs: config.VITAL_COUNTS_COMPACTION_INTERVAL_MS });
 const server = await startVitalsServer({
   verifyToken: createTokenVerifier(verifierOptions),
   port: config.PORT,
@@ -74,6 +76,7 @@ onShutdownSignal({
     // which the HTTP drain then lets reach the client.
     () => Promise.all([imports.stop(Math.max(0, config.SHUTDOWN_TIMEOUT_MS - 2_000)), server.stop()]),
     async () => sweeper.stop(),
+    () => countCompactor.stop(),
     () => Promise.all([importClaims.close(), database.close()]),
   ],
 });

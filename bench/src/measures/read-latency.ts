@@ -15,7 +15,7 @@ const GATEWAY_QUERY = `query($studyId: ID!) { subjects(studyId: $studyId, first:
 const SUBJECTS_QUERY = `query($studyId: ID!) { subjects(studyId: $studyId, first: ${PAGE}) { edges { node { __typename id subjectNumber status } } } }`;
 const VITALS_QUERY = `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Subject { ${LATEST} } } }`;
 
-interface LoadRun {
+export interface LoadRun {
   p50: number;
   p95: number;
   requestsPerSecond: number;
@@ -23,7 +23,7 @@ interface LoadRun {
 }
 
 /** `connections` clients each sending the same POST back to back for `seconds`; latencies of every response. */
-async function load(url: string, body: string, headers: Record<string, string>, options: { connections: number; seconds: number }): Promise<LoadRun> {
+export async function loadWithAutocannon(url: string, body: string, headers: Record<string, string>, options: { connections: number; seconds: number }): Promise<LoadRun> {
   const latencies: number[] = [];
   const instance = autocannon({ url, method: 'POST', connections: options.connections, duration: options.seconds, headers, body });
   instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => void latencies.push(responseTime));
@@ -62,9 +62,9 @@ export async function measureReadLatency(
   ];
   const connections = options.readConnections;
   log(`measure 5: ${connections} connections × ${options.readSeconds} s per target; warm-up`);
-  for (const target of targets) await load(target.url, target.body, headers, { connections, seconds: 1 });
+  for (const target of targets) await loadWithAutocannon(target.url, target.body, headers, { connections, seconds: 1 });
   const samples = await runInterleaved(
-    targets.map((target) => ({ name: target.name, run: () => load(target.url, target.body, headers, { connections, seconds: options.readSeconds }) })),
+    targets.map((target) => ({ name: target.name, run: () => loadWithAutocannon(target.url, target.body, headers, { connections, seconds: options.readSeconds }) })),
     { runs: options.runs, log },
   );
   const failed = [...samples.values()].flat().reduce((sum, run) => sum + run.failed, 0);

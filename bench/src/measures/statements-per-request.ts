@@ -14,8 +14,8 @@ export const PAGE_QUERY = `query($studyId: ID!, $first: Int!) {
 
 /** Readings stored per subject: more than the page of 5 asks for, so paging is exercised. */
 const READINGS_PER_SUBJECT = 8;
-/** The vitals sweeper's periodic update of stale imports is housekeeping, not part of a request. */
-const HOUSEKEEPING = /vitals_imports/;
+/** The vitals sweeper's periodic update of stale imports, and the folding of the kept counts, are housekeeping, not part of a request. */
+const HOUSEKEEPING = /vitals_imports|fold vital_sign_counts/;
 const TARGET_PER_SUBGRAPH = 3;
 
 /**

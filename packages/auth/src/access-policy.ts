@@ -82,7 +82,7 @@ export const ACCESS_POLICY = {
   },
   readVitals: {
     summary: "read subjects' vital signs",
-    opens: ['Subject.vitals', 'Subject.latestVitalSign', 'VitalSign.*'],
+    opens: ['Subject.vitals', 'Subject.latestVitalSign', 'Subject.vitalsSummary', 'VitalSign.*'],
     grants: { ADMIN: 'everywhere', ...SITE_STAFF, MONITOR: 'study' },
     refusal: 'your role may not read vital signs here',
   },
@@ -132,6 +132,8 @@ export const SIGNED_IN_COORDINATES: readonly string[] = [
   'AuditEventEdge.*',
   'VitalSignConnection.*',
   'VitalSignEdge.*',
+  'VitalsSummary.*',
+  'MeasureSummary.*',
 ];
 
 /** The right that opens a schema coordinate: its own entry first, then its type's `*`; undefined when none does. */

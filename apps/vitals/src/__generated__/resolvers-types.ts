@@ -118,6 +118,19 @@ export type ImportStatus =
   /** Every accepted row is stored (none for a dry run). */
   | 'SUCCEEDED';
 
+/** One measure over a window, in the measure's unit. min, max and mean are null when no reading in the window has it. */
+export type MeasureSummary = {
+  __typename?: 'MeasureSummary';
+  /** Readings in the window that have this measure. */
+  count: Scalars['Int']['output'];
+  /** Largest value. */
+  max?: Maybe<Scalars['Float']['output']>;
+  /** Arithmetic mean of the values, not rounded. */
+  mean?: Maybe<Scalars['Float']['output']>;
+  /** Smallest value. */
+  min?: Maybe<Scalars['Float']['output']>;
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   /**
@@ -190,8 +203,17 @@ export type Subject = {
   __typename?: 'Subject';
   id: Scalars['ID']['output'];
   latestVitalSign?: Maybe<VitalSign>;
-  /** Newest first. from/to bound recordedAt (inclusive). first: at most 500. */
+  /**
+   * Newest first. from/to bound recordedAt (inclusive). first: at most 500. Each page reads only its
+   * own readings (an index scan stopped after first + 1), whatever the subject's history.
+   */
   vitals: VitalSignConnection;
+  /**
+   * Count, minimum, maximum and mean of each measure over the readings with recordedAt between from
+   * and to (both inclusive), computed by the database, for dashboards. Its cost grows with the readings
+   * inside the window, not with the subject's whole history. from must not be after to.
+   */
+  vitalsSummary: VitalsSummary;
 };
 
 
@@ -200,6 +222,12 @@ export type SubjectVitalsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   from?: InputMaybe<Scalars['DateTime']['input']>;
   to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+export type SubjectVitalsSummaryArgs = {
+  from: Scalars['DateTime']['input'];
+  to: Scalars['DateTime']['input'];
 };
 
 /** One set of measurements of a subject at one instant. Unique per subject and recordedAt. */
@@ -232,6 +260,14 @@ export type VitalSignConnection = {
   __typename?: 'VitalSignConnection';
   edges: Array<VitalSignEdge>;
   pageInfo: PageInfo;
+  /**
+   * Exact number of the subject's readings in the window (after is ignored); never an estimate, since
+   * a count that drifts from a site's own records reads as lost data. Without from and to it is read
+   * from a count the database keeps on every write, so it costs the same for 10 readings or millions.
+   * With from or to it is counted over the readings inside the window on the (subject, recordedAt)
+   * index: its cost grows with the readings in the window (with only to: all readings up to to), not
+   * with the rest of the history.
+   */
   totalCount: Scalars['Int']['output'];
 };
 
@@ -271,6 +307,29 @@ export type VitalsImport = {
 export type VitalsImportErrorsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A subject's readings over a window, summarised per measure. Readings without a measure do not count for it. */
+export type VitalsSummary = {
+  __typename?: 'VitalsSummary';
+  /** Readings in the window, whatever measures they have. */
+  count: Scalars['Int']['output'];
+  /** Diastolic blood pressure, mmHg. */
+  diastolic: MeasureSummary;
+  /** Start of the window, inclusive. */
+  from: Scalars['DateTime']['output'];
+  /** Beats per minute. */
+  heartRate: MeasureSummary;
+  /** Breaths per minute. */
+  respiratoryRate: MeasureSummary;
+  /** Oxygen saturation, percent. */
+  spo2: MeasureSummary;
+  /** Systolic blood pressure, mmHg. */
+  systolic: MeasureSummary;
+  /** Degrees Celsius. */
+  temperature: MeasureSummary;
+  /** End of the window, inclusive. */
+  to: Scalars['DateTime']['output'];
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -387,18 +446,20 @@ export type ResolversTypes = ResolversObject<{
   ImportRowError: ResolverTypeWrapper<VitalsImportErrorRow>;
   ImportRowErrorCode: ImportRowErrorCode;
   ImportStatus: ImportStatus;
+  MeasureSummary: ResolverTypeWrapper<MeasureSummary>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   OnError: OnError;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RecordVitalSignInput: RecordVitalSignInput;
-  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Subject: ResolverTypeWrapper<SubjectReference>;
   Upload: ResolverTypeWrapper<Scalars['Upload']['output']>;
   VitalSign: ResolverTypeWrapper<VitalSignRow>;
   VitalSignConnection: ResolverTypeWrapper<Omit<VitalSignConnection, 'edges'> & { edges: Array<ResolversTypes['VitalSignEdge']> }>;
   VitalSignEdge: ResolverTypeWrapper<Omit<VitalSignEdge, 'node'> & { node: ResolversTypes['VitalSign'] }>;
   VitalsImport: ResolverTypeWrapper<VitalsImportRow>;
+  VitalsSummary: ResolverTypeWrapper<VitalsSummary>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -411,17 +472,19 @@ export type ResolversParentTypes = ResolversObject<{
   Boolean: Scalars['Boolean']['output'];
   Int: Scalars['Int']['output'];
   ImportRowError: VitalsImportErrorRow;
+  MeasureSummary: MeasureSummary;
+  Float: Scalars['Float']['output'];
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
   RecordVitalSignInput: RecordVitalSignInput;
-  Float: Scalars['Float']['output'];
   Subject: SubjectReference;
   Upload: Scalars['Upload']['output'];
   VitalSign: VitalSignRow;
   VitalSignConnection: Omit<VitalSignConnection, 'edges'> & { edges: Array<ResolversParentTypes['VitalSignEdge']> };
   VitalSignEdge: Omit<VitalSignEdge, 'node'> & { node: ResolversParentTypes['VitalSign'] };
   VitalsImport: VitalsImportRow;
+  VitalsSummary: VitalsSummary;
 }>;
 
 export type AuditEventResolvers<ContextType = VitalsContext, ParentType extends ResolversParentTypes['AuditEvent'] = ResolversParentTypes['AuditEvent']> = ResolversObject<{
@@ -448,6 +511,13 @@ export type ImportRowErrorResolvers<ContextType = VitalsContext, ParentType exte
   value?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
+export type MeasureSummaryResolvers<ContextType = VitalsContext, ParentType extends ResolversParentTypes['MeasureSummary'] = ResolversParentTypes['MeasureSummary']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  max?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  mean?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  min?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+}>;
+
 export type MutationResolvers<ContextType = VitalsContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   importVitals?: Resolver<ResolversTypes['VitalsImport'], ParentType, ContextType, RequireFields<MutationImportVitalsArgs, 'file' | 'studyId'>>;
   recordVitalSign?: Resolver<ResolversTypes['VitalSign'], ParentType, ContextType, RequireFields<MutationRecordVitalSignArgs, 'input'>>;
@@ -470,6 +540,7 @@ export type SubjectResolvers<ContextType = VitalsContext, ParentType extends Res
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   latestVitalSign?: Resolver<Maybe<ResolversTypes['VitalSign']>, ParentType, ContextType>;
   vitals?: Resolver<ResolversTypes['VitalSignConnection'], ParentType, ContextType, RequireFields<SubjectVitalsArgs, 'first'>>;
+  vitalsSummary?: Resolver<ResolversTypes['VitalsSummary'], ParentType, ContextType, RequireFields<SubjectVitalsSummaryArgs, 'from' | 'to'>>;
 }>;
 
 export interface UploadScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Upload'], any> {
@@ -524,10 +595,23 @@ export type VitalsImportResolvers<ContextType = VitalsContext, ParentType extend
   studyId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
+export type VitalsSummaryResolvers<ContextType = VitalsContext, ParentType extends ResolversParentTypes['VitalsSummary'] = ResolversParentTypes['VitalsSummary']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  diastolic?: Resolver<ResolversTypes['MeasureSummary'], ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  heartRate?: Resolver<ResolversTypes['MeasureSummary'], ParentType, ContextType>;
+  respiratoryRate?: Resolver<ResolversTypes['MeasureSummary'], ParentType, ContextType>;
+  spo2?: Resolver<ResolversTypes['MeasureSummary'], ParentType, ContextType>;
+  systolic?: Resolver<ResolversTypes['MeasureSummary'], ParentType, ContextType>;
+  temperature?: Resolver<ResolversTypes['MeasureSummary'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
 export type Resolvers<ContextType = VitalsContext> = ResolversObject<{
   AuditEvent?: AuditEventResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   ImportRowError?: ImportRowErrorResolvers<ContextType>;
+  MeasureSummary?: MeasureSummaryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
@@ -537,5 +621,6 @@ export type Resolvers<ContextType = VitalsContext> = ResolversObject<{
   VitalSignConnection?: VitalSignConnectionResolvers<ContextType>;
   VitalSignEdge?: VitalSignEdgeResolvers<ContextType>;
   VitalsImport?: VitalsImportResolvers<ContextType>;
+  VitalsSummary?: VitalsSummaryResolvers<ContextType>;
 }>;
 

@@ -51,6 +51,29 @@ export const vitalSigns = pgTable(
   ],
 );
 
+/**
+ * How many readings each subject has, kept by triggers on `vital_signs` (migration
+ * 0004_vital_sign_counts_triggers) for every way rows arrive: import batches, recordVitalSign,
+ * COPY and SQL by hand. `Subject.vitals.totalCount` sums a subject's rows instead of counting a
+ * history of millions of readings.
+ *
+ * Rows are changes, only ever appended by writers (one per write statement and subject), so no
+ * writer waits on another; the vitals process folds each subject's rows into one every
+ * VITAL_COUNTS_COMPACTION_INTERVAL_MS (`vital-sign-count-compactor.ts`). study and site are those
+ * of the readings, so the count obeys site scope.
+ */
+export const vitalSignCounts = pgTable(
+  'vital_sign_counts',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    subjectId: uuid().notNull(),
+    studyId: uuid().notNull(),
+    siteId: uuid().notNull(),
+    readings: bigint({ mode: 'number' }).notNull(),
+  },
+  (table) => [index('vital_sign_counts_subject_idx').on(table.subjectId)],
+);
+
 export const vitalsImports = pgTable(
   'vitals_imports',
   {
@@ -94,11 +117,12 @@ export const vitalsImportErrors = pgTable(
 
 
 export type VitalSignRow = typeof vitalSigns.$inferSelect;
+export type VitalSignCountRow = typeof vitalSignCounts.$inferSelect;
 export type VitalsImportRow = typeof vitalsImports.$inferSelect;
 export type VitalsImportErrorRow = typeof vitalsImportErrors.$inferSelect;
 
 
-export const vitalsSchema = { vitalSigns, vitalsImports, vitalsImportErrors, auditEvents };
+export const vitalsSchema = { vitalSigns, vitalSignCounts, vitalsImports, vitalsImportErrors, auditEvents };
 export type VitalsSchema = typeof vitalsSchema;
 
 export { auditEvents, type AuditEventRow, type NewAuditEvent } from '@trialgraph/database';

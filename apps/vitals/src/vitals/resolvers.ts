@@ -1,6 +1,7 @@
 import type { Resolvers } from '../__generated__/resolvers-types.js';
 import { recordVitalSign } from './service.js';
 import { toVitalsPageArgs } from './vitals-page.js';
+import { toSummaryWindow } from './vitals-summary.js';
 
 export const vitalsResolvers: Resolvers = {
   Mutation: {
@@ -10,6 +11,7 @@ export const vitalsResolvers: Resolvers = {
     __resolveReference: (reference) => ({ id: reference.id }),
     vitals: (subject, args, context) => context.loaders.vitalsPage(toVitalsPageArgs(args)).load(subject.id),
     latestVitalSign: async (subject, _args, context) => (await context.loaders.latestBySubject.load(subject.id)) ?? null,
+    vitalsSummary: (subject, args, context) => context.loaders.vitalsSummary(toSummaryWindow(args)).load(subject.id),
   },
   VitalSign: {
     __resolveReference: async (reference, context) => {

@@ -1,7 +1,10 @@
+import { VITAL_MEASURES } from '@trialgraph/csv';
 import { scopeCondition, type ScopeAreas } from '@trialgraph/database';
-import { and, count, desc, getTableColumns, gte, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
+import { isUuid } from '@trialgraph/graphql-kit';
+import { and, desc, eq, gte, inArray, lt, lte, sql, type Column, type SQL } from 'drizzle-orm';
 import type { VitalsDatabase } from '../db/client.js';
-import { vitalSigns, type VitalSignRow } from '../db/schema.js';
+import { vitalSignCounts, vitalSigns, type VitalSignRow } from '../db/schema.js';
+import type { SummaryColumns, SummaryWindow } from './vitals-summary.js';
 
 export interface VitalsWindow {
   from: Date | undefined;
@@ -10,22 +13,64 @@ export interface VitalsWindow {
   before: Date | undefined;
 }
 
-/** Rows the caller's scope reaches only, applied in SQL like every other filter. */
-function inCallersScope(scope: ScopeAreas): SQL | undefined {
-  return scopeCondition(scope, { studyId: vitalSigns.studyId, siteId: vitalSigns.siteId });
+/** The columns site scope is decided on, in `vital_signs` or in a row source made from it. */
+interface ScopedColumns {
+  studyId: Column;
+  siteId: Column;
 }
 
-function windowCondition(subjectIds: readonly string[], window: VitalsWindow, scope: ScopeAreas): SQL | undefined {
+/** Rows the caller's scope reaches only, applied in SQL like every other filter (on `vital_signs` or a row source made from it). */
+function inCallersScope(columns: ScopedColumns, scope: ScopeAreas): SQL | undefined {
+  return scopeCondition(scope, { studyId: columns.studyId, siteId: columns.siteId });
+}
+
+/**
+ * Subject ids as one uuid[] parameter, however many there are. Ids that are not UUIDs (an entity
+ * reference is whatever a client sent) have no readings: they are left out rather than failing
+ * the whole batch on a cast, and what is left needs no quoting in the array literal.
+ */
+function subjectIdArray(subjectIds: readonly string[]): SQL {
+  return sql`${`{${subjectIds.filter(isUuid).join(',')}}`}::uuid[]`;
+}
+
+/**
+ * The subjects asked about as a row source `requested(subject_id)`. Each per-subject read joins
+ * it LATERAL to a scan of the unique (subject_id, recorded_at) index, so a subject costs its page
+ * or its window, not its history.
+ */
+function requestedSubjects(subjectIds: readonly string[]): SQL {
+  return sql`unnest(${subjectIdArray(subjectIds)}) as requested(subject_id)`;
+}
+const requestedSubjectId = sql<string>`requested.subject_id`;
+
+function rangeCondition(window: Partial<VitalsWindow>): SQL | undefined {
   return and(
-    inArray(vitalSigns.subjectId, [...subjectIds]),
-    inCallersScope(scope),
     window.from ? gte(vitalSigns.recordedAt, window.from) : undefined,
     window.to ? lte(vitalSigns.recordedAt, window.to) : undefined,
     window.before ? lt(vitalSigns.recordedAt, window.before) : undefined,
   );
 }
 
-/** The newest `limit` rows of each subject, for all subjects in one statement. */
+/**
+ * The newest `limit` rows of each subject in the window, for all subjects in one statement: per
+ * subject a backward scan of the unique index that stops after `limit` rows.
+ *
+ * Scope is checked on the rows the scan returns, after the limit: every reading of a subject
+ * carries the study and site of that subject (copied at write time; a subject never changes site),
+ * so this keeps exactly the rows a filter inside the scan would, and the scan of a subject outside
+ * the caller's scope still stops after `limit` rows instead of reading its whole history to find none.
+ */
+function newestVitalsPerSubjectQuery(db: VitalsDatabase, subjectIds: readonly string[], window: VitalsWindow, limit: number, scope: ScopeAreas) {
+  const newest = db
+    .select()
+    .from(vitalSigns)
+    .where(and(eq(vitalSigns.subjectId, requestedSubjectId), rangeCondition(window)))
+    .orderBy(desc(vitalSigns.recordedAt))
+    .limit(limit)
+    .as('newest');
+  return db.select().from(requestedSubjects(subjectIds)).crossJoinLateral(newest).where(inCallersScope(newest, scope));
+}
+
 export async function findNewestVitalsPerSubject(
   db: VitalsDatabase,
   subjectIds: readonly string[],
@@ -33,16 +78,35 @@ export async function findNewestVitalsPerSubject(
   limit: number,
   scope: ScopeAreas,
 ): Promise<VitalSignRow[]> {
-  const ranked = db
-    .select({
-      ...getTableColumns(vitalSigns),
-      rank: sql<number>`row_number() over (partition by ${vitalSigns.subjectId} order by ${vitalSigns.recordedAt} desc)`.as('rank'),
-    })
+  const rows = await newestVitalsPerSubjectQuery(db, subjectIds, window, limit, scope);
+  return rows.map((row) => row.newest);
+}
+
+export function findLatestVitalPerSubject(db: VitalsDatabase, subjectIds: readonly string[], scope: ScopeAreas): Promise<VitalSignRow[]> {
+  return findNewestVitalsPerSubject(db, subjectIds, { from: undefined, to: undefined, before: undefined }, 1, scope);
+}
+
+/**
+ * Readings per subject, in one statement. Without a window it sums the counts the database keeps
+ * on every write (`vital_sign_counts`): a few rows per subject, whatever its history (one per write
+ * statement since the last compaction). A window is
+ * a range the counts cannot answer: it is counted on the unique index, so it costs the readings
+ * inside the window (all readings before `to` when only `to` is given).
+ */
+function countVitalsPerSubjectQuery(db: VitalsDatabase, subjectIds: readonly string[], window: Omit<VitalsWindow, 'before'>, scope: ScopeAreas) {
+  if (!window.from && !window.to) {
+    return db
+      .select({ subjectId: vitalSignCounts.subjectId, total: sql<number>`sum(${vitalSignCounts.readings})`.mapWith(Number) })
+      .from(vitalSignCounts)
+      .where(and(sql`${vitalSignCounts.subjectId} = any(${subjectIdArray(subjectIds)})`, inCallersScope(vitalSignCounts, scope)))
+      .groupBy(vitalSignCounts.subjectId);
+  }
+  const inWindow = db
+    .select({ total: sql<number>`count(*)`.mapWith(Number).as('total') })
     .from(vitalSigns)
-    .where(windowCondition(subjectIds, window, scope))
-    .as('ranked');
-  const rows = await db.select().from(ranked).where(lte(ranked.rank, limit)).orderBy(ranked.subjectId, desc(ranked.recordedAt));
-  return rows.map(({ rank: _rank, ...row }) => row as VitalSignRow);
+    .where(and(eq(vitalSigns.subjectId, requestedSubjectId), rangeCondition(window), inCallersScope(vitalSigns, scope)))
+    .as('in_window');
+  return db.select({ subjectId: requestedSubjectId, total: inWindow.total }).from(requestedSubjects(subjectIds)).crossJoinLateral(inWindow);
 }
 
 export async function countVitalsPerSubject(
@@ -51,24 +115,45 @@ export async function countVitalsPerSubject(
   window: Omit<VitalsWindow, 'before'>,
   scope: ScopeAreas,
 ): Promise<Map<string, number>> {
-  const rows = await db
-    .select({ subjectId: vitalSigns.subjectId, total: count() })
-    .from(vitalSigns)
-    .where(windowCondition(subjectIds, { ...window, before: undefined }, scope))
-    .groupBy(vitalSigns.subjectId);
+  const rows = await countVitalsPerSubjectQuery(db, subjectIds, window, scope);
   return new Map(rows.map((row) => [row.subjectId, row.total]));
 }
 
-export function findLatestVitalPerSubject(db: VitalsDatabase, subjectIds: readonly string[], scope: ScopeAreas): Promise<VitalSignRow[]> {
-  return db
-    .selectDistinctOn([vitalSigns.subjectId])
+/**
+ * Count, minimum, maximum and mean of each measure per subject over a window, in one statement:
+ * per subject one aggregate over the window's range of the unique index. Extremes and means go
+ * through numeric, so a temperature stored as real 36.6 reads 36.6, not 36.59999847.
+ */
+function summarizeVitalsPerSubjectQuery(db: VitalsDatabase, subjectIds: readonly string[], window: SummaryWindow, scope: ScopeAreas) {
+  const aggregates: Record<string, SQL.Aliased<number | null>> = { readings: sql<number>`count(*)`.mapWith(Number).as('readings') };
+  for (const measure of VITAL_MEASURES) {
+    const column = vitalSigns[measure];
+    aggregates[`${measure}Count`] = sql<number>`count(${column})`.mapWith(Number).as(`${measure}_count`);
+    aggregates[`${measure}Min`] = sql<number | null>`min(${column})::numeric::float8`.mapWith(Number).as(`${measure}_min`);
+    aggregates[`${measure}Max`] = sql<number | null>`max(${column})::numeric::float8`.mapWith(Number).as(`${measure}_max`);
+    aggregates[`${measure}Mean`] = sql<number | null>`avg(${column}::numeric)::float8`.mapWith(Number).as(`${measure}_mean`);
+  }
+  const inWindow = db
+    // Named apart from requested.subject_id, which the outer select would find ambiguous.
+    .select({ subjectId: requestedSubjectId.as('summarized_subject_id'), ...aggregates })
     .from(vitalSigns)
-    .where(and(inArray(vitalSigns.subjectId, [...subjectIds]), inCallersScope(scope)))
-    .orderBy(vitalSigns.subjectId, desc(vitalSigns.recordedAt));
+    .where(and(eq(vitalSigns.subjectId, requestedSubjectId), rangeCondition(window), inCallersScope(vitalSigns, scope)))
+    .as('in_window');
+  return db.select().from(requestedSubjects(subjectIds)).crossJoinLateral(inWindow);
+}
+
+export async function summarizeVitalsPerSubject(
+  db: VitalsDatabase,
+  subjectIds: readonly string[],
+  window: SummaryWindow,
+  scope: ScopeAreas,
+): Promise<Map<string, SummaryColumns>> {
+  const rows = await summarizeVitalsPerSubjectQuery(db, subjectIds, window, scope);
+  return new Map(rows.map(({ in_window: { subjectId, ...columns } }) => [subjectId, columns as SummaryColumns]));
 }
 
 export function findVitalsByIds(db: VitalsDatabase, ids: readonly number[], scope: ScopeAreas): Promise<VitalSignRow[]> {
-  return db.select().from(vitalSigns).where(and(inArray(vitalSigns.id, [...ids]), inCallersScope(scope)));
+  return db.select().from(vitalSigns).where(and(inArray(vitalSigns.id, [...ids]), inCallersScope(vitalSigns, scope)));
 }
 
 export async function findVitalAt(db: VitalsDatabase, subjectId: string, recordedAt: Date): Promise<VitalSignRow | undefined> {
