@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { VitalsRow } from '@trialgraph/csv';
+import { sql } from 'drizzle-orm';
 import type { VitalsDatabase } from '../db/client.js';
 import type { SubjectSummary } from '../subjects-client.js';
 import { boundedBatches } from './bounded-batches.js';
@@ -30,6 +31,13 @@ export interface UploadToStore {
   counts: ImportCounts;
   errors: KeptRowErrors;
 }
+
+/**
+ * A file whose rows are all refused (unknown subjects, say) sends no statement while it is read,
+ * and PostgreSQL ends a transaction idle for DB_IDLE_IN_TRANSACTION_TIMEOUT_MS (60 s by default)
+ * under an import that is alive and working: past this long without a statement, one is sent.
+ */
+const KEEP_ALIVE_AFTER_MS = 5_000;
 
 /** Thrown inside the transaction to roll it back; carries how the import ends. */
 class RollBack extends Error {
@@ -77,6 +85,7 @@ export async function storeUpload(run: UploadToStore): Promise<ImportEnd> {
         // The subject number of each subject stored, for CONFLICT messages: the file's own spelling
         // may be any length, and a kept slice of it would keep its whole chunk of the file alive.
         const numbers = new Map<string, string>();
+        let lastStatementAt = Date.now();
         for await (const batch of boundedBatches(run.file, { timezone: run.options.timezone, maxRows: run.batchSize, maxBytes: run.maxBatchBytes })) {
           stopIfTold();
           counts.rowsRead += batch.rowsRead;
@@ -100,7 +109,14 @@ export async function storeUpload(run: UploadToStore): Promise<ImportEnd> {
           // One connection owns the transaction, so writes queue; the parser moves on meanwhile.
           const encoded = encodeVitalsBatch(storable);
           await writes.push(async () => {
+            if (encoded.rows.length === 0) {
+              if (Date.now() - lastStatementAt < KEEP_ALIVE_AFTER_MS) return;
+              await tx.execute(sql`select 1`);
+              lastStatementAt = Date.now();
+              return;
+            }
             const outcome = await writeVitalsBatch(tx, encoded, { importId: run.importId, studyId: run.studyId, actor: run.actor });
+            lastStatementAt = Date.now();
             counts.rowsAccepted += outcome.accepted;
             counts.rowsDuplicate += outcome.duplicateLines.length;
             if (outcome.conflictLines.length > 0) {
