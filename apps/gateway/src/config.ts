@@ -2,6 +2,7 @@ import { authEnvironment } from '@trialgraph/auth';
 import {
   dataDir,
   httpUrl,
+  listenHost,
   loadEnvironmentOrExit,
   logLevel,
   nodeEnv,
@@ -18,8 +19,9 @@ const count = (defaultValue: number) => z.coerce.number({ message: 'must be a nu
 /** The gateway's configuration: the only place this process reads the environment. */
 export const gatewayEnvironment = {
   PORT: port(4000),
-  SUBJECTS_URL: httpUrl.default('http://localhost:4001/graphql'),
-  VITALS_URL: httpUrl.default('http://localhost:4002/graphql'),
+  HOST: listenHost,
+  SUBJECTS_URL: httpUrl.default('http://127.0.0.1:4001/graphql'),
+  VITALS_URL: httpUrl.default('http://127.0.0.1:4002/graphql'),
   LOG_LEVEL: logLevel,
   NODE_ENV: nodeEnv,
   SHUTDOWN_TIMEOUT_MS: positiveMilliseconds(30_000),

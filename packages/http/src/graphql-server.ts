@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin, type BaseContext, type GraphQLServerContext } from '@apollo/server';
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -17,6 +17,7 @@ import { createOperationLimits, type OperationLimits } from './operation-limits.
 import { refuseRequest, type DrainBound } from './refuse-request.js';
 import { refusedMutationLogPlugin } from './refused-mutation-log.js';
 import { requestDeadline, type RequestDeadlineOptions } from './request-deadline.js';
+import { isLocalRequest } from './local-development.js';
 import { requestIdOf } from './request-id.js';
 import { applyServerTimeouts, boundRequestTime, isMultipart, type RequestTimeouts } from './request-timeouts.js';
 
@@ -33,8 +34,12 @@ export interface GraphqlServerOptions<Context extends BaseContext> {
   plugins?: ApolloServerPlugin<Context>[];
   /** Serve Apollo Sandbox at GET / (the gateway does; subgraphs are reached through it). */
   sandbox?: boolean;
-  /** Headers Sandbox starts with, e.g. a development token, so a first query works as is. */
-  sandboxHeaders?: Record<string, string>;
+  /**
+   * Headers Sandbox starts with, e.g. a development token, so a first query works as is: asked for
+   * each page, and only for a request from this machine (see isLocalRequest); others get Sandbox
+   * without them.
+   */
+  sandboxHeaders?: () => Promise<Record<string, string>>;
   /** Bounds on every operation (MAX_QUERY_*), the same at the gateway and in each subgraph. */
   operationLimits: OperationLimits;
   /** How long a client may take to send headers and body (HEADERS_TIMEOUT_MS, REQUEST_BODY_TIMEOUT_MS, UPLOAD_IDLE_TIMEOUT_MS). */
@@ -49,6 +54,7 @@ export interface GraphqlServerOptions<Context extends BaseContext> {
   /** The deadline and abort signal of a GraphQL request, run around its execution (see @trialgraph/observability). */
   requestScope?: (req: Request, res: Response) => RequestScope;
   context: (args: { req: Request; requestId: string }) => Promise<Context>;
+  /** Browser access (CORS); unset: no CORS headers at all, as for a subgraph, which browsers never call. */
   cors?: CorsOptions;
   /** Throws when a dependency is unreachable; backs GET /readyz. */
   readiness: () => Promise<void>;
@@ -101,9 +107,8 @@ export async function startGraphqlServer<Context extends BaseContext>(
     logger: options.logger,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: Math.max(0, options.shutdownTimeoutMs - CLOSE_RESERVE_MS) }),
-      options.sandbox && !options.production
-        ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, headers: options.sandboxHeaders })
-        : ApolloServerPluginLandingPageDisabled(),
+      // Sandbox, when served, is served by the route below, which knows who asks for it.
+      ApolloServerPluginLandingPageDisabled(),
       // Inline traces feed Apollo Studio, which this deployment does not use.
       ...(options.gateway ? [] : [ApolloServerPluginInlineTraceDisabled()]),
       graphqlMetricsPlugin<Context>(),
@@ -150,7 +155,8 @@ export async function startGraphqlServer<Context extends BaseContext>(
     }
   });
   const bodyLimit = options.bodyLimit ?? '1mb';
-  app.use(['/', '/graphql'], boundRequestTime(options.timeouts), cors(options.cors ?? {}));
+  app.use(['/', '/graphql'], boundRequestTime(options.timeouts), ...(options.cors ? [cors(options.cors)] : []));
+  if (options.sandbox && !options.production) app.get(['/', '/graphql'], serveSandbox(options.sandboxHeaders));
   const authenticate = options.authenticateBeforeBody;
   if (authenticate) {
     app.post(['/', '/graphql'], async (req, res, next) => {
@@ -183,7 +189,7 @@ export async function startGraphqlServer<Context extends BaseContext>(
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
-    httpServer.listen(options.port, options.host ?? '0.0.0.0', () => resolve());
+    httpServer.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
   });
   const port = (httpServer.address() as AddressInfo).port;
   return {
@@ -209,6 +215,32 @@ async function settleWithin(check: Promise<void>, timeoutMs: number): Promise<vo
     clearTimeout(timer);
     check.catch(() => {});
   }
+}
+
+/** The media types Apollo Server negotiates for a GET; Sandbox is served when HTML wins, as Apollo decides. */
+const GET_MEDIA_TYPES = ['application/json', 'application/graphql-response+json', 'multipart/mixed', 'text/html'];
+
+/**
+ * Apollo Sandbox, embedded, for a browser's GET. Rendered per request, so that the headers it
+ * starts with (a development token) are given only to a request from this machine, and minted
+ * afresh for each page instead of living as long as the process.
+ */
+function serveSandbox(sandboxHeaders: (() => Promise<Record<string, string>>) | undefined) {
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    if (req.accepts(GET_MEDIA_TYPES) !== 'text/html') return next();
+    try {
+      const headers = sandboxHeaders && isLocalRequest(req) ? await sandboxHeaders() : undefined;
+      const plugin = ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, ...(headers ? { headers } : {}) });
+      // The default landing page's listener reads nothing from the server it is given.
+      const listener = await plugin.serverWillStart?.({} as GraphQLServerContext);
+      const page = await listener?.renderLandingPage?.();
+      if (!page) return next();
+      res.setHeader('cache-control', 'no-store');
+      res.type('html').send(typeof page.html === 'string' ? page.html : await page.html());
+    } catch (error) {
+      next(error);
+    }
+  };
 }
 
 /**

@@ -17,13 +17,13 @@ export interface StackPorts {
 function appsOf(ports: StackPorts) {
   return [
     { name: 'subjects', env: { PORT: String(ports.subjectsPort), SEED_DEMO_DATA: 'true' } },
-    { name: 'vitals', env: { PORT: String(ports.vitalsPort), SUBJECTS_URL: `http://localhost:${ports.subjectsPort}/graphql` } },
+    { name: 'vitals', env: { PORT: String(ports.vitalsPort), SUBJECTS_URL: `http://127.0.0.1:${ports.subjectsPort}/graphql` } },
     {
       name: 'gateway',
       env: {
         PORT: String(ports.gatewayPort),
-        SUBJECTS_URL: `http://localhost:${ports.subjectsPort}/graphql`,
-        VITALS_URL: `http://localhost:${ports.vitalsPort}/graphql`,
+        SUBJECTS_URL: `http://127.0.0.1:${ports.subjectsPort}/graphql`,
+        VITALS_URL: `http://127.0.0.1:${ports.vitalsPort}/graphql`,
       },
     },
   ];
