@@ -14,11 +14,14 @@ import type { GraphQLSchema } from 'graphql';
 import { pinoHttp } from 'pino-http';
 import { graphqlMetricsPlugin, recordGraphqlRequest, UNKNOWN_OPERATION } from './graphql-metrics-plugin.js';
 import { createOperationLimits, type OperationLimits } from './operation-limits.js';
+import { legacyJsonStatusPlugin } from './legacy-json-status.js';
+import { NoSubscriptionsRule } from './no-subscriptions-rule.js';
 import { refuseRequest, type DrainBound } from './refuse-request.js';
 import { refusedMutationLogPlugin } from './refused-mutation-log.js';
 import { requestDeadline, type RequestDeadlineOptions } from './request-deadline.js';
 import { isLocalRequest } from './local-development.js';
 import { requestIdOf } from './request-id.js';
+import { formatErrorWithRequestId, requestIdInErrorsPlugin } from './request-id-in-errors.js';
 import { applyServerTimeouts, boundRequestTime, isMultipart, type RequestTimeouts } from './request-timeouts.js';
 
 /** Part of the shutdown budget kept for closing database and Redis connections after the HTTP drain. */
@@ -90,20 +93,22 @@ export async function startGraphqlServer<Context extends BaseContext>(
     server: options.gateway ? 'gateway' : 'subgraph',
     production: options.production,
   });
+  const formatApiError = createErrorFormatter({
+    production: options.production,
+    logUnexpected: (error, formatted) => options.logger.error({ err: error, path: formatted.path }, 'unexpected error'),
+  });
   const apollo = new ApolloServer<Context>({
     ...(options.gateway ? { gateway: options.gateway } : { schema: options.schema as GraphQLSchema }),
     introspection: !options.production,
-    validationRules: limits.validationRules,
+    validationRules: [...limits.validationRules, NoSubscriptionsRule],
+    parseOptions: limits.parseOptions,
     includeStacktraceInErrorResponses: false,
     // A subgraph answers a bad variable (an invalid DateTime…) as BAD_USER_INPUT in a 200, like
     // any other bad input: the gateway turns a subgraph's HTTP 400 into INTERNAL_SERVER_ERROR.
     status400ForVariableCoercionErrors: Boolean(options.gateway),
     // The process's own shutdown sequence owns the signals (see onShutdownSignal).
     stopOnTerminationSignals: false,
-    formatError: createErrorFormatter({
-      production: options.production,
-      logUnexpected: (error, formatted) => options.logger.error({ err: error, path: formatted.path }, 'unexpected error'),
-    }),
+    formatError: formatErrorWithRequestId((formatted, error) => formatApiError(limits.describeLimit(formatted), error)),
     logger: options.logger,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: Math.max(0, options.shutdownTimeoutMs - CLOSE_RESERVE_MS) }),
@@ -113,6 +118,8 @@ export async function startGraphqlServer<Context extends BaseContext>(
       ...(options.gateway ? [] : [ApolloServerPluginInlineTraceDisabled()]),
       graphqlMetricsPlugin<Context>(),
       refusedMutationLogPlugin<Context>(options.logger),
+      requestIdInErrorsPlugin<Context>(),
+      legacyJsonStatusPlugin<Context>(),
       ...limits.plugins,
       ...(options.plugins ?? []),
     ],
