@@ -151,14 +151,23 @@ export async function startGraphqlServer<Context extends BaseContext>(
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  // Probes come every few seconds (and a launcher polls faster while the stack starts): log a
+  // change of state, not every probe. Not being ready before the first success is how a process
+  // starts, so it is not worth a warning.
+  let readiness: 'starting' | 'ready' | 'unready' = 'starting';
   app.get('/readyz', async (_req, res) => {
     try {
       const check = options.readiness();
       await (options.readinessTimeoutMs === undefined ? check : settleWithin(check, options.readinessTimeoutMs));
+      if (readiness === 'unready') options.logger.info('ready again');
+      readiness = 'ready';
       res.json({ status: 'ready' });
     } catch (error) {
-      options.logger.warn({ reason: error instanceof Error ? error.message : String(error) }, 'not ready');
-      res.status(503).json({ status: 'unavailable', reason: error instanceof Error ? error.message : String(error) });
+      const reason = error instanceof Error ? error.message : String(error);
+      if (readiness === 'ready') options.logger.warn({ reason }, 'not ready');
+      else options.logger.debug({ reason }, 'not ready yet');
+      if (readiness === 'ready') readiness = 'unready';
+      res.status(503).json({ status: 'unavailable', reason });
     }
   });
   const bodyLimit = options.bodyLimit ?? '1mb';
