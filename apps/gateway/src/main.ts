@@ -3,7 +3,7 @@ import { authenticateRequest, createTokenVerifier, mintToken, resolveVerifierOpt
 import { operationLimitsOf, requestTimeoutsOf } from '@trialgraph/config';
 import { BROWSER_EXPOSED_HEADERS, LOCALHOST_ORIGINS, onShutdownSignal, startGraphqlServer } from '@trialgraph/http';
 import { collectProcessMetrics, createLogger } from '@trialgraph/observability';
-import { loadGatewayConfig } from './config.js';
+import { loadGatewayConfig, roleBudgetsOf } from './config.js';
 import { createGateway, readSupergraph, type GatewayContext } from './gateway.js';
 import { createOperationScope } from './operation-deadline.js';
 import { rateLimitPlugin } from './rate-limit-plugin.js';
@@ -47,6 +47,7 @@ const rateLimiter = createRateLimiter({
   windowMs: config.RATE_LIMIT_WINDOW_MS,
   reads: config.RATE_LIMIT_READS,
   mutations: config.RATE_LIMIT_MUTATIONS,
+  roleBudgets: roleBudgetsOf(config),
   concurrentImports: config.RATE_LIMIT_CONCURRENT_IMPORTS,
   importSlotTtlMs: config.RATE_LIMIT_IMPORT_SLOT_TTL_MS,
   exemptRoles: config.RATE_LIMIT_EXEMPT_ROLES,
