@@ -164,9 +164,12 @@ export async function startGraphqlServer<Context extends BaseContext>(
       res.json({ status: 'ready' });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      if (readiness === 'ready') options.logger.warn({ reason }, 'not ready');
-      else options.logger.debug({ reason }, 'not ready yet');
-      if (readiness === 'ready') readiness = 'unready';
+      if (readiness === 'ready') {
+        options.logger.warn({ reason }, 'not ready');
+        readiness = 'unready';
+      } else {
+        options.logger.debug({ reason }, 'not ready yet');
+      }
       res.status(503).json({ status: 'unavailable', reason });
     }
   });
