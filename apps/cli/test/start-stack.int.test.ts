@@ -44,6 +44,10 @@ describe('`npm start` on the embedded default', () => {
 
     const first = await run();
     expect(first.output).toContain(`Apollo Sandbox: http://localhost:${gatewayPort}/`);
+    // One line while the subgraphs come up, then the banner; no readiness probe is logged as a warning.
+    expect(first.output.match(/Waiting for the gateway and the subgraphs/g)).toHaveLength(1);
+    expect(first.output.indexOf('Waiting for the gateway')).toBeLessThan(first.output.indexOf('trialgraph is up'));
+    expect(first.output).not.toMatch(/not ready/);
     expect(first.response.data).toEqual({ studies: [{ code: 'CARD01', sites: [{ code: 'S01' }, { code: 'S02' }] }] });
     expect(first.exitCode).toBe(0);
     // Without a configured key it says so loudly, and hands out a working token per role.

@@ -1,15 +1,18 @@
 import type { IncomingMessage } from 'node:http';
 import { authenticateRequest, createTokenVerifier, mintToken, resolveVerifierOptionsOrExit, type Identity } from '@trialgraph/auth';
 import { operationLimitsOf, requestTimeoutsOf } from '@trialgraph/config';
-import { onShutdownSignal, startGraphqlServer } from '@trialgraph/http';
+import { BROWSER_EXPOSED_HEADERS, LOCALHOST_ORIGINS, onShutdownSignal, startGraphqlServer } from '@trialgraph/http';
 import { collectProcessMetrics, createLogger } from '@trialgraph/observability';
-import { loadGatewayConfig } from './config.js';
+import { loadGatewayConfig, roleBudgetsOf } from './config.js';
 import { createGateway, readSupergraph, type GatewayContext } from './gateway.js';
 import { createOperationScope } from './operation-deadline.js';
 import { rateLimitPlugin } from './rate-limit-plugin.js';
 import { createRateLimiter } from './rate-limits.js';
 import { checkSubgraphsReady, subgraphNamesIn } from './readiness.js';
 import { createUploadPassThrough } from './upload-pass-through.js';
+
+/** Within a day, like every development token (JWT_MAX_TTL_MS is 24 h by default). */
+const SANDBOX_TOKEN_LIFETIME = '12h';
 
 const config = loadGatewayConfig();
 const logger = createLogger({ service: 'gateway', level: config.LOG_LEVEL });
@@ -23,9 +26,12 @@ const routedUrls = Object.fromEntries(
 
 const verifierOptions = resolveVerifierOptionsOrExit(config, logger);
 const verifyToken = createTokenVerifier(verifierOptions);
-// With the development secret, Sandbox opens signed in as ADMIN so a first query just works.
-const sandboxHeaders = verifierOptions.generatedSecret
-  ? { Authorization: `Bearer ${await mintToken({ subject: 'sandbox-admin', roles: ['ADMIN'] }, { secret: verifierOptions.secret!, expiresIn: '12h' })}` }
+// With the development secret, Sandbox opens signed in as ADMIN so a first query just works: the
+// token is minted for each page served to this machine (never to another host, see
+// isLocalRequest) and lives half a day, not as long as the process.
+const developmentSecret = verifierOptions.generatedSecret ? verifierOptions.secret : undefined;
+const sandboxHeaders = developmentSecret
+  ? async () => ({ Authorization: `Bearer ${await mintToken({ subject: 'sandbox-admin', roles: ['ADMIN'] }, { secret: developmentSecret, expiresIn: SANDBOX_TOKEN_LIFETIME })}` })
   : undefined;
 // Verified once per request, from the headers, before the body is read; the context reuses it.
 const identities = new WeakMap<IncomingMessage, Promise<Identity>>();
@@ -41,6 +47,7 @@ const rateLimiter = createRateLimiter({
   windowMs: config.RATE_LIMIT_WINDOW_MS,
   reads: config.RATE_LIMIT_READS,
   mutations: config.RATE_LIMIT_MUTATIONS,
+  roleBudgets: roleBudgetsOf(config),
   concurrentImports: config.RATE_LIMIT_CONCURRENT_IMPORTS,
   importSlotTtlMs: config.RATE_LIMIT_IMPORT_SLOT_TTL_MS,
   exemptRoles: config.RATE_LIMIT_EXEMPT_ROLES,
@@ -53,6 +60,7 @@ const timeouts = requestTimeoutsOf(config);
 
 const server = await startGraphqlServer<GatewayContext>({
   port: config.PORT,
+  host: config.HOST,
   logger,
   production,
   gateway: createGateway(supergraphSdl, subgraphUrls, { subgraphTimeoutMs: config.SUBGRAPH_TIMEOUT_MS }),
@@ -63,7 +71,8 @@ const server = await startGraphqlServer<GatewayContext>({
   timeouts,
   maxUploadBytes: config.MAX_UPLOAD_BYTES,
   bodyLimit: config.MAX_REQUEST_BYTES,
-  cors: { origin: config.CORS_ORIGINS ?? !production, credentials: false, maxAge: 600 },
+  // Unset CORS_ORIGINS: pages of this machine only in development, no browser origin in production.
+  cors: { origin: config.CORS_ORIGINS ?? (production ? false : [...LOCALHOST_ORIGINS]), credentials: false, maxAge: 600, exposedHeaders: [...BROWSER_EXPOSED_HEADERS] },
   readiness: () => checkSubgraphsReady(routedUrls),
   shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
   authenticateBeforeBody: identityOf,

@@ -1,4 +1,4 @@
-import type { Identity } from '@trialgraph/auth';
+import type { Identity, Role } from '@trialgraph/auth';
 import { RateLimitedError } from '@trialgraph/graphql-kit';
 import { Counter, metricsRegistry, type Logger } from '@trialgraph/observability';
 import { Redis } from 'ioredis';
@@ -9,8 +9,11 @@ export type Budget = 'read' | 'mutation' | 'import';
 
 export interface RateLimitSettings {
   windowMs: number;
+  /** Reads and mutations per window of a caller without a role of its own budget (RATE_LIMIT_READS, RATE_LIMIT_MUTATIONS). */
   reads: number;
   mutations: number;
+  /** Each role's reads and mutations per window (RATE_LIMIT_READS_<ROLE>…); a caller gets the largest of its roles'. */
+  roleBudgets: Partial<Record<Role, { reads: number; mutations: number }>>;
   concurrentImports: number;
   /** How long an import slot stays taken when the gateway holding it dies without giving it back. */
   importSlotTtlMs: number;
@@ -39,6 +42,13 @@ const unchecked = new Counter({
 /** One label per caller, bounded: the first of their roles in a fixed order. */
 function roleLabel(identity: Identity): string {
   return [...identity.roles].sort()[0] ?? 'NONE';
+}
+
+/** A caller's budget of reads or mutations, the role it comes from (for the metric) and the variable that sets it. */
+interface CallerBudget {
+  points: number;
+  role: string;
+  variable: string;
 }
 
 const FAIL_OPEN_WARNING_INTERVAL_MS = 10_000;
@@ -75,34 +85,57 @@ export function createRateLimiter(settings: RateLimitSettings): RateLimiter {
     redis
       ? new RateLimiterRedis({ storeClient: redis, keyPrefix: `${settings.keyPrefix}rate:${name}`, points, duration: durationMs / 1000 })
       : new RateLimiterMemory({ keyPrefix: name, points, duration: durationMs / 1000 });
-  const limiters: Record<Budget, RateLimiterAbstract> = {
-    read: limiterOf('read', settings.reads, settings.windowMs),
-    mutation: limiterOf('mutation', settings.mutations, settings.windowMs),
-    import: limiterOf('import', settings.concurrentImports, settings.importSlotTtlMs),
+  // One limiter per budget size: they share the caller's key (the count is the caller's, whatever
+  // role it acts in) and differ only in where they refuse. In memory, one store per size.
+  const sized = new Map<string, RateLimiterAbstract>();
+  const windowLimiter = (budget: 'read' | 'mutation', points: number): RateLimiterAbstract => {
+    const key = `${budget}:${points}`;
+    let limiter = sized.get(key);
+    if (!limiter) {
+      limiter = limiterOf(budget, points, settings.windowMs);
+      sized.set(key, limiter);
+    }
+    return limiter;
   };
-  const limitNames: Record<Budget, string> = {
-    read: `RATE_LIMIT_READS (${settings.reads} per ${settings.windowMs} ms)`,
-    mutation: `RATE_LIMIT_MUTATIONS (${settings.mutations} per ${settings.windowMs} ms)`,
-    import: `RATE_LIMIT_CONCURRENT_IMPORTS (${settings.concurrentImports} at once)`,
-  };
+  const importLimiter = limiterOf('import', settings.concurrentImports, settings.importSlotTtlMs);
+  const importBudget: CallerBudget = { points: settings.concurrentImports, role: '', variable: 'RATE_LIMIT_CONCURRENT_IMPORTS' };
+
+  /** The largest budget among the caller's roles; a role without its own has the default. */
+  function budgetOf(identity: Identity, budget: 'read' | 'mutation'): CallerBudget {
+    const name = budget === 'read' ? 'READS' : 'MUTATIONS';
+    const fallback = budget === 'read' ? settings.reads : settings.mutations;
+    let best: CallerBudget = { points: fallback, role: roleLabel(identity), variable: `RATE_LIMIT_${name}` };
+    let first = true;
+    for (const role of [...identity.roles].sort()) {
+      const own = settings.roleBudgets[role];
+      const points = own ? (budget === 'read' ? own.reads : own.mutations) : fallback;
+      if (first || points > best.points) best = { points, role, variable: own ? `RATE_LIMIT_${name}_${role}` : `RATE_LIMIT_${name}` };
+      first = false;
+    }
+    return best;
+  }
   let lastWarning = 0;
   const exempt = (identity: Identity) => identity.roles.some((role) => settings.exemptRoles.includes(role));
 
   async function consume(identity: Identity, budget: Budget): Promise<boolean> {
+    const allowance = budget === 'import' ? { ...importBudget, role: roleLabel(identity) } : budgetOf(identity, budget);
+    const limiter = budget === 'import' ? importLimiter : windowLimiter(budget, allowance.points);
     try {
-      await limiters[budget].consume(identity.userId);
+      await limiter.consume(identity.userId);
       return true;
     } catch (outcome) {
       if (outcome instanceof RateLimiterRes) {
-        refusals.inc({ role: roleLabel(identity), budget });
+        refusals.inc({ role: allowance.role, budget });
         // A refused consume still counted: a slot is given back one by one, so the count must stay exact.
-        if (budget === 'import') limiters.import.reward(identity.userId).catch(() => {});
+        if (budget === 'import') importLimiter.reward(identity.userId).catch(() => {});
         // An import slot frees when another upload ends, which nobody can predict: suggest a window, not the slot's safety TTL.
         const waitMs = budget === 'import' ? Math.min(outcome.msBeforeNext, settings.windowMs) : outcome.msBeforeNext;
         const retryAfterSeconds = Math.max(1, Math.ceil(waitMs / 1000));
+        const limitName =
+          budget === 'import' ? `${allowance.variable} (${allowance.points} at once)` : `${allowance.variable} (${allowance.points} per ${settings.windowMs} ms)`;
         throw new RateLimitedError(
-          `too many ${budget === 'import' ? 'imports at once' : `${budget}s`} for this caller: the limit is ${limitNames[budget]}; retry in ${retryAfterSeconds} s`,
-          { retryAfterSeconds, limit: limitNames[budget].split(' ')[0] },
+          `too many ${budget === 'import' ? 'imports at once' : `${budget}s`} for this caller: the limit is ${limitName}; retry in ${retryAfterSeconds} s`,
+          { retryAfterSeconds, limit: allowance.variable },
         );
       }
       unchecked.inc({ budget });
@@ -125,7 +158,7 @@ export function createRateLimiter(settings: RateLimitSettings): RateLimiter {
       return () => {
         if (given) return;
         given = true;
-        limiters.import.reward(identity.userId).catch(() => {
+        importLimiter.reward(identity.userId).catch(() => {
           // Redis gone: the slot frees itself when its key expires (RATE_LIMIT_IMPORT_SLOT_TTL_MS).
         });
       };

@@ -60,15 +60,15 @@ describe('the gateway in front of the subjects subgraph (real processes, real Po
     expect(errorCodes(response)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
   });
 
-  it('serves Apollo Sandbox at GET / and lets a browser origin call it', async () => {
+  it('serves Apollo Sandbox at GET / and lets a page of this machine call it', async () => {
     const page = await fetch(gateway.url, { headers: { accept: 'text/html' } });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('sandbox');
     const preflight = await fetch(gateway.url, {
       method: 'OPTIONS',
-      headers: { origin: 'https://studio.apollographql.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
     });
-    expect(preflight.headers.get('access-control-allow-origin')).toBe('https://studio.apollographql.com');
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
   });
 
   it('passes the request id to the subgraph so one request can be followed in both logs', async () => {

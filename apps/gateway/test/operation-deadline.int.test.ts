@@ -84,6 +84,9 @@ describe('every operation has a deadline at the gateway, sent to the subgraphs a
     expect(errorCodes(response)).toEqual(['SERVICE_UNAVAILABLE']);
     expect(response.errors?.[0]?.message).toContain('deadline of 2000 ms (REQUEST_DEADLINE_MS)');
     expect(response.errors?.[0]?.extensions?.dependency).toBe('deadline');
+    // It names the subgraph that had not answered, so an operator knows which one hung.
+    expect(response.errors?.[0]?.message).toContain('vitals had not answered');
+    expect(response.errors?.[0]?.extensions?.subgraph).toBe('vitals');
     expect(answeredAfterMs).toBeGreaterThanOrEqual(1_900);
     expect(answeredAfterMs).toBeLessThan(5_000);
 

@@ -1,5 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import {
   adminHeaders,
+  appEntry,
   authHeaders,
   createTestDatabase,
   errorCodes,
@@ -20,6 +22,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const WINDOW_MS = 4_000;
 const READS = 5;
 const MUTATIONS = 3;
+/** A partner's own, lower read budget (RATE_LIMIT_READS_PARTNER). */
+const PARTNER_READS = 2;
 const READ = `{ studies { code } }`;
 
 /** An HTTP call that keeps the status and the Retry-After header, which GraphQL clients usually hide. */
@@ -57,6 +61,7 @@ describe('rate limits per caller at the gateway, shared across instances through
       RATE_LIMIT_WINDOW_MS: String(WINDOW_MS),
       RATE_LIMIT_READS: String(READS),
       RATE_LIMIT_MUTATIONS: String(MUTATIONS),
+      RATE_LIMIT_READS_PARTNER: String(PARTNER_READS),
       RATE_LIMIT_CONCURRENT_IMPORTS: '1',
       // Generous on a loaded machine: a check that gives up lets the request through unchecked.
       RATE_LIMIT_REDIS_TIMEOUT_MS: '5000',
@@ -166,11 +171,43 @@ describe('rate limits per caller at the gateway, shared across instances through
     expect(next, JSON.stringify(next)).toMatchObject({ status: 200, data: { importVitals: { status: 'SUCCEEDED', rowsAccepted: 1 } } });
   });
 
+  it('gives each role its own budget: a partner is refused at its lower one while a coordinator is not', async () => {
+    const partner = await authHeaders({ subject: 'partner-polling', roles: ['PARTNER'], studies: [studyId] });
+    const coordinator = await authHeaders({ subject: 'coordinator-reading', roles: ['COORDINATOR'], studies: [studyId], sites: [siteId] });
+    // Both roles: the larger budget of the two, the coordinator's.
+    const both = await authHeaders({ subject: 'coordinator-and-partner', roles: ['COORDINATOR', 'PARTNER'], studies: [studyId], sites: [siteId] });
+    for (let index = 0; index < PARTNER_READS; index++) {
+      expect((await call(first.url, READ, {}, partner)).status).toBe(200);
+      expect((await call(second.url, READ, {}, coordinator)).status).toBe(200);
+      expect((await call(first.url, READ, {}, both)).status).toBe(200);
+    }
+    const refused = await call(second.url, READ, {}, partner);
+    expect(refused.status).toBe(429);
+    expect(refused.errors?.[0]?.message).toContain(`RATE_LIMIT_READS_PARTNER (${PARTNER_READS} per ${WINDOW_MS} ms)`);
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', limit: 'RATE_LIMIT_READS_PARTNER' });
+    expect((await call(first.url, READ, {}, coordinator)).status).toBe(200);
+    expect((await call(first.url, READ, {}, both)).status).toBe(200);
+  });
+
+  it('refuses to start with a budget for a role that does not exist, naming the variable', () => {
+    const started = spawnSync(process.execPath, [appEntry('gateway')], {
+      env: { PATH: process.env.PATH ?? '', JWT_SECRET: 'x'.repeat(40), RATE_LIMIT_READS_PARTNERS: '10', RATE_LIMIT_MUTATIONS_MONITOR: 'many' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(started.status).toBe(1);
+    expect(started.stderr).toContain('RATE_LIMIT_READS_PARTNERS: not a role\'s budget; the roles are ADMIN, INVESTIGATOR, COORDINATOR, MONITOR, PARTNER');
+    expect(started.stderr).toContain('RATE_LIMIT_MUTATIONS_MONITOR: must be a number');
+    expect(started.stderr).not.toContain('many');
+  });
+
   it('counts refusals by role in /metrics', async () => {
     const scrapes = await Promise.all([scrapeMetrics(first.url), scrapeMetrics(second.url)]);
     const refusals = (labels: Record<string, string>) => scrapes.reduce((sum, scrape) => sum + metricValue(scrape, 'trialgraph_rate_limit_refusals_total', labels), 0);
     expect(refusals({ role: 'MONITOR', budget: 'read' })).toBeGreaterThanOrEqual(3);
     expect(refusals({ role: 'COORDINATOR', budget: 'mutation' })).toBe(1);
+    expect(refusals({ role: 'PARTNER', budget: 'read' })).toBe(1);
+    expect(refusals({ role: 'COORDINATOR', budget: 'read' })).toBe(0);
     expect(refusals({ role: 'PARTNER', budget: 'import' })).toBeGreaterThanOrEqual(1);
   });
 

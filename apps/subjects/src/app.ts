@@ -10,6 +10,8 @@ import type { SubjectNumberLock } from './subjects/subject-number-lock.js';
 
 export interface SubjectsAppOptions {
   port: number;
+  /** The address to listen on (HOST); loopback when omitted. */
+  host?: string;
   db: SubjectsDatabase;
   ping: () => Promise<void>;
   logger: Logger;
@@ -44,6 +46,7 @@ export function startSubjectsServer(options: SubjectsAppOptions): Promise<Runnin
   const limits = options.limits ?? subgraphLimitsOf();
   return startGraphqlServer<SubjectsContext>({
     port: options.port,
+    host: options.host,
     logger: options.logger,
     production: options.production,
     schema: buildSubjectsSchema(),

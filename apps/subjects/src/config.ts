@@ -1,10 +1,11 @@
 import { authEnvironment } from '@trialgraph/auth';
-import { databaseLimitsEnvironment, dataDir, loadEnvironmentOrExit, logLevel, nodeEnv, port, positiveMilliseconds, postgresUrl, redisUrls, requestTimeEnvironment, subgraphLimitVariables } from '@trialgraph/config';
+import { databaseLimitsEnvironment, dataDir, listenHost, loadEnvironmentOrExit, logLevel, nodeEnv, port, positiveMilliseconds, postgresUrl, redisUrls, requestTimeEnvironment, subgraphLimitVariables } from '@trialgraph/config';
 import { z } from 'zod';
 
 /** The subjects subgraph's configuration: the only place this process reads the environment. */
 export const subjectsEnvironment = {
   PORT: port(4001),
+  HOST: listenHost,
   SUBJECTS_DATABASE_URL: postgresUrl.optional(),
   ...databaseLimitsEnvironment,
   ...requestTimeEnvironment,

@@ -38,6 +38,7 @@ if (config.SEED_DEMO_DATA && (await seedDemoData(createContextFactory({ db: data
 const server = await startSubjectsServer({
   verifyToken: createTokenVerifier(verifierOptions),
   port: config.PORT,
+  host: config.HOST,
   db: database.db,
   ping: async () => {
     await Promise.all([database.ping(), numberLock.ping()]);

@@ -119,7 +119,7 @@ describe('subjects statements bounded by deadline, client and session limits (re
     const statementsBefore = metricValue(await scrapeMetrics(subjects.url), 'trialgraph_db_statements_total', { database: 'subjects' });
     const answer = await studiesOf(subjects, { [REQUEST_DEADLINE_HEADER]: String(Date.now() - 2_000) });
     expect(answer.status).toBe(503);
-    expect(answer.errors?.[0]?.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', dependency: 'deadline' });
+    expect(answer.errors?.[0]?.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', dependency: 'deadline', requestId: expect.any(String) });
     expect(answer.errors?.[0]?.message).toMatch(/after its deadline/);
     expect(metricValue(await scrapeMetrics(subjects.url), 'trialgraph_db_statements_total', { database: 'subjects' })).toBe(statementsBefore);
   });

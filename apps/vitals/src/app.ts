@@ -15,6 +15,8 @@ import { createSubjectsClient, type SubjectsCallPolicy } from './subjects-client
 
 export interface VitalsAppOptions {
   port: number;
+  /** The address to listen on (HOST); loopback when omitted. */
+  host?: string;
   db: VitalsDatabase;
   ping: () => Promise<void>;
   logger: Logger;
@@ -37,6 +39,7 @@ export async function startVitalsServer(options: VitalsAppOptions): Promise<Runn
   const limits = options.limits ?? subgraphLimitsOf();
   return startGraphqlServer<VitalsContext>({
     port: options.port,
+    host: options.host,
     logger: options.logger,
     production: options.production,
     schema: buildVitalsSchema(),

@@ -1,5 +1,5 @@
 import { authEnvironment } from '@trialgraph/auth';
-import { databaseLimitsEnvironment, dataDir, httpUrl, loadEnvironmentOrExit, logLevel, nodeEnv, port, positiveMilliseconds, postgresUrl, requestTimeEnvironment, subgraphLimitVariables } from '@trialgraph/config';
+import { databaseLimitsEnvironment, dataDir, httpUrl, listenHost, loadEnvironmentOrExit, logLevel, nodeEnv, port, positiveMilliseconds, postgresUrl, requestTimeEnvironment, subgraphLimitVariables } from '@trialgraph/config';
 import { tmpdir } from 'node:os';
 import { z } from 'zod';
 
@@ -13,12 +13,13 @@ const wholeNumber = (range: { min: number; max: number; unit: string }) =>
 /** The vitals subgraph's configuration: the only place this process reads the environment. */
 export const vitalsEnvironment = {
   PORT: port(4002),
+  HOST: listenHost,
   VITALS_DATABASE_URL: postgresUrl.optional(),
   ...databaseLimitsEnvironment,
   ...requestTimeEnvironment,
   DATA_DIR: dataDir,
   /** Where the subjects subgraph answers; imports resolve subject numbers there, in batches. */
-  SUBJECTS_URL: httpUrl.default('http://localhost:4001/graphql'),
+  SUBJECTS_URL: httpUrl.default('http://127.0.0.1:4001/graphql'),
   LOG_LEVEL: logLevel,
   NODE_ENV: nodeEnv,
   SHUTDOWN_TIMEOUT_MS: positiveMilliseconds(30_000),

@@ -38,6 +38,7 @@ const countCompactor = startVitalSignCountCompactor({ db: database.db, logger, i
 const server = await startVitalsServer({
   verifyToken: createTokenVerifier(verifierOptions),
   port: config.PORT,
+  host: config.HOST,
   db: database.db,
   ping: database.ping,
   logger,

@@ -132,7 +132,7 @@ describe('importing vitals through the gateway (real processes, real PostgreSQL)
     form.set('map', '{}');
     const notImport = await fetch(gateway.url, { method: 'POST', body: form, headers: { 'apollo-require-preflight': 'true', ...headers } });
     expect(notImport.status).toBe(400);
-    expect(await notImport.json()).toEqual({ errors: [{ message: 'file uploads are accepted only for a single importVitals mutation', extensions: { code: 'BAD_REQUEST' } }] });
+    expect(await notImport.json()).toEqual({ errors: [{ message: 'file uploads are accepted only for a single importVitals mutation', extensions: { code: 'BAD_REQUEST', requestId: expect.any(String) } }] });
     const noPreflight = await fetch(gateway.url, { method: 'POST', body: form, headers });
     expect(noPreflight.status).toBe(400);
   });

@@ -3,6 +3,7 @@ export {
   databaseLimitsEnvironment,
   dataDir,
   httpUrl,
+  listenHost,
   logLevel,
   maxRowsPerRequest,
   nodeEnv,

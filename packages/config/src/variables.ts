@@ -10,6 +10,15 @@ export const port = (defaultPort: number) =>
     .max(65535, 'must be between 1 and 65535')
     .default(defaultPort);
 
+/**
+ * The address a process listens on. Loopback by default, so that a development stack (with its
+ * development key and Sandbox token) is reachable from this machine only; a container or a
+ * server behind a load balancer sets HOST=0.0.0.0 (or ::) deliberately.
+ */
+export const listenHost = z
+  .union([z.ipv4(), z.ipv6(), z.hostname()], { message: 'must be an IP address or a host name, e.g. 127.0.0.1 or 0.0.0.0' })
+  .default('127.0.0.1');
+
 export const logLevel = z
   .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
     message: 'must be one of fatal, error, warn, info, debug, trace, silent',

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin, type BaseContext, type GraphQLServerContext } from '@apollo/server';
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -14,10 +14,14 @@ import type { GraphQLSchema } from 'graphql';
 import { pinoHttp } from 'pino-http';
 import { graphqlMetricsPlugin, recordGraphqlRequest, UNKNOWN_OPERATION } from './graphql-metrics-plugin.js';
 import { createOperationLimits, type OperationLimits } from './operation-limits.js';
+import { legacyJsonStatusPlugin } from './legacy-json-status.js';
+import { NoSubscriptionsRule } from './no-subscriptions-rule.js';
 import { refuseRequest, type DrainBound } from './refuse-request.js';
 import { refusedMutationLogPlugin } from './refused-mutation-log.js';
 import { requestDeadline, type RequestDeadlineOptions } from './request-deadline.js';
+import { isLocalRequest } from './local-development.js';
 import { requestIdOf } from './request-id.js';
+import { formatErrorWithRequestId, requestIdInErrorsPlugin } from './request-id-in-errors.js';
 import { applyServerTimeouts, boundRequestTime, isMultipart, type RequestTimeouts } from './request-timeouts.js';
 
 /** Part of the shutdown budget kept for closing database and Redis connections after the HTTP drain. */
@@ -33,8 +37,12 @@ export interface GraphqlServerOptions<Context extends BaseContext> {
   plugins?: ApolloServerPlugin<Context>[];
   /** Serve Apollo Sandbox at GET / (the gateway does; subgraphs are reached through it). */
   sandbox?: boolean;
-  /** Headers Sandbox starts with, e.g. a development token, so a first query works as is. */
-  sandboxHeaders?: Record<string, string>;
+  /**
+   * Headers Sandbox starts with, e.g. a development token, so a first query works as is: asked for
+   * each page, and only for a request from this machine (see isLocalRequest); others get Sandbox
+   * without them.
+   */
+  sandboxHeaders?: () => Promise<Record<string, string>>;
   /** Bounds on every operation (MAX_QUERY_*), the same at the gateway and in each subgraph. */
   operationLimits: OperationLimits;
   /** How long a client may take to send headers and body (HEADERS_TIMEOUT_MS, REQUEST_BODY_TIMEOUT_MS, UPLOAD_IDLE_TIMEOUT_MS). */
@@ -49,6 +57,7 @@ export interface GraphqlServerOptions<Context extends BaseContext> {
   /** The deadline and abort signal of a GraphQL request, run around its execution (see @trialgraph/observability). */
   requestScope?: (req: Request, res: Response) => RequestScope;
   context: (args: { req: Request; requestId: string }) => Promise<Context>;
+  /** Browser access (CORS); unset: no CORS headers at all, as for a subgraph, which browsers never call. */
   cors?: CorsOptions;
   /** Throws when a dependency is unreachable; backs GET /readyz. */
   readiness: () => Promise<void>;
@@ -84,30 +93,33 @@ export async function startGraphqlServer<Context extends BaseContext>(
     server: options.gateway ? 'gateway' : 'subgraph',
     production: options.production,
   });
+  const formatApiError = createErrorFormatter({
+    production: options.production,
+    logUnexpected: (error, formatted) => options.logger.error({ err: error, path: formatted.path }, 'unexpected error'),
+  });
   const apollo = new ApolloServer<Context>({
     ...(options.gateway ? { gateway: options.gateway } : { schema: options.schema as GraphQLSchema }),
     introspection: !options.production,
-    validationRules: limits.validationRules,
+    validationRules: [...limits.validationRules, NoSubscriptionsRule],
+    parseOptions: limits.parseOptions,
     includeStacktraceInErrorResponses: false,
     // A subgraph answers a bad variable (an invalid DateTime…) as BAD_USER_INPUT in a 200, like
     // any other bad input: the gateway turns a subgraph's HTTP 400 into INTERNAL_SERVER_ERROR.
     status400ForVariableCoercionErrors: Boolean(options.gateway),
     // The process's own shutdown sequence owns the signals (see onShutdownSignal).
     stopOnTerminationSignals: false,
-    formatError: createErrorFormatter({
-      production: options.production,
-      logUnexpected: (error, formatted) => options.logger.error({ err: error, path: formatted.path }, 'unexpected error'),
-    }),
+    formatError: formatErrorWithRequestId((formatted, error) => formatApiError(limits.describeLimit(formatted), error)),
     logger: options.logger,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: Math.max(0, options.shutdownTimeoutMs - CLOSE_RESERVE_MS) }),
-      options.sandbox && !options.production
-        ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, headers: options.sandboxHeaders })
-        : ApolloServerPluginLandingPageDisabled(),
+      // Sandbox, when served, is served by the route below, which knows who asks for it.
+      ApolloServerPluginLandingPageDisabled(),
       // Inline traces feed Apollo Studio, which this deployment does not use.
       ...(options.gateway ? [] : [ApolloServerPluginInlineTraceDisabled()]),
       graphqlMetricsPlugin<Context>(),
       refusedMutationLogPlugin<Context>(options.logger),
+      requestIdInErrorsPlugin<Context>(),
+      legacyJsonStatusPlugin<Context>(),
       ...limits.plugins,
       ...(options.plugins ?? []),
     ],
@@ -139,18 +151,31 @@ export async function startGraphqlServer<Context extends BaseContext>(
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  // Probes come every few seconds (and a launcher polls faster while the stack starts): log a
+  // change of state, not every probe. Not being ready before the first success is how a process
+  // starts, so it is not worth a warning.
+  let readiness: 'starting' | 'ready' | 'unready' = 'starting';
   app.get('/readyz', async (_req, res) => {
     try {
       const check = options.readiness();
       await (options.readinessTimeoutMs === undefined ? check : settleWithin(check, options.readinessTimeoutMs));
+      if (readiness === 'unready') options.logger.info('ready again');
+      readiness = 'ready';
       res.json({ status: 'ready' });
     } catch (error) {
-      options.logger.warn({ reason: error instanceof Error ? error.message : String(error) }, 'not ready');
-      res.status(503).json({ status: 'unavailable', reason: error instanceof Error ? error.message : String(error) });
+      const reason = error instanceof Error ? error.message : String(error);
+      if (readiness === 'ready') {
+        options.logger.warn({ reason }, 'not ready');
+        readiness = 'unready';
+      } else {
+        options.logger.debug({ reason }, 'not ready yet');
+      }
+      res.status(503).json({ status: 'unavailable', reason });
     }
   });
   const bodyLimit = options.bodyLimit ?? '1mb';
-  app.use(['/', '/graphql'], boundRequestTime(options.timeouts), cors(options.cors ?? {}));
+  app.use(['/', '/graphql'], boundRequestTime(options.timeouts), ...(options.cors ? [cors(options.cors)] : []));
+  if (options.sandbox && !options.production) app.get(['/', '/graphql'], serveSandbox(options.sandboxHeaders));
   const authenticate = options.authenticateBeforeBody;
   if (authenticate) {
     app.post(['/', '/graphql'], async (req, res, next) => {
@@ -183,7 +208,7 @@ export async function startGraphqlServer<Context extends BaseContext>(
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
-    httpServer.listen(options.port, options.host ?? '0.0.0.0', () => resolve());
+    httpServer.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
   });
   const port = (httpServer.address() as AddressInfo).port;
   return {
@@ -209,6 +234,32 @@ async function settleWithin(check: Promise<void>, timeoutMs: number): Promise<vo
     clearTimeout(timer);
     check.catch(() => {});
   }
+}
+
+/** The media types Apollo Server negotiates for a GET; Sandbox is served when HTML wins, as Apollo decides. */
+const GET_MEDIA_TYPES = ['application/json', 'application/graphql-response+json', 'multipart/mixed', 'text/html'];
+
+/**
+ * Apollo Sandbox, embedded, for a browser's GET. Rendered per request, so that the headers it
+ * starts with (a development token) are given only to a request from this machine, and minted
+ * afresh for each page instead of living as long as the process.
+ */
+function serveSandbox(sandboxHeaders: (() => Promise<Record<string, string>>) | undefined) {
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    if (req.accepts(GET_MEDIA_TYPES) !== 'text/html') return next();
+    try {
+      const headers = sandboxHeaders && isLocalRequest(req) ? await sandboxHeaders() : undefined;
+      const plugin = ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, ...(headers ? { headers } : {}) });
+      // The default landing page's listener reads nothing from the server it is given.
+      const listener = await plugin.serverWillStart?.({} as GraphQLServerContext);
+      const page = await listener?.renderLandingPage?.();
+      if (!page) return next();
+      res.setHeader('cache-control', 'no-store');
+      res.type('html').send(typeof page.html === 'string' ? page.html : await page.html());
+    } catch (error) {
+      next(error);
+    }
+  };
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { BadUserInputError } from '@trialgraph/graphql-kit';
-import type { ValidationRule } from 'graphql';
+import type { GraphQLFormattedError, ParseOptions, ValidationRule } from 'graphql';
 import { graphql, queryComplexity } from './graphql-commonjs.js';
 import { operationCostEstimator } from './operation-cost.js';
 
@@ -30,21 +30,37 @@ const SUBGRAPH_TOKEN_HEADROOM = 2;
 /** Refused operations cannot be planned or executed, so the caller gets 400 rather than 200. */
 const HTTP_BAD_REQUEST = { http: { status: 400 } };
 
+/** graphql-js's message for a document over `maxTokens` (its own typo included, and without it). */
+const TOKEN_LIMIT_MESSAGE = /^Syntax Error: Document contains more th[ae]t? (\d+) tokens\. Parsing aborted\.$/;
+
+export interface OperationLimitsHooks<Context extends BaseContext> {
+  plugins: ApolloServerPlugin<Context>[];
+  validationRules: ValidationRule[];
+  /** Given to Apollo Server's `parseOptions`: the parser itself stops at MAX_QUERY_TOKENS. */
+  parseOptions: ParseOptions;
+  /** Names the limit in the parser's message for a document over it. */
+  describeLimit: (formatted: GraphQLFormattedError) => GraphQLFormattedError;
+}
+
 /**
- * Bounds every operation before it runs. Depth, aliases, directives and tokens are checked by
- * graphql-armor while parsing and validating. The cost is computed once the operation is
+ * Bounds every operation before it runs. Tokens are counted by graphql-js's own parser
+ * (`maxTokens`), so a query over the limit is a syntax error like any other: HTTP 400
+ * GRAPHQL_PARSE_FAILED with its location. (graphql-armor's max-tokens plugin parses a second time
+ * in a hook, where every syntax error, not only one over the limit, became an unexpected error
+ * and HTTP 500.) Depth, aliases and directives are checked by graphql-armor while validating. The cost is computed once the operation is
  * known, with its variables and its arguments' defaults (graphql-query-complexity): a page
  * size or a list of subject numbers sent as a variable counts for what it is.
  */
 export function createOperationLimits<Context extends BaseContext>(
   limits: OperationLimits,
   options: { server: LimitedServer; production: boolean },
-): { plugins: ApolloServerPlugin<Context>[]; validationRules: ValidationRule[] } {
+): OperationLimitsHooks<Context> {
+  const maxTokens = options.server === 'subgraph' ? limits.maxTokens * SUBGRAPH_TOKEN_HEADROOM : limits.maxTokens;
   const armor = new ApolloArmor({
     maxDepth: { n: limits.maxDepth, ignoreIntrospection: true },
     maxAliases: { n: limits.maxAliases },
     maxDirectives: { n: limits.maxDirectives },
-    maxTokens: { n: options.server === 'subgraph' ? limits.maxTokens * SUBGRAPH_TOKEN_HEADROOM : limits.maxTokens },
+    maxTokens: { enabled: false },
     // graphql-armor's cost counts only literal arguments; ours is below.
     costLimit: { enabled: false },
     // Suggestions ("did you mean…") would map the schema for an attacker when introspection is off.
@@ -52,7 +68,20 @@ export function createOperationLimits<Context extends BaseContext>(
   });
   const { plugins, validationRules } = armor.protect();
   // graphql-armor ships CommonJS typings of @apollo/server; the plugin objects are the same at run time.
-  return { plugins: [...(plugins as unknown as ApolloServerPlugin<Context>[]), operationCostPlugin<Context>(limits.maxCost)], validationRules };
+  return {
+    plugins: [...(plugins as unknown as ApolloServerPlugin<Context>[]), operationCostPlugin<Context>(limits.maxCost)],
+    validationRules,
+    parseOptions: { maxTokens },
+    describeLimit: (formatted) => {
+      const over = TOKEN_LIMIT_MESSAGE.exec(formatted.message);
+      if (!over) return formatted;
+      return {
+        ...formatted,
+        message: `Syntax Error: the query has more than ${over[1]} tokens (MAX_QUERY_TOKENS); send a smaller query`,
+        extensions: { ...formatted.extensions, limit: 'MAX_QUERY_TOKENS' },
+      };
+    },
+  };
 }
 
 function operationCostPlugin<Context extends BaseContext>(maxCost: number): ApolloServerPlugin<Context> {

@@ -35,7 +35,10 @@ export function refuseRequest(
     res.destroy();
     return;
   }
-  const body = JSON.stringify({ errors: [{ message: refusal.message, extensions: { ...refusal.extensions, code: refusal.code } }] });
+  // pino-http, mounted before every route, has given the request its id.
+  const requestId = (req as IncomingMessage & { id?: unknown }).id;
+  const extensions = { ...refusal.extensions, code: refusal.code, ...(typeof requestId === 'string' ? { requestId } : {}) };
+  const body = JSON.stringify({ errors: [{ message: refusal.message, extensions }] });
   res.statusCode = refusal.status;
   res.setHeader('content-type', 'application/json; charset=utf-8');
   res.setHeader('content-length', Buffer.byteLength(body));

@@ -41,7 +41,7 @@ export function requestDeadline(options: RequestDeadlineOptions): RequestHandler
         errors: [
           {
             message: `The request arrived ${now - deadline} ms after its deadline (${REQUEST_DEADLINE_HEADER}), so nothing was done; send it again with a later deadline.`,
-            extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, dependency: 'deadline' },
+            extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, dependency: 'deadline', requestId: String((req as { id?: unknown }).id ?? '') },
           },
         ],
       });

@@ -17,13 +17,13 @@ export interface StackPorts {
 function appsOf(ports: StackPorts) {
   return [
     { name: 'subjects', env: { PORT: String(ports.subjectsPort), SEED_DEMO_DATA: 'true' } },
-    { name: 'vitals', env: { PORT: String(ports.vitalsPort), SUBJECTS_URL: `http://localhost:${ports.subjectsPort}/graphql` } },
+    { name: 'vitals', env: { PORT: String(ports.vitalsPort), SUBJECTS_URL: `http://127.0.0.1:${ports.subjectsPort}/graphql` } },
     {
       name: 'gateway',
       env: {
         PORT: String(ports.gatewayPort),
-        SUBJECTS_URL: `http://localhost:${ports.subjectsPort}/graphql`,
-        VITALS_URL: `http://localhost:${ports.vitalsPort}/graphql`,
+        SUBJECTS_URL: `http://127.0.0.1:${ports.subjectsPort}/graphql`,
+        VITALS_URL: `http://127.0.0.1:${ports.vitalsPort}/graphql`,
       },
     },
   ];
@@ -63,14 +63,15 @@ export async function startStack(options: StackPorts): Promise<void> {
   }
 
   const url = `http://localhost:${options.gatewayPort}/`;
-  await waitUntilReady(new URL('/readyz', url), 120_000);
+  process.stdout.write('  Waiting for the gateway and the subgraphs to be ready…\n');
+  await waitUntilReady(new URL('/readyz', `http://127.0.0.1:${options.gatewayPort}/`), 120_000);
   process.stdout.write(
     [
       '',
       '  trialgraph is up.',
       `  Apollo Sandbox: ${url}`,
       `  Try:  { studies { code name sites { code name } } }`,
-      ...(await developmentTokenLines(url)),
+      ...(await developmentTokenLines(`http://127.0.0.1:${options.gatewayPort}/`)),
       '  Stop with Ctrl+C.',
       '',
     ].join('\n') + '\n',
