@@ -281,6 +281,8 @@ export type VitalsImport = {
   __typename?: 'VitalsImport';
   /** Who started this import and how it ended, oldest first. ADMIN and MONITOR only (null with a FORBIDDEN error for others). */
   auditTrail?: Maybe<Array<AuditEvent>>;
+  /** Size of the file in bytes; null until the whole file has arrived. */
+  byteCount?: Maybe<Scalars['Float']['output']>;
   bytesRead: Scalars['Float']['output'];
   dryRun: Scalars['Boolean']['output'];
   durationMs?: Maybe<Scalars['Int']['output']>;
@@ -298,6 +300,14 @@ export type VitalsImport = {
   /** rowsRead = rowsAccepted + rowsRejected + rowsDuplicate. */
   rowsRead: Scalars['Int']['output'];
   rowsRejected: Scalars['Int']['output'];
+  /**
+   * The first earlier SUCCEEDED import (not a dry run) of the same file (same sha256) into the same
+   * study, among the imports you may read: this file was imported already. Its rows count as
+   * duplicates here; nothing is stored twice.
+   */
+  sameFileAs?: Maybe<VitalsImport>;
+  /** SHA-256 of the file as received, 64 lowercase hex digits; null until the whole file has arrived. */
+  sha256?: Maybe<Scalars['String']['output']>;
   startedAt: Scalars['DateTime']['output'];
   status: ImportStatus;
   studyId: Scalars['ID']['output'];
@@ -577,6 +587,7 @@ export type VitalSignEdgeResolvers<ContextType = VitalsContext, ParentType exten
 export type VitalsImportResolvers<ContextType = VitalsContext, ParentType extends ResolversParentTypes['VitalsImport'] = ResolversParentTypes['VitalsImport'], FederationReferenceType extends FederationReferenceTypes['VitalsImport'] = FederationReferenceTypes['VitalsImport']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['VitalsImport']> | FederationReferenceType, FederationReferenceType, ContextType>;
   auditTrail?: Resolver<Maybe<Array<ResolversTypes['AuditEvent']>>, ParentType, ContextType>;
+  byteCount?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   bytesRead?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   dryRun?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   durationMs?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
@@ -590,6 +601,8 @@ export type VitalsImportResolvers<ContextType = VitalsContext, ParentType extend
   rowsDuplicate?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   rowsRead?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   rowsRejected?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sameFileAs?: Resolver<Maybe<ResolversTypes['VitalsImport']>, ParentType, ContextType>;
+  sha256?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ImportStatus'], ParentType, ContextType>;
   studyId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;

@@ -9,11 +9,13 @@ import type { VitalsContext } from '../context.js';
 import type { VitalsImportErrorRow, VitalsImportRow } from '../db/schema.js';
 import { validateImportOptions, type ValidImportOptions } from './import-options.js';
 import { measureImport } from './import-metrics.js';
+import { newImportProgress, startProgressWriter } from './import-progress.js';
 import { filePartWithin } from './receive-upload.js';
 import { runImport } from './run-import.js';
-import { findImportErrors, findImportsByIds, findImportsOfStudy, finishImport, insertImport, recordProgress } from './store.js';
+import { findEarlierImportOfFile, findImportErrors, findImportsByIds, findImportsOfStudy, finishImport, insertImport } from './store.js';
 
-const HEARTBEAT_MS = 5_000;
+/** How often a running import's row shows its progress (and that it is alive): well within the 2 s clients may poll at. */
+const PROGRESS_INTERVAL_MS = 1_000;
 
 /**
  * Checks the request, claims and records the import as RUNNING, runs it, and records how it
@@ -71,10 +73,8 @@ async function claimAndRun(
   const log = context.logger.child({ importId });
   const recordEnd = measureImport();
   log.info({ studyId, fileName: created.fileName, options }, 'import started');
-  let lastBytes = 0;
-  const heartbeat = setInterval(() => {
-    recordProgress(context.db, importId, { bytesRead: lastBytes }).catch((error: unknown) => log.warn({ err: error }, 'heartbeat failed'));
-  }, HEARTBEAT_MS);
+  const progress = newImportProgress();
+  const stopProgress = startProgressWriter({ db: context.db, importId, progress, intervalMs: PROGRESS_INTERVAL_MS, log });
 
   // Tracked until its end is recorded, so a shutdown waits for that before closing the database.
   const runAndRecord = async (signal: AbortSignal) => {
@@ -90,11 +90,9 @@ async function claimAndRun(
         subjects: importableSubjects(context),
         signal,
         withDatabaseConnection: (stop, store) => context.imports.withDatabaseConnection(stop, store),
-        onProgress: (bytesRead) => {
-          lastBytes = bytesRead;
-        },
+        progress,
       });
-      clearInterval(heartbeat);
+      stopProgress();
       // A stored import recorded its own end with its rows; the others rolled back and end here.
       const recorded = 'recorded' in end && end.recorded;
       const finished = recorded
@@ -102,6 +100,7 @@ async function claimAndRun(
         : await finishImport(context.db, importId, {
             status: end.status,
             counts: end.counts,
+            file: progress.file,
             failureReason: 'failureReason' in end ? end.failureReason : null,
             errors: end.errors,
           });
@@ -109,13 +108,14 @@ async function claimAndRun(
       recordEnd(end.status, end.counts);
       return finished;
     } catch (error) {
-      clearInterval(heartbeat);
+      stopProgress();
       log.error({ err: error }, 'import failed');
-      const failedCounts = { rowsRead: 0, rowsAccepted: 0, rowsRejected: 0, rowsDuplicate: 0, bytesRead: lastBytes };
+      const failedCounts = { rowsRead: 0, rowsAccepted: 0, rowsRejected: 0, rowsDuplicate: 0, bytesRead: progress.counts.bytesRead };
       recordEnd('FAILED', failedCounts);
       await finishImport(context.db, importId, {
         status: 'FAILED',
         counts: failedCounts,
+        file: progress.file,
         failureReason: 'an internal error stopped the import; no row of it was stored',
         errors: [],
       }).catch(() => {});
@@ -160,6 +160,11 @@ export async function listImports(context: VitalsContext, studyId: string, first
   const scope = context.access.scope('readImportReports');
   if (!studyInScope(scope, study)) throw new NotFoundError(`No study with id ${studyId}`);
   return findImportsOfStudy(context.db, study, limit, scope);
+}
+
+/** An earlier import that stored the same file in the study, when the caller may read it. */
+export function findSameFileImport(context: VitalsContext, importRow: VitalsImportRow): Promise<VitalsImportRow | null> {
+  return findEarlierImportOfFile(context.db, importRow, context.access.scope('readImportReports'));
 }
 
 export function listImportErrors(
