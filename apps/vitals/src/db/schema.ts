@@ -90,6 +90,8 @@ export const vitalsImports = pgTable(
     rowsRejected: integer().notNull().default(0),
     rowsDuplicate: integer().notNull().default(0),
     bytesRead: bigint({ mode: 'number' }).notNull().default(0),
+    /** The file's size as the client declared it (importVitals fileSize), for progress; null when it did not. */
+    bytesTotal: bigint({ mode: 'number' }),
     /** SHA-256 of the whole file as received (hex), and its size: set once the last byte is in, null before. */
     sha256: text(),
     byteCount: bigint({ mode: 'number' }),

@@ -25,10 +25,11 @@ export interface RowErrorRecord {
   message: string;
 }
 
+/** Records a new import as RUNNING, with its IMPORT_STARTED event; undefined when the id is taken. */
 export async function insertImport(
   db: VitalsDatabase,
-  values: { id: string; studyId: string; fileName: string; options: ValidImportOptions; actor: string },
-): Promise<VitalsImportRow> {
+  values: { id: string; studyId: string; fileName: string; options: ValidImportOptions; bytesTotal: number | null; actor: string },
+): Promise<VitalsImportRow | undefined> {
   return db.transaction(async (tx) => {
     const [row] = await tx
       .insert(vitalsImports)
@@ -39,10 +40,13 @@ export async function insertImport(
         onError: values.options.onError,
         dryRun: values.options.dryRun,
         options: values.options,
+        bytesTotal: values.bytesTotal,
         actor: values.actor,
       })
+      // A client may choose the id: one used before leaves the earlier import as it is.
+      .onConflictDoNothing({ target: vitalsImports.id })
       .returning();
-    if (!row) throw new Error('insert into vitals_imports returned no row');
+    if (!row) return undefined;
     await recordAuditEvents(tx, [importAuditEvent(row, 'IMPORT_STARTED', values.actor)]);
     return row;
   });
