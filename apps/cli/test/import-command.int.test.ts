@@ -14,19 +14,31 @@ interface CliRun {
 }
 
 /** Runs the built `trialgraph` binary as a user's shell would, with output to pipes (not a terminal). */
-function trialgraph(args: string[], cwd: string): Promise<CliRun> {
+function trialgraph(args: string[], cwd: string, onStderr?: (stderrSoFar: string) => void): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [appEntry('cli'), ...args], { cwd, env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      onStderr?.(stderr);
+    });
     child.once('error', reject);
     child.once('close', (exitCode) => resolve({ exitCode, stdout, stderr }));
   });
 }
 
-const PROGRESS_LINE = /^uploaded \d+\.\d of \d+\.\d MiB, \d+ rows, \d+ rows\/s$/;
+/** A promise the test resolves when it chooses. */
+function deferred(): { promise: Promise<void>; resolve(): void } {
+  let resolve = () => {};
+  const promise = new Promise<void>((done) => {
+    resolve = done;
+  });
+  return { promise, resolve };
+}
+
+const PROGRESS_LINE = /^uploaded \d+\.\d of \d+\.\d MiB, \d+ rows, \d+ rows\/s; server: (waiting|\d+\.\d MiB received|\d+ rows read, \d+ rejected)$/;
 
 describe('the trialgraph command against a running stack (real processes, real PostgreSQL)', () => {
   let subjectsDb: TestDatabase;
@@ -95,6 +107,41 @@ describe('the trialgraph command against a running stack (real processes, real P
     expect(run.stdout).toMatch(/rejected\s*│\s*0/);
     expect(run.exitCode).toBe(0);
     expect(await storedCount()).toBe(file.expected.valid);
+  });
+
+  it('shows the rows the server has read while it stores the file, following the import by the id it chose', async () => {
+    const lines = ['patient_id,record_time,heart_rate'];
+    for (let index = 0; index < 4_000; index++) {
+      lines.push(`${subjectNumbers[index % 4]},${new Date(Date.parse('2025-08-01T00:00:00Z') + index * 60_000).toISOString()},${index === 0 ? 'abc' : 70}`);
+    }
+    writeFileSync(join(workDir, 'held.csv'), `${lines.join('\n')}\n`);
+    // A share lock on vital_signs holds the import's first write: it is caught mid-store while
+    // the command shows what the server has read. Reads go on; only writers wait.
+    const locked = deferred();
+    const release = deferred();
+    const holding = vitalsSql
+      .begin(async (tx) => {
+        await tx`lock table vital_signs in share mode`;
+        locked.resolve();
+        await release.promise;
+      })
+      .catch(() => {});
+    await locked.promise;
+    const rowsShown = /server: [1-9]\d* rows read, 1 rejected/;
+    let run: CliRun;
+    try {
+      run = await trialgraph(['import', 'held.csv', '--study', studyId, '--gateway', gatewayUrl, '--token', token], workDir, (stderr) => {
+        if (rowsShown.test(stderr)) release.resolve();
+      });
+    } finally {
+      release.resolve();
+      await holding;
+    }
+    const progress = run.stderr.trim().split('\n');
+    for (const line of progress) expect(line).toMatch(PROGRESS_LINE);
+    expect(progress.some((line) => rowsShown.test(line))).toBe(true);
+    expect(run.stdout).toMatch(/rows read\s*│\s*4000/);
+    expect(run.exitCode).toBe(2);
   });
 
   it('exits 2 when rows were rejected, prints the counts as JSON, and writes every row error beside the file', async () => {

@@ -5,9 +5,9 @@ import { request } from 'undici';
 import { IMPORT_ERRORS_PAGE } from './fetch-import-errors.js';
 import { multipartUploadBody } from './multipart-body.js';
 
-export const IMPORT_VITALS_MUTATION = `mutation ImportVitals($studyId: ID!, $file: Upload!, $options: ImportOptions) {
-  importVitals(studyId: $studyId, file: $file, options: $options) {
-    id studyId fileName status onError dryRun rowsRead rowsAccepted rowsRejected rowsDuplicate bytesRead
+export const IMPORT_VITALS_MUTATION = `mutation ImportVitals($studyId: ID!, $file: Upload!, $options: ImportOptions, $importId: ID, $fileSize: Float) {
+  importVitals(studyId: $studyId, file: $file, options: $options, importId: $importId, fileSize: $fileSize) {
+    id studyId fileName status onError dryRun rowsRead rowsAccepted rowsRejected rowsDuplicate bytesRead bytesTotal sha256 byteCount
     failureReason startedAt finishedAt durationMs
     errors(first: ${IMPORT_ERRORS_PAGE}) { line column value code message }
   }
@@ -45,6 +45,10 @@ export async function importVitalsFile(options: {
   fileName?: string;
   importOptions?: ImportOptionsInput;
   token?: string;
+  /** The id the import will have (a random UUID), so its progress can be read while it runs. */
+  importId?: string;
+  /** The file's size in bytes, shown by the import as bytesTotal. */
+  fileSize?: number;
   onBytesSent?: (bytes: number) => void;
 }): Promise<ImportVitalsResult> {
   const file = typeof options.file === 'string' ? createReadStream(options.file, { highWaterMark: 256 * 1024 }) : options.file;
@@ -59,7 +63,7 @@ export async function importVitalsFile(options: {
   }
   const multipart = multipartUploadBody({
     query: IMPORT_VITALS_MUTATION,
-    variables: { studyId: options.studyId, file: null, options: options.importOptions ?? null },
+    variables: { studyId: options.studyId, file: null, options: options.importOptions ?? null, importId: options.importId ?? null, fileSize: options.fileSize ?? null },
     filePath: 'variables.file',
     fileName,
     file: counted(),

@@ -136,7 +136,8 @@ export type Mutation = {
   /**
    * Imports a CSV file of vital signs for the study's subjects (columns patient_id, record_time and at
    * least one of heart_rate, blood_pressure or systolic+diastolic, temperature, respiratory_rate, spo2).
-   * Send it as a multipart request with the header Apollo-Require-Preflight: true.
+   * Send it as a multipart request with the header Apollo-Require-Preflight: true. To follow its
+   * progress, choose its importId and poll vitalsImport(id) while the request runs.
    */
   importVitals: VitalsImport;
   recordVitalSign: VitalSign;
@@ -145,6 +146,8 @@ export type Mutation = {
 
 export type MutationImportVitalsArgs = {
   file: Scalars['Upload']['input'];
+  fileSize?: InputMaybe<Scalars['Float']['input']>;
+  importId?: InputMaybe<Scalars['ID']['input']>;
   options?: InputMaybe<ImportOptions>;
   studyId: Scalars['ID']['input'];
 };
@@ -281,7 +284,12 @@ export type VitalsImport = {
   __typename?: 'VitalsImport';
   /** Who started this import and how it ended, oldest first. ADMIN and MONITOR only (null with a FORBIDDEN error for others). */
   auditTrail?: Maybe<Array<AuditEvent>>;
+  /** Size of the file in bytes; null until the whole file has arrived. */
+  byteCount?: Maybe<Scalars['Float']['output']>;
+  /** Bytes of the file received so far; while RUNNING, updated at least every second. */
   bytesRead: Scalars['Float']['output'];
+  /** The file's size as the client declared it (importVitals fileSize), so progress can be shown as a fraction; null when it did not. */
+  bytesTotal?: Maybe<Scalars['Float']['output']>;
   dryRun: Scalars['Boolean']['output'];
   durationMs?: Maybe<Scalars['Int']['output']>;
   /** Row errors in line order; at most maxErrors are kept. first: at most 1000; after: the line of the last error you have. */
@@ -295,9 +303,22 @@ export type VitalsImport = {
   rowsAccepted: Scalars['Int']['output'];
   /** Rows identical to one already stored (for example, the same file sent twice). */
   rowsDuplicate: Scalars['Int']['output'];
-  /** rowsRead = rowsAccepted + rowsRejected + rowsDuplicate. */
+  /**
+   * rowsRead = rowsAccepted + rowsRejected + rowsDuplicate once the import has ended. While it is
+   * RUNNING, rowsRead and rowsRejected show its progress (updated at least every second, once the
+   * file is received and being stored); rowsAccepted and rowsDuplicate stay 0 until it ends, since
+   * its rows are stored, or not, all at once.
+   */
   rowsRead: Scalars['Int']['output'];
   rowsRejected: Scalars['Int']['output'];
+  /**
+   * The first earlier SUCCEEDED import (not a dry run) of the same file (same sha256) into the same
+   * study, among the imports you may read: this file was imported already. Its rows count as
+   * duplicates here; nothing is stored twice.
+   */
+  sameFileAs?: Maybe<VitalsImport>;
+  /** SHA-256 of the file as received, 64 lowercase hex digits; null until the whole file has arrived. */
+  sha256?: Maybe<Scalars['String']['output']>;
   startedAt: Scalars['DateTime']['output'];
   status: ImportStatus;
   studyId: Scalars['ID']['output'];
@@ -577,7 +598,9 @@ export type VitalSignEdgeResolvers<ContextType = VitalsContext, ParentType exten
 export type VitalsImportResolvers<ContextType = VitalsContext, ParentType extends ResolversParentTypes['VitalsImport'] = ResolversParentTypes['VitalsImport'], FederationReferenceType extends FederationReferenceTypes['VitalsImport'] = FederationReferenceTypes['VitalsImport']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['VitalsImport']> | FederationReferenceType, FederationReferenceType, ContextType>;
   auditTrail?: Resolver<Maybe<Array<ResolversTypes['AuditEvent']>>, ParentType, ContextType>;
+  byteCount?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   bytesRead?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  bytesTotal?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   dryRun?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   durationMs?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   errors?: Resolver<Array<ResolversTypes['ImportRowError']>, ParentType, ContextType, RequireFields<VitalsImportErrorsArgs, 'first'>>;
@@ -590,6 +613,8 @@ export type VitalsImportResolvers<ContextType = VitalsContext, ParentType extend
   rowsDuplicate?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   rowsRead?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   rowsRejected?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sameFileAs?: Resolver<Maybe<ResolversTypes['VitalsImport']>, ParentType, ContextType>;
+  sha256?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ImportStatus'], ParentType, ContextType>;
   studyId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;

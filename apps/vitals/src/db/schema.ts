@@ -90,13 +90,22 @@ export const vitalsImports = pgTable(
     rowsRejected: integer().notNull().default(0),
     rowsDuplicate: integer().notNull().default(0),
     bytesRead: bigint({ mode: 'number' }).notNull().default(0),
+    /** The file's size as the client declared it (importVitals fileSize), for progress; null when it did not. */
+    bytesTotal: bigint({ mode: 'number' }),
+    /** SHA-256 of the whole file as received (hex), and its size: set once the last byte is in, null before. */
+    sha256: text(),
+    byteCount: bigint({ mode: 'number' }),
     failureReason: text(),
     /** Refreshed while the import runs, to show progress; whether it is still alive is told by the row lock its transaction holds. */
     heartbeatAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     startedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp({ withTimezone: true }),
   },
-  (table) => [index('vitals_imports_study_started_idx').on(table.studyId, table.startedAt)],
+  (table) => [
+    index('vitals_imports_study_started_idx').on(table.studyId, table.startedAt),
+    // Finds an earlier import of the same file in the study (sameFileAs).
+    index('vitals_imports_study_sha256_idx').on(table.studyId, table.sha256),
+  ],
 );
 
 export const vitalsImportErrors = pgTable(

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BadUserInputError } from '@trialgraph/graphql-kit';
@@ -17,13 +18,21 @@ export interface UploadReceipt {
   onBytes: (bytesReceived: number) => void;
 }
 
+/** What was received: the file's size and its SHA-256 (hex), the provenance an import records. */
+export interface ReceivedFile {
+  byteCount: number;
+  sha256: string;
+}
+
 /**
  * Receives the whole upload into the spool at the client's pace, holding nothing of the
- * database, and returns its size. Fails with FILE_TOO_LARGE past `maxBytes`, UPLOAD_INCOMPLETE
+ * database, and returns its size and hash, taken from the chunks as they pass (the file is
+ * never read twice for it). Fails with FILE_TOO_LARGE past `maxBytes`, UPLOAD_INCOMPLETE
  * when the connection breaks and UPLOAD_STALLED when no byte comes for `idleTimeoutMs`.
  */
-export async function receiveUpload(receipt: UploadReceipt): Promise<number> {
+export async function receiveUpload(receipt: UploadReceipt): Promise<ReceivedFile> {
   const counter = { bytes: 0 };
+  const hash = createHash('sha256');
   let stalled = false;
   // Restarted by every chunk that arrives.
   const idle = setTimeout(() => {
@@ -40,13 +49,14 @@ export async function receiveUpload(receipt: UploadReceipt): Promise<number> {
       async function* watched(chunks: AsyncIterable<Buffer>) {
         for await (const chunk of chunks) {
           idle.refresh();
+          hash.update(chunk);
           receipt.onBytes(counter.bytes);
           yield chunk;
         }
       },
       receipt.spool.writer(),
     );
-    return counter.bytes;
+    return { byteCount: counter.bytes, sha256: hash.digest('hex') };
   } catch (error) {
     if (stalled) {
       throw new ImportFileError(

@@ -1,6 +1,6 @@
 import type { Resolvers } from '../__generated__/resolvers-types.js';
 import { findAuditEventsOf } from '../audit/store.js';
-import { getImport, importVitals, listImportErrors, listImports } from './service.js';
+import { findSameFileImport, getImport, importVitals, listImportErrors, listImports } from './service.js';
 import { importDurationMs } from './store.js';
 
 export const importResolvers: Resolvers = {
@@ -18,6 +18,7 @@ export const importResolvers: Resolvers = {
     __resolveReference: (reference, context) => getImport(context, reference.id),
     durationMs: (row) => importDurationMs(row),
     errors: (row, args, context) => listImportErrors(context, row, args),
+    sameFileAs: (row, _args, context) => findSameFileImport(context, row),
     auditTrail: (row, _args, context) => findAuditEventsOf(context.db, row.id),
   },
 };

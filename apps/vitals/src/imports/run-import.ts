@@ -8,8 +8,8 @@ import { failedEnd, stopOf, stoppedEnd, type ImportEnd } from './import-end.js';
 import { ImportFileError } from './import-file-error.js';
 import type { ValidImportOptions } from './import-options.js';
 import { KeptRowErrors } from './kept-row-errors.js';
-import { receiveUpload } from './receive-upload.js';
-import type { ImportCounts } from './store.js';
+import { receiveUpload, type ReceivedFile } from './receive-upload.js';
+import type { ImportProgress } from './import-progress.js';
 import { storeUpload } from './store-upload.js';
 import { SubjectLookup } from './subject-lookup.js';
 import { UploadSpool } from './upload-spool.js';
@@ -29,7 +29,8 @@ export interface ImportRun {
   signal: AbortSignal;
   /** Runs the storing phase once one of the connections imports may hold is free (IMPORT_DATABASE_CONNECTIONS). */
   withDatabaseConnection: <T>(signal: AbortSignal, store: () => Promise<T>) => Promise<T>;
-  onProgress: (bytesReceived: number) => void;
+  /** Updated as the import goes: its counts, and the file once received. */
+  progress: ImportProgress;
 }
 
 /**
@@ -44,7 +45,7 @@ export interface ImportRun {
  * the transaction open whenever the client fell behind it.
  */
 export async function runImport(run: ImportRun): Promise<ImportEnd> {
-  const counts: ImportCounts = { rowsRead: 0, rowsAccepted: 0, rowsRejected: 0, rowsDuplicate: 0, bytesRead: 0 };
+  const { counts } = run.progress;
   const errors = new KeptRowErrors({
     maxErrors: run.options.maxErrors,
     maxBytes: run.settings.maxErrorBytes,
@@ -52,8 +53,9 @@ export async function runImport(run: ImportRun): Promise<ImportEnd> {
   });
   const spool = await UploadSpool.create(run.settings.spoolDir);
   try {
+    let received: ReceivedFile;
     try {
-      await receiveUpload({
+      received = await receiveUpload({
         stream: run.stream,
         spool,
         maxBytes: run.settings.maxUploadBytes,
@@ -61,7 +63,6 @@ export async function runImport(run: ImportRun): Promise<ImportEnd> {
         signal: run.signal,
         onBytes: (bytes) => {
           counts.bytesRead = bytes;
-          run.onProgress(bytes);
         },
       });
     } catch (error) {
@@ -78,6 +79,7 @@ export async function runImport(run: ImportRun): Promise<ImportEnd> {
       throw error;
     }
 
+    run.progress.file = received;
     const subjects = new SubjectLookup({ subjects: run.subjects, studyId: run.studyId, cacheEntries: run.settings.subjectCacheEntries });
     return await run.withDatabaseConnection(run.signal, () =>
       storeUpload({
@@ -86,6 +88,7 @@ export async function runImport(run: ImportRun): Promise<ImportEnd> {
         actor: run.actor,
         options: run.options,
         file: spool.reader(),
+        received,
         batchSize: run.settings.batchSize,
         maxBatchBytes: run.settings.maxBatchBytes,
         batchesInFlight: run.settings.batchesInFlight,

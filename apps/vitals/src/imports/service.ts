@@ -2,18 +2,21 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { studyInScope } from '@trialgraph/auth';
 import { importableSubjects } from './importable-subjects.js';
-import { BadUserInputError, checkPageSize, NotFoundError, parseId, ServiceUnavailableError } from '@trialgraph/graphql-kit';
+import { BadUserInputError, checkPageSize, ConflictError, NotFoundError, parseId, ServiceUnavailableError } from '@trialgraph/graphql-kit';
 import type { FileUpload } from 'graphql-upload-minimal';
 import type { ImportOptions } from '../__generated__/resolvers-types.js';
 import type { VitalsContext } from '../context.js';
 import type { VitalsImportErrorRow, VitalsImportRow } from '../db/schema.js';
 import { validateImportOptions, type ValidImportOptions } from './import-options.js';
+import { formatBytes } from './counted-upload.js';
 import { measureImport } from './import-metrics.js';
+import { newImportProgress, startProgressWriter } from './import-progress.js';
 import { filePartWithin } from './receive-upload.js';
 import { runImport } from './run-import.js';
-import { findImportErrors, findImportsByIds, findImportsOfStudy, finishImport, insertImport, recordProgress } from './store.js';
+import { findEarlierImportOfFile, findImportErrors, findImportsByIds, findImportsOfStudy, finishImport, insertImport } from './store.js';
 
-const HEARTBEAT_MS = 5_000;
+/** How often a running import's row shows its progress (and that it is alive): well within the 2 s clients may poll at. */
+const PROGRESS_INTERVAL_MS = 1_000;
 
 /**
  * Checks the request, claims and records the import as RUNNING, runs it, and records how it
@@ -21,10 +24,12 @@ const HEARTBEAT_MS = 5_000;
  */
 export async function importVitals(
   context: VitalsContext,
-  args: { studyId: string; file: Promise<FileUpload>; options?: ImportOptions | null },
+  args: { studyId: string; file: Promise<FileUpload>; options?: ImportOptions | null; importId?: string | null; fileSize?: number | null },
 ): Promise<VitalsImportRow> {
   const options = validateImportOptions(args.options);
   const studyId = parseId(args.studyId, 'studyId');
+  const chosenId = args.importId == null ? undefined : parseId(args.importId, 'importId');
+  const bytesTotal = args.fileSize == null ? null : checkFileSize(args.fileSize, context.importSettings.maxUploadBytes);
   const { imports } = context;
   if (imports.closed) throw new ServiceUnavailableError('The vitals service is restarting; send the file again in a moment.');
   if (!imports.tryReserve()) {
@@ -34,7 +39,7 @@ export async function importVitals(
     );
   }
   try {
-    return await claimAndRun(context, { studyId, options, file: args.file });
+    return await claimAndRun(context, { studyId, options, file: args.file, chosenId, bytesTotal });
   } finally {
     imports.releasePlace();
   }
@@ -42,7 +47,7 @@ export async function importVitals(
 
 async function claimAndRun(
   context: VitalsContext,
-  args: { studyId: string; options: ValidImportOptions; file: Promise<FileUpload> },
+  args: { studyId: string; options: ValidImportOptions; file: Promise<FileUpload>; chosenId: string | undefined; bytesTotal: number | null },
 ): Promise<VitalsImportRow> {
   const { studyId, options } = args;
   const settings = context.importSettings;
@@ -59,10 +64,25 @@ async function claimAndRun(
 
   // Claimed before its row exists and released after its end is recorded: no sweeper, on any
   // instance, can find this import RUNNING and unclaimed while this process lives.
-  const importId = await claimNewImportId(context);
+  let importId: string;
+  try {
+    importId = args.chosenId === undefined ? await claimNewImportId(context) : await claimChosenImportId(context, args.chosenId);
+  } catch (error) {
+    stream.resume();
+    throw error;
+  }
   let created: VitalsImportRow;
   try {
-    created = await insertImport(context.db, { id: importId, studyId, fileName: upload.filename || 'upload.csv', options, actor: context.actor });
+    const inserted = await insertImport(context.db, {
+      id: importId,
+      studyId,
+      fileName: upload.filename || 'upload.csv',
+      options,
+      bytesTotal: args.bytesTotal,
+      actor: context.actor,
+    });
+    if (!inserted) throw importIdTaken(importId);
+    created = inserted;
   } catch (error) {
     stream.resume();
     await context.importClaims.release(importId).catch(() => {});
@@ -71,10 +91,8 @@ async function claimAndRun(
   const log = context.logger.child({ importId });
   const recordEnd = measureImport();
   log.info({ studyId, fileName: created.fileName, options }, 'import started');
-  let lastBytes = 0;
-  const heartbeat = setInterval(() => {
-    recordProgress(context.db, importId, { bytesRead: lastBytes }).catch((error: unknown) => log.warn({ err: error }, 'heartbeat failed'));
-  }, HEARTBEAT_MS);
+  const progress = newImportProgress();
+  const stopProgress = startProgressWriter({ db: context.db, importId, progress, intervalMs: PROGRESS_INTERVAL_MS, log });
 
   // Tracked until its end is recorded, so a shutdown waits for that before closing the database.
   const runAndRecord = async (signal: AbortSignal) => {
@@ -90,11 +108,9 @@ async function claimAndRun(
         subjects: importableSubjects(context),
         signal,
         withDatabaseConnection: (stop, store) => context.imports.withDatabaseConnection(stop, store),
-        onProgress: (bytesRead) => {
-          lastBytes = bytesRead;
-        },
+        progress,
       });
-      clearInterval(heartbeat);
+      stopProgress();
       // A stored import recorded its own end with its rows; the others rolled back and end here.
       const recorded = 'recorded' in end && end.recorded;
       const finished = recorded
@@ -102,6 +118,7 @@ async function claimAndRun(
         : await finishImport(context.db, importId, {
             status: end.status,
             counts: end.counts,
+            file: progress.file,
             failureReason: 'failureReason' in end ? end.failureReason : null,
             errors: end.errors,
           });
@@ -109,13 +126,14 @@ async function claimAndRun(
       recordEnd(end.status, end.counts);
       return finished;
     } catch (error) {
-      clearInterval(heartbeat);
+      stopProgress();
       log.error({ err: error }, 'import failed');
-      const failedCounts = { rowsRead: 0, rowsAccepted: 0, rowsRejected: 0, rowsDuplicate: 0, bytesRead: lastBytes };
+      const failedCounts = { rowsRead: 0, rowsAccepted: 0, rowsRejected: 0, rowsDuplicate: 0, bytesRead: progress.counts.bytesRead };
       recordEnd('FAILED', failedCounts);
       await finishImport(context.db, importId, {
         status: 'FAILED',
         counts: failedCounts,
+        file: progress.file,
         failureReason: 'an internal error stopped the import; no row of it was stored',
         errors: [],
       }).catch(() => {});
@@ -150,6 +168,36 @@ async function claimNewImportId(context: VitalsContext): Promise<string> {
   }
 }
 
+/** The id the client chose, claimed by this process; refused when a live import (on any instance) holds it. */
+async function claimChosenImportId(context: VitalsContext, id: string): Promise<string> {
+  let claimed: boolean;
+  try {
+    claimed = await context.importClaims.claim(id);
+  } catch (error) {
+    throw new ServiceUnavailableError('The vitals database is unreachable right now; send the file again in a moment.', { dependency: 'database', cause: error });
+  }
+  if (!claimed) throw importIdTaken(id);
+  return id;
+}
+
+const importIdTaken = (id: string) =>
+  new ConflictError(`importId ${id} is the id of an import already: draw a new random UUID for each import; nothing was changed`, {
+    extensions: { field: 'importId' },
+  });
+
+/** A declared file size: a whole number of bytes, refused at once when no upload may be that large. */
+function checkFileSize(fileSize: number, maxUploadBytes: number): number {
+  if (!Number.isSafeInteger(fileSize) || fileSize < 0) {
+    throw new BadUserInputError(`fileSize must be the file's size in bytes, a whole number of at least 0, got ${fileSize}`, { field: 'fileSize' });
+  }
+  if (fileSize > maxUploadBytes) {
+    throw new BadUserInputError(`fileSize ${fileSize} is larger than the ${formatBytes(maxUploadBytes)} an import accepts (MAX_UPLOAD_BYTES); split the file`, {
+      field: 'fileSize',
+    });
+  }
+  return fileSize;
+}
+
 export async function getImport(context: VitalsContext, id: string): Promise<VitalsImportRow | null> {
   return (await context.loaders.importById.load(parseId(id, 'id'))) ?? null;
 }
@@ -160,6 +208,11 @@ export async function listImports(context: VitalsContext, studyId: string, first
   const scope = context.access.scope('readImportReports');
   if (!studyInScope(scope, study)) throw new NotFoundError(`No study with id ${studyId}`);
   return findImportsOfStudy(context.db, study, limit, scope);
+}
+
+/** An earlier import that stored the same file in the study, when the caller may read it. */
+export function findSameFileImport(context: VitalsContext, importRow: VitalsImportRow): Promise<VitalsImportRow | null> {
+  return findEarlierImportOfFile(context.db, importRow, context.access.scope('readImportReports'));
 }
 
 export function listImportErrors(

@@ -8,6 +8,7 @@ import { abortedEnd, interruptedEnd, stopOf, stoppedEnd, type ImportEnd } from '
 import type { ValidImportOptions } from './import-options.js';
 import type { KeptRowErrors } from './kept-row-errors.js';
 import { OrderedWrites } from './ordered-writes.js';
+import type { ReceivedFile } from './receive-upload.js';
 import { claimRunningImport, finishImport, type ImportCounts } from './store.js';
 import { subjectKeyOf, type SubjectLookup } from './subject-lookup.js';
 import { encodeVitalsBatch, writeVitalsBatch, type StorableVital } from './write-batch.js';
@@ -19,6 +20,8 @@ export interface UploadToStore {
   options: ValidImportOptions;
   /** The received file, read from the spool at disk speed. */
   file: Readable;
+  /** Its size and hash, recorded with the report. */
+  received: ReceivedFile;
   /** Rows per batch: IMPORT_BATCH_SIZE. */
   batchSize: number;
   /** Bytes of the file one batch may span: MAX_IMPORT_BATCH_BYTES. */
@@ -132,7 +135,7 @@ export async function storeUpload(run: UploadToStore): Promise<ImportEnd> {
         if (run.options.dryRun) abortWith({ status: 'SUCCEEDED', counts, errors: errors.list });
         // The report commits with the rows, and the claim is released only after the commit, so
         // no sweeper can find this import RUNNING with its rows stored and call it INTERRUPTED.
-        if (!(await finishImport(tx, run.importId, { status: 'SUCCEEDED', counts, errors: errors.list }))) {
+        if (!(await finishImport(tx, run.importId, { status: 'SUCCEEDED', counts, file: run.received, errors: errors.list }))) {
           abortWith(interruptedEnd(counts, errors.list, 'the import was given up while it ran; no row of it was stored: upload the file again'));
         }
       } finally {

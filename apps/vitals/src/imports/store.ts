@@ -1,11 +1,13 @@
 import { recordAuditEvents, rowsOf, scopeCondition, type ScopeAreas } from '@trialgraph/database';
-import { and, asc, desc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
 import type { VitalsDatabase } from '../db/client.js';
 import { vitalsImportErrors, vitalsImports, type VitalsImportErrorRow, type VitalsImportRow } from '../db/schema.js';
 import { importAuditEvent } from '../audit/store.js';
 import { claimHeld } from './import-claims.js';
+import type { ImportProgress } from './import-progress.js';
 import type { ValidImportOptions } from './import-options.js';
 import { toArrayLiteral } from './pg-array.js';
+import type { ReceivedFile } from './receive-upload.js';
 
 export interface ImportCounts {
   rowsRead: number;
@@ -23,10 +25,11 @@ export interface RowErrorRecord {
   message: string;
 }
 
+/** Records a new import as RUNNING, with its IMPORT_STARTED event; undefined when the id is taken. */
 export async function insertImport(
   db: VitalsDatabase,
-  values: { id: string; studyId: string; fileName: string; options: ValidImportOptions; actor: string },
-): Promise<VitalsImportRow> {
+  values: { id: string; studyId: string; fileName: string; options: ValidImportOptions; bytesTotal: number | null; actor: string },
+): Promise<VitalsImportRow | undefined> {
   return db.transaction(async (tx) => {
     const [row] = await tx
       .insert(vitalsImports)
@@ -37,10 +40,13 @@ export async function insertImport(
         onError: values.options.onError,
         dryRun: values.options.dryRun,
         options: values.options,
+        bytesTotal: values.bytesTotal,
         actor: values.actor,
       })
+      // A client may choose the id: one used before leaves the earlier import as it is.
+      .onConflictDoNothing({ target: vitalsImports.id })
       .returning();
-    if (!row) throw new Error('insert into vitals_imports returned no row');
+    if (!row) return undefined;
     await recordAuditEvents(tx, [importAuditEvent(row, 'IMPORT_STARTED', values.actor)]);
     return row;
   });
@@ -54,12 +60,25 @@ export async function insertImport(
 export async function finishImport(
   db: VitalsDatabase,
   id: string,
-  outcome: { status: VitalsImportRow['status']; counts: ImportCounts; failureReason?: string | null; errors: readonly RowErrorRecord[] },
+  outcome: {
+    status: VitalsImportRow['status'];
+    counts: ImportCounts;
+    /** The file, when it was received whole. */
+    file: ReceivedFile | null;
+    failureReason?: string | null;
+    errors: readonly RowErrorRecord[];
+  },
 ): Promise<VitalsImportRow | undefined> {
   return db.transaction(async (tx) => {
     const [row] = await tx
       .update(vitalsImports)
-      .set({ ...outcome.counts, status: outcome.status, failureReason: outcome.failureReason ?? null, finishedAt: new Date() })
+      .set({
+        ...outcome.counts,
+        ...provenanceOf(outcome.file),
+        status: outcome.status,
+        failureReason: outcome.failureReason ?? null,
+        finishedAt: new Date(),
+      })
       .where(and(eq(vitalsImports.id, id), eq(vitalsImports.status, 'RUNNING')))
       .returning();
     if (!row) return undefined;
@@ -69,12 +88,19 @@ export async function finishImport(
   });
 }
 
-export async function recordProgress(db: VitalsDatabase, id: string, counts: Pick<ImportCounts, 'bytesRead'>): Promise<void> {
+/**
+ * Shows a running import's progress on its row. Rows accepted and duplicate stay 0 until the
+ * end: they are stored, or not, when the import's transaction commits.
+ */
+export async function recordProgress(db: VitalsDatabase, id: string, progress: ImportProgress): Promise<void> {
+  const { bytesRead, rowsRead, rowsRejected } = progress.counts;
   await db
     .update(vitalsImports)
-    .set({ bytesRead: counts.bytesRead, heartbeatAt: new Date() })
+    .set({ bytesRead, rowsRead, rowsRejected, ...provenanceOf(progress.file), heartbeatAt: new Date() })
     .where(and(eq(vitalsImports.id, id), eq(vitalsImports.status, 'RUNNING')));
 }
+
+const provenanceOf = (file: ReceivedFile | null) => (file ? { sha256: file.sha256, byteCount: file.byteCount } : {});
 
 async function insertImportErrors(db: VitalsDatabase, importId: string, errors: readonly RowErrorRecord[]): Promise<void> {
   // Chunks keep each statement well below the bind-parameter limit.
@@ -113,10 +139,11 @@ export async function markDeadImportsInterrupted(db: VitalsDatabase, spare: read
           select i.id from vitals_imports i
           where i.status = 'RUNNING' and not (i.id = any(${toArrayLiteral(spare)}::uuid[])) and not ${claimHeld(sql`i.id`)}
           for update skip locked)
-        returning id, file_name, study_id, failure_reason)
+        returning id, file_name, study_id, failure_reason, sha256, byte_count)
       insert into audit_events (actor, action, entity_type, entity_id, field, new_value, reason)
       select 'system', 'IMPORT_FINISHED', 'VitalsImport', id::text, 'status',
-             json_build_object('fileName', file_name, 'studyId', study_id, 'status', 'INTERRUPTED')::text, failure_reason
+             json_build_object('fileName', file_name, 'studyId', study_id, 'status', 'INTERRUPTED',
+                               'sha256', sha256, 'byteCount', byte_count)::text, failure_reason
       from marked
       returning entity_id as id`),
   );
@@ -140,6 +167,30 @@ export function findImportsOfStudy(db: VitalsDatabase, studyId: string, limit: n
     .where(and(eq(vitalsImports.studyId, studyId), reportsInScope(scope)))
     .orderBy(desc(vitalsImports.startedAt), desc(vitalsImports.id))
     .limit(limit);
+}
+
+/**
+ * The first import that stored this file in its study: SUCCEEDED, not a dry run, started
+ * before it, with the same SHA-256, among the reports the caller may read.
+ */
+export async function findEarlierImportOfFile(db: VitalsDatabase, row: VitalsImportRow, scope: ScopeAreas): Promise<VitalsImportRow | null> {
+  if (!row.sha256) return null;
+  const [earlier] = await db
+    .select()
+    .from(vitalsImports)
+    .where(
+      and(
+        eq(vitalsImports.studyId, row.studyId),
+        eq(vitalsImports.sha256, row.sha256),
+        eq(vitalsImports.status, 'SUCCEEDED'),
+        eq(vitalsImports.dryRun, false),
+        lt(vitalsImports.startedAt, row.startedAt),
+        reportsInScope(scope),
+      ),
+    )
+    .orderBy(asc(vitalsImports.startedAt))
+    .limit(1);
+  return earlier ?? null;
 }
 
 export function findImportErrors(

@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rowsOf } from '@trialgraph/database';
 import type { VitalsDatabase } from '../db/client.js';
+import { measureColumn, sameStoredReading } from '../vitals/same-reading.js';
 import { toArrayLiteral } from './pg-array.js';
 
 /** A row ready to store: the subject resolved, values checked and in canonical units. */
@@ -72,8 +73,9 @@ function unnestBatch(rows: readonly StorableVital[]): SQL {
  * Stores a batch in one statement and tells new rows from repeats. The unique key
  * (subject, recorded_at) decides: ON CONFLICT DO NOTHING skips what is stored already, and
  * RETURNING source_line names the lines that went in. Only when some did not (a re-sent
- * file) does a second statement compare them with what is stored, so a repeat with the same
- * values counts as a duplicate and one with other values as a conflict.
+ * file) does a second statement compare them with what is stored (sameStoredReading, the rule
+ * recordVitalSign follows too), so a repeat with the same values counts as a duplicate and one
+ * with other values as a conflict.
  */
 export async function writeVitalsBatch(
   db: VitalsDatabase,
@@ -100,10 +102,7 @@ export async function writeVitalsBatch(
   const repeats = rows.filter((row) => !insertedLines.has(row.line));
   const compared = rowsOf<{ line: number; identical: boolean }>(
     await db.execute(sql`
-      select b.line,
-             (v.heart_rate is not distinct from b.heart_rate and v.systolic is not distinct from b.systolic
-              and v.diastolic is not distinct from b.diastolic and v.temperature is not distinct from b.temperature
-              and v.respiratory_rate is not distinct from b.respiratory_rate and v.spo2 is not distinct from b.spo2) as identical
+      select b.line, (${sameStoredReading((measure) => measureColumn('v', measure), (measure) => measureColumn('b', measure))}) as identical
       from ${unnestBatch(repeats)}
       join vital_signs v on v.subject_id = b.subject_id and v.recorded_at = to_timestamp(b.recorded_at_ms / 1000.0)`),
   );

@@ -10,7 +10,7 @@ import { findVitalAt, insertVitalSignUnlessRecorded } from './store.js';
  * Records one reading, judged by the same ranges and time bounds as an imported row, with its
  * audit record in the same transaction. Sending the same reading again returns the stored one (a
  * retried request must not fail); a different reading for the same subject and instant is a
- * CONFLICT and is never overwritten.
+ * CONFLICT and is never overwritten. "The same" is decided as for an imported row (same-reading.ts).
  */
 export async function recordVitalSign(context: VitalsContext, input: RecordVitalSignInput): Promise<VitalSignRow> {
   const recordedAt = input.recordedAt as Date;
@@ -53,15 +53,10 @@ export async function recordVitalSign(context: VitalsContext, input: RecordVital
   });
   if (stored) return stored;
 
-  const existing = await findVitalAt(context.db, subject.id, recordedAt);
-  if (existing && VITAL_MEASURES.every((measure) => sameReading(existing[measure], measures[measure]))) return existing;
+  // Compared in the database, as stored, by the rule the import follows too (same-reading.ts).
+  const existing = await findVitalAt(context.db, subject.id, recordedAt, measures);
+  if (existing?.same) return existing.stored;
   throw new ConflictError(
     `subject ${subject.subjectNumber} already has a reading at ${recordedAt.toISOString()} with other values; stored readings are never overwritten`,
   );
-}
-
-/** Temperatures are stored as `real`, so 36.6 comes back as 36.59999847. */
-function sameReading(stored: number | null, given: number | null): boolean {
-  if (stored === null || given === null) return stored === given;
-  return Math.abs(stored - given) < 1e-4;
 }

@@ -1,9 +1,10 @@
-import { VITAL_MEASURES } from '@trialgraph/csv';
+import { VITAL_MEASURES, type VitalMeasures } from '@trialgraph/csv';
 import { scopeCondition, type ScopeAreas } from '@trialgraph/database';
 import { isUuid } from '@trialgraph/graphql-kit';
 import { and, desc, eq, gte, inArray, lt, lte, sql, type Column, type SQL } from 'drizzle-orm';
 import type { VitalsDatabase } from '../db/client.js';
 import { vitalSignCounts, vitalSigns, type VitalSignRow } from '../db/schema.js';
+import { sameStoredReading } from './same-reading.js';
 import type { SummaryColumns, SummaryWindow } from './vitals-summary.js';
 
 export interface VitalsWindow {
@@ -156,12 +157,24 @@ export function findVitalsByIds(db: VitalsDatabase, ids: readonly number[], scop
   return db.select().from(vitalSigns).where(and(inArray(vitalSigns.id, [...ids]), inCallersScope(vitalSigns, scope)));
 }
 
-export async function findVitalAt(db: VitalsDatabase, subjectId: string, recordedAt: Date): Promise<VitalSignRow | undefined> {
-  const [row] = await db
-    .select()
+/** The reading stored at (subject, recordedAt), if any, and whether `measures` are the same reading (sameStoredReading). */
+export async function findVitalAt(
+  db: VitalsDatabase,
+  subjectId: string,
+  recordedAt: Date,
+  measures: VitalMeasures,
+): Promise<{ stored: VitalSignRow; same: boolean } | undefined> {
+  const [found] = await db
+    .select({
+      stored: vitalSigns,
+      same: sql<boolean>`(${sameStoredReading(
+        (measure) => sql`${vitalSigns[measure]}`,
+        (measure) => sql`${measures[measure]}`,
+      )})`,
+    })
     .from(vitalSigns)
     .where(and(inArray(vitalSigns.subjectId, [subjectId]), sql`${vitalSigns.recordedAt} = ${recordedAt.toISOString()}::timestamptz`));
-  return row;
+  return found;
 }
 
 export type NewVitalSign = Omit<typeof vitalSigns.$inferInsert, 'id'>;
