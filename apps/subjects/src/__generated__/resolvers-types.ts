@@ -20,57 +20,82 @@ export type Scalars = {
 /** One recorded change: append-only, the database refuses to alter or remove it. */
 export type AuditEvent = {
   __typename?: 'AuditEvent';
-  /** CREATE, UPDATE, WITHDRAW… */
+  /** What happened: CREATE, UPDATE, WITHDRAW for subjects; IMPORT_STARTED, IMPORT_FINISHED for imports; CREATE for readings and studies. */
   action: Scalars['String']['output'];
   /** The user (token subject) who made the change. */
   actor: Scalars['String']['output'];
+  /** When the change was made. */
   at: Scalars['DateTime']['output'];
+  /** The id of the record changed. */
   entityId: Scalars['ID']['output'];
+  /** The kind of record changed: Study, Subject, VitalSign or VitalsImport. */
   entityType: Scalars['String']['output'];
   /** The field changed; null for an event about the whole entity. */
   field?: Maybe<Scalars['String']['output']>;
+  /** The value after the change; for a created record or an import, its values as JSON. */
   newValue?: Maybe<Scalars['String']['output']>;
+  /** The field's value before the change; null for a new record or a whole-entity event. */
   oldValue?: Maybe<Scalars['String']['output']>;
+  /** Why the change was made, as the user gave it; null when none was asked for. */
   reason?: Maybe<Scalars['String']['output']>;
 };
 
+/** A page of audit events (Relay cursor connection). */
 export type AuditEventConnection = {
   __typename?: 'AuditEventConnection';
+  /** The events of this page, oldest first. */
   edges: Array<AuditEventEdge>;
+  /** Where this page lies in the list. */
   pageInfo: PageInfo;
+  /** How many events the entity has, across all pages. */
   totalCount: Scalars['Int']['output'];
 };
 
+/** One audit event of a page, with its place in the list. */
 export type AuditEventEdge = {
   __typename?: 'AuditEventEdge';
+  /** Opaque: pass it as after to get the events that follow this one. */
   cursor: Scalars['String']['output'];
+  /** The event. */
   node: AuditEvent;
 };
 
+/** A site to create with its study. */
 export type CreateSiteInput = {
   /** 1 to 10 letters, digits or dashes; unique within the study. */
   code: Scalars['String']['input'];
+  /** Name of the hospital or clinic, 1 to 200 characters. */
   name: Scalars['String']['input'];
 };
 
+/** A new study and its sites. */
 export type CreateStudyInput = {
   /** 2 to 12 letters, digits or dashes; unique. */
   code: Scalars['String']['input'];
+  /** Full name of the study, 1 to 200 characters. */
   name: Scalars['String']['input'];
+  /** Its sites; at least one. */
   sites: Array<CreateSiteInput>;
 };
 
+/** A person to enrol; the server assigns the subject number. */
 export type CreateSubjectInput = {
   /** Whole years, 1 to 130. */
   age: Scalars['Int']['input'];
+  /** Personal data, optional; 1 to 200 characters. */
   name?: InputMaybe<Scalars['String']['input']>;
+  /** Sex as recorded. */
   sex: Sex;
+  /** The enrolling site, one of the study's sites (and of yours, for site-scoped roles). */
   siteId: Scalars['ID']['input'];
+  /** The study to enrol into. */
   studyId: Scalars['ID']['input'];
 };
 
+/** What clients may change. */
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Creates a study with its sites. ADMIN only; CONFLICT when the code is taken. */
   createStudy: Study;
   /** Assigns the next subject number of the study; the subject starts in SCREENING. */
   createSubject: Subject;
@@ -81,16 +106,19 @@ export type Mutation = {
 };
 
 
+/** What clients may change. */
 export type MutationCreateStudyArgs = {
   input: CreateStudyInput;
 };
 
 
+/** What clients may change. */
 export type MutationCreateSubjectArgs = {
   input: CreateSubjectInput;
 };
 
 
+/** What clients may change. */
 export type MutationUpdateSubjectArgs = {
   expectedVersion: Scalars['Int']['input'];
   id: Scalars['ID']['input'];
@@ -99,35 +127,46 @@ export type MutationUpdateSubjectArgs = {
 };
 
 
+/** What clients may change. */
 export type MutationWithdrawSubjectArgs = {
   id: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
 };
 
+/** Where a page lies in its list (Relay cursor connections). */
 export type PageInfo = {
   __typename?: 'PageInfo';
+  /** The cursor of the page's last item; null when the page is empty. */
   endCursor?: Maybe<Scalars['String']['output']>;
+  /** Whether more items follow this page: ask again with after set to endCursor. */
   hasNextPage: Scalars['Boolean']['output'];
+  /** Whether items come before this page (true when it was asked with after). */
   hasPreviousPage: Scalars['Boolean']['output'];
+  /** The cursor of the page's first item; null when the page is empty. */
   startCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/** What clients may read. */
 export type Query = {
   __typename?: 'Query';
   /** Every recorded change of a study or subject, oldest first. ADMIN and MONITOR only. first: at most 500. */
   auditTrail: AuditEventConnection;
   /** The studies you act in, in code order. first: at most 500. */
   studies: Array<Study>;
+  /** One study; NOT_FOUND when it does not exist or you do not act in it. */
   study?: Maybe<Study>;
+  /** One subject; NOT_FOUND when it does not exist or lies outside your scope (another site's subject reads as unknown). */
   subject?: Maybe<Subject>;
+  /** One subject by its number within a study; NOT_FOUND when there is none in your scope. */
   subjectByNumber?: Maybe<Subject>;
-  /** Subjects of a study in enrolment order. first: at most 500. */
+  /** Subjects of a study in enrolment order, only those in your scope. first: at most 500. */
   subjects: SubjectConnection;
   /** Many subjects of a study by number in one call (at most 5000 numbers); numbers that match no subject are left out. */
   subjectsByNumbers: Array<Subject>;
 };
 
 
+/** What clients may read. */
 export type QueryAuditTrailArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   entityId: Scalars['ID']['input'];
@@ -135,27 +174,32 @@ export type QueryAuditTrailArgs = {
 };
 
 
+/** What clients may read. */
 export type QueryStudiesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
+/** What clients may read. */
 export type QueryStudyArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** What clients may read. */
 export type QuerySubjectArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** What clients may read. */
 export type QuerySubjectByNumberArgs = {
   studyId: Scalars['ID']['input'];
   subjectNumber: Scalars['String']['input'];
 };
 
 
+/** What clients may read. */
 export type QuerySubjectsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -165,15 +209,21 @@ export type QuerySubjectsArgs = {
 };
 
 
+/** What clients may read. */
 export type QuerySubjectsByNumbersArgs = {
   studyId: Scalars['ID']['input'];
   subjectNumbers: Array<Scalars['String']['input']>;
 };
 
+/** A subject's sex as recorded at enrolment. */
 export type Sex =
+  /** Female. */
   | 'FEMALE'
+  /** Male. */
   | 'MALE'
+  /** Recorded, but neither female nor male. */
   | 'OTHER'
+  /** Not known or not disclosed. */
   | 'UNKNOWN';
 
 /** A hospital or clinic that enrols subjects into a study. */
@@ -181,8 +231,11 @@ export type Site = {
   __typename?: 'Site';
   /** Short code used in subject numbers, e.g. S01. */
   code: Scalars['String']['output'];
+  /** The site's id (a UUID); site-scoped tokens list these in their sites claim. */
   id: Scalars['ID']['output'];
+  /** Name of the hospital or clinic. */
   name: Scalars['String']['output'];
+  /** The study the site enrols into. */
   study: Study;
 };
 
@@ -191,42 +244,63 @@ export type Study = {
   __typename?: 'Study';
   /** Short code used in subject numbers, e.g. CARD01. */
   code: Scalars['String']['output'];
+  /** When the study was created. */
   createdAt: Scalars['DateTime']['output'];
+  /** The study's id (a UUID); pass it as studyId to the queries and mutations that take one. */
   id: Scalars['ID']['output'];
+  /** Full name of the study, as shown to people. */
   name: Scalars['String']['output'];
+  /** Every site of the study, in code order. Visible to every role that may read the study. */
   sites: Array<Site>;
 };
 
 /** A person taking part in a study. */
 export type Subject = {
   __typename?: 'Subject';
+  /** Age in whole years at enrolment, 1 to 130. */
   age: Scalars['Int']['output'];
+  /** When the subject was enrolled. */
   createdAt: Scalars['DateTime']['output'];
+  /** The subject's id (a UUID). */
   id: Scalars['ID']['output'];
-  /** Personal data: only roles that may see PII get it. */
+  /**
+   * Personal data: ADMIN, and INVESTIGATOR, COORDINATOR and MONITOR within their scope, get it;
+   * others get null with a FORBIDDEN error. Null also when it was never recorded.
+   */
   name?: Maybe<Scalars['String']['output']>;
+  /** Sex as recorded. */
   sex: Sex;
+  /** The site that enrolled the subject. */
   site: Site;
+  /** Where the subject stands in the study; see SubjectStatus for the allowed moves. */
   status: SubjectStatus;
+  /** The study the subject takes part in. */
   study: Study;
   /** Assigned by the server: <STUDY CODE>-<SITE CODE>-<sequence within the study, 4 digits>, e.g. CARD01-S01-0007. */
   subjectNumber: Scalars['String']['output'];
+  /** When the subject last changed (equal to createdAt until the first change). */
   updatedAt: Scalars['DateTime']['output'];
   /** Increments with every change; pass it back as expectedVersion to update. */
   version: Scalars['Int']['output'];
 };
 
+/** A page of subjects (Relay cursor connection). */
 export type SubjectConnection = {
   __typename?: 'SubjectConnection';
+  /** The subjects of this page, in enrolment order. */
   edges: Array<SubjectEdge>;
+  /** Where this page lies in the list. */
   pageInfo: PageInfo;
   /** How many subjects match the filters, across all pages. */
   totalCount: Scalars['Int']['output'];
 };
 
+/** One subject of a page, with its place in the list. */
 export type SubjectEdge = {
   __typename?: 'SubjectEdge';
+  /** Opaque: pass it as after to get the subjects that follow this one. */
   cursor: Scalars['String']['output'];
+  /** The subject. */
   node: Subject;
 };
 
@@ -235,17 +309,26 @@ export type SubjectEdge = {
  * ENROLLED to WITHDRAWN or COMPLETED. The others are final.
  */
 export type SubjectStatus =
+  /** Finished the study (final). */
   | 'COMPLETED'
+  /** Taking part in the study. */
   | 'ENROLLED'
+  /** Being checked against the study's criteria; every new subject starts here. */
   | 'SCREENING'
+  /** Did not meet the study's criteria (final). */
   | 'SCREEN_FAILED'
+  /** Left the study before its end; the record is kept (final). */
   | 'WITHDRAWN';
 
 /** Only the fields given are changed. */
 export type UpdateSubjectInput = {
+  /** New age in whole years, 1 to 130. */
   age?: InputMaybe<Scalars['Int']['input']>;
+  /** New name, 1 to 200 characters; null clears it. age, sex and status cannot be cleared. */
   name?: InputMaybe<Scalars['String']['input']>;
+  /** New sex. */
   sex?: InputMaybe<Sex>;
+  /** New status; only the moves SubjectStatus allows (WITHDRAWN through withdrawSubject). */
   status?: InputMaybe<SubjectStatus>;
 };
 

@@ -23,17 +23,23 @@ export type Scalars = {
 /** One recorded change: append-only, the database refuses to alter or remove it. */
 export type AuditEvent = {
   __typename?: 'AuditEvent';
-  /** CREATE, UPDATE, WITHDRAW… */
+  /** What happened: CREATE, UPDATE, WITHDRAW for subjects; IMPORT_STARTED, IMPORT_FINISHED for imports; CREATE for readings and studies. */
   action: Scalars['String']['output'];
   /** The user (token subject) who made the change. */
   actor: Scalars['String']['output'];
+  /** When the change was made. */
   at: Scalars['DateTime']['output'];
+  /** The id of the record changed. */
   entityId: Scalars['ID']['output'];
+  /** The kind of record changed: Study, Subject, VitalSign or VitalsImport. */
   entityType: Scalars['String']['output'];
   /** The field changed; null for an event about the whole entity. */
   field?: Maybe<Scalars['String']['output']>;
+  /** The value after the change; for a created record or an import, its values as JSON. */
   newValue?: Maybe<Scalars['String']['output']>;
+  /** The field's value before the change; null for a new record or a whole-entity event. */
   oldValue?: Maybe<Scalars['String']['output']>;
+  /** Why the change was made, as the user gave it; null when none was asked for. */
   reason?: Maybe<Scalars['String']['output']>;
 };
 
@@ -56,11 +62,13 @@ export type ImportFailureCode =
   /** The upload sent no bytes for longer than its idle timeout. */
   | 'UPLOAD_STALLED';
 
+/** How an import treats the file. */
 export type ImportOptions = {
   /** Check and report everything, store nothing. */
   dryRun?: InputMaybe<Scalars['Boolean']['input']>;
   /** How many row errors to keep for the report (0 to 100000); the counts are always complete. */
   maxErrors?: InputMaybe<Scalars['Int']['input']>;
+  /** What to do with a bad row: store the others (SKIP) or nothing (ABORT). */
   onError?: InputMaybe<OnError>;
   /** IANA time zone for record_time values without an offset, e.g. Europe/Paris. */
   timezone?: InputMaybe<Scalars['String']['input']>;
@@ -69,12 +77,15 @@ export type ImportOptions = {
 /** A row that was not stored, and why. */
 export type ImportRowError = {
   __typename?: 'ImportRowError';
+  /** Why the row was refused; clients may switch on it. */
   code: ImportRowErrorCode;
+  /** The column (header name) at fault; null when the fault is the whole row. */
   column?: Maybe<Scalars['String']['output']>;
   /** 1-based line of the file where the row starts (the header is line 1). */
   line: Scalars['Int']['output'];
   /** What is wrong with the row and how to fix it. */
   message: Scalars['String']['output'];
+  /** The value refused, cut to 200 characters; null when the fault is the whole row or the value is empty. */
   value?: Maybe<Scalars['String']['output']>;
 };
 
@@ -131,6 +142,7 @@ export type MeasureSummary = {
   min?: Maybe<Scalars['Float']['output']>;
 };
 
+/** What clients may change. */
 export type Mutation = {
   __typename?: 'Mutation';
   /**
@@ -139,10 +151,12 @@ export type Mutation = {
    * Send it as a multipart request with the header Apollo-Require-Preflight: true.
    */
   importVitals: VitalsImport;
+  /** Stores one reading; CONFLICT when the subject already has a different reading at recordedAt. */
   recordVitalSign: VitalSign;
 };
 
 
+/** What clients may change. */
 export type MutationImportVitalsArgs = {
   file: Scalars['Upload']['input'];
   options?: InputMaybe<ImportOptions>;
@@ -150,6 +164,7 @@ export type MutationImportVitalsArgs = {
 };
 
 
+/** What clients may change. */
 export type MutationRecordVitalSignArgs = {
   input: RecordVitalSignInput;
 };
@@ -161,47 +176,67 @@ export type OnError =
   /** Store the good rows and report the bad ones. */
   | 'SKIP';
 
+/** Where a page lies in its list (Relay cursor connections). */
 export type PageInfo = {
   __typename?: 'PageInfo';
+  /** The cursor of the page's last item; null when the page is empty. */
   endCursor?: Maybe<Scalars['String']['output']>;
+  /** Whether more items follow this page: ask again with after set to endCursor. */
   hasNextPage: Scalars['Boolean']['output'];
+  /** Whether items come before this page (true when it was asked with after). */
   hasPreviousPage: Scalars['Boolean']['output'];
+  /** The cursor of the page's first item; null when the page is empty. */
   startCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/** What clients may read. */
 export type Query = {
   __typename?: 'Query';
+  /** One import report; null when it does not exist or you may not read it. */
   vitalsImport?: Maybe<VitalsImport>;
-  /** Newest first. first: at most 100. */
+  /** A study's import reports you may read, newest first. first: at most 100. */
   vitalsImports: Array<VitalsImport>;
 };
 
 
+/** What clients may read. */
 export type QueryVitalsImportArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** What clients may read. */
 export type QueryVitalsImportsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   studyId: Scalars['ID']['input'];
 };
 
+/** One reading to store; at least one measure, each within its range (as on VitalSign). */
 export type RecordVitalSignInput = {
+  /** mmHg, 20 to 200, below systolic; give systolic with it. */
   diastolic?: InputMaybe<Scalars['Int']['input']>;
+  /** Beats per minute, 20 to 300. */
   heartRate?: InputMaybe<Scalars['Int']['input']>;
+  /** When the measurements were taken; not more than 5 minutes ahead of the server's clock. */
   recordedAt: Scalars['DateTime']['input'];
+  /** Breaths per minute, 4 to 80. */
   respiratoryRate?: InputMaybe<Scalars['Int']['input']>;
+  /** Oxygen saturation in percent, 50 to 100. */
   spo2?: InputMaybe<Scalars['Int']['input']>;
+  /** The subject measured. */
   subjectId: Scalars['ID']['input'];
+  /** mmHg, 50 to 300; give diastolic with it. */
   systolic?: InputMaybe<Scalars['Int']['input']>;
-  /** Degrees Celsius. */
+  /** Degrees Celsius, 30 to 45. */
   temperature?: InputMaybe<Scalars['Float']['input']>;
 };
 
+/** A person taking part in a study. */
 export type Subject = {
   __typename?: 'Subject';
+  /** The subject's id (a UUID). */
   id: Scalars['ID']['output'];
+  /** The subject's most recent reading by recordedAt; null when there is none. */
   latestVitalSign?: Maybe<VitalSign>;
   /**
    * Newest first. from/to bound recordedAt (inclusive). first: at most 500. Each page reads only its
@@ -217,6 +252,7 @@ export type Subject = {
 };
 
 
+/** A person taking part in a study. */
 export type SubjectVitalsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -225,6 +261,7 @@ export type SubjectVitalsArgs = {
 };
 
 
+/** A person taking part in a study. */
 export type SubjectVitalsSummaryArgs = {
   from: Scalars['DateTime']['input'];
   to: Scalars['DateTime']['input'];
@@ -235,30 +272,36 @@ export type VitalSign = {
   __typename?: 'VitalSign';
   /** Systolic/diastolic, e.g. 120/80; null unless both are known. */
   bloodPressure?: Maybe<Scalars['String']['output']>;
-  /** mmHg, 20 to 200, below systolic. */
+  /** Diastolic blood pressure, mmHg, 20 to 200, below systolic; null when not measured. */
   diastolic?: Maybe<Scalars['Int']['output']>;
-  /** Beats per minute, 20 to 300. */
+  /** Beats per minute, 20 to 300; null when not measured. */
   heartRate?: Maybe<Scalars['Int']['output']>;
+  /** The reading's id. */
   id: Scalars['ID']['output'];
   /** The import that stored it; null when recorded one by one. */
   importId?: Maybe<Scalars['ID']['output']>;
+  /** When the measurements were taken (not when they were stored). */
   recordedAt: Scalars['DateTime']['output'];
-  /** Breaths per minute, 4 to 80. */
+  /** Breaths per minute, 4 to 80; null when not measured. */
   respiratoryRate?: Maybe<Scalars['Int']['output']>;
-  /** The line of the imported file it came from. */
+  /** The line of the imported file it came from (the header is line 1); null when recorded one by one. */
   sourceLine?: Maybe<Scalars['Int']['output']>;
-  /** Oxygen saturation in percent, 50 to 100. */
+  /** Oxygen saturation in percent, 50 to 100; null when not measured. */
   spo2?: Maybe<Scalars['Int']['output']>;
+  /** The subject measured. */
   subject: Subject;
-  /** mmHg, 50 to 300. */
+  /** Systolic blood pressure, mmHg, 50 to 300; null when not measured. */
   systolic?: Maybe<Scalars['Int']['output']>;
-  /** Degrees Celsius, 30 to 45. */
+  /** Degrees Celsius, 30 to 45 (imports convert °F); null when not measured. */
   temperature?: Maybe<Scalars['Float']['output']>;
 };
 
+/** A page of a subject's readings (Relay cursor connection). */
 export type VitalSignConnection = {
   __typename?: 'VitalSignConnection';
+  /** The readings of this page, newest first. */
   edges: Array<VitalSignEdge>;
+  /** Where this page lies in the list. */
   pageInfo: PageInfo;
   /**
    * Exact number of the subject's readings in the window (after is ignored); never an estimate, since
@@ -271,39 +314,62 @@ export type VitalSignConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
+/** One reading of a page, with its place in the list. */
 export type VitalSignEdge = {
   __typename?: 'VitalSignEdge';
+  /** Opaque: pass it as after to get the readings that follow this one. */
   cursor: Scalars['String']['output'];
+  /** The reading. */
   node: VitalSign;
 };
 
+/**
+ * The report of one CSV import: its options, counts and row errors. Visible to ADMIN, to MONITOR
+ * within their studies, and to others for the imports they sent themselves.
+ */
 export type VitalsImport = {
   __typename?: 'VitalsImport';
   /** Who started this import and how it ended, oldest first. ADMIN and MONITOR only (null with a FORBIDDEN error for others). */
   auditTrail?: Maybe<Array<AuditEvent>>;
+  /** Bytes of the file read so far (a Float: files may exceed 2^31 bytes). */
   bytesRead: Scalars['Float']['output'];
+  /** Whether it only checked the file, storing nothing. */
   dryRun: Scalars['Boolean']['output'];
+  /** Milliseconds from startedAt to finishedAt; null while RUNNING. */
   durationMs?: Maybe<Scalars['Int']['output']>;
   /** Row errors in line order; at most maxErrors are kept. first: at most 1000; after: the line of the last error you have. */
   errors: Array<ImportRowError>;
   /** Why the import FAILED (beginning with an ImportFailureCode, e.g. "UNCLOSED_QUOTE: …") or was ABORTED. */
   failureReason?: Maybe<Scalars['String']['output']>;
+  /** The name of the uploaded file, as the client sent it (upload.csv when it sent none). */
   fileName: Scalars['String']['output'];
+  /** When the import ended; null while RUNNING. */
   finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The import's id (a UUID). */
   id: Scalars['ID']['output'];
+  /** What the import does with a bad row. */
   onError: OnError;
+  /** Rows stored (for a dry run: rows that would be stored). */
   rowsAccepted: Scalars['Int']['output'];
   /** Rows identical to one already stored (for example, the same file sent twice). */
   rowsDuplicate: Scalars['Int']['output'];
   /** rowsRead = rowsAccepted + rowsRejected + rowsDuplicate. */
   rowsRead: Scalars['Int']['output'];
+  /** Rows refused, each with a row error (the first maxErrors of them kept). */
   rowsRejected: Scalars['Int']['output'];
+  /** When the upload began. */
   startedAt: Scalars['DateTime']['output'];
+  /** Where the import stands; RUNNING until it ends. */
   status: ImportStatus;
+  /** The study the file was imported into. */
   studyId: Scalars['ID']['output'];
 };
 
 
+/**
+ * The report of one CSV import: its options, counts and row errors. Visible to ADMIN, to MONITOR
+ * within their studies, and to others for the imports they sent themselves.
+ */
 export type VitalsImportErrorsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
