@@ -133,6 +133,15 @@ export type MutationWithdrawSubjectArgs = {
   reason: Scalars['String']['input'];
 };
 
+/**
+ * An object that node(id:) refetches by its global id (Relay's Global Object Identification, with
+ * the id in nodeId: set nodeInterfaceIdField to nodeId in a Relay compiler's schemaConfig).
+ */
+export type Node = {
+  /** Global id: opaque, unique across every type; pass it to node(id:). The object's own id stays in id. */
+  nodeId: Scalars['ID']['output'];
+};
+
 /** Where a page lies in its list (Relay cursor connections). */
 export type PageInfo = {
   __typename?: 'PageInfo';
@@ -151,6 +160,13 @@ export type Query = {
   __typename?: 'Query';
   /** Every recorded change of a study or subject, oldest first. ADMIN and MONITOR only. first: at most 500. */
   auditTrail: AuditEventConnection;
+  /**
+   * The Study, Site, Subject, VitalSign or VitalsImport with this global id (a nodeId). NOT_FOUND
+   * when it does not exist or lies outside what you may read, as for the type's own query;
+   * FORBIDDEN when your role may not read that type at all; BAD_USER_INPUT for a string that is
+   * not a nodeId.
+   */
+  node?: Maybe<Node>;
   /** The studies you act in, in code order. first: at most 500. */
   studies: Array<Study>;
   /** One study; NOT_FOUND when it does not exist or you do not act in it. */
@@ -171,6 +187,12 @@ export type QueryAuditTrailArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   entityId: Scalars['ID']['input'];
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** What clients may read. */
+export type QueryNodeArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -227,7 +249,7 @@ export type Sex =
   | 'UNKNOWN';
 
 /** A hospital or clinic that enrols subjects into a study. */
-export type Site = {
+export type Site = Node & {
   __typename?: 'Site';
   /** Short code used in subject numbers, e.g. S01. */
   code: Scalars['String']['output'];
@@ -235,12 +257,14 @@ export type Site = {
   id: Scalars['ID']['output'];
   /** Name of the hospital or clinic. */
   name: Scalars['String']['output'];
+  /** Global id, for node(id:) and Relay; opaque. */
+  nodeId: Scalars['ID']['output'];
   /** The study the site enrols into. */
   study: Study;
 };
 
 /** A clinical study: the unit that subject numbers are unique within. */
-export type Study = {
+export type Study = Node & {
   __typename?: 'Study';
   /** Short code used in subject numbers, e.g. CARD01. */
   code: Scalars['String']['output'];
@@ -250,12 +274,14 @@ export type Study = {
   id: Scalars['ID']['output'];
   /** Full name of the study, as shown to people. */
   name: Scalars['String']['output'];
+  /** Global id, for node(id:) and Relay; opaque. */
+  nodeId: Scalars['ID']['output'];
   /** Every site of the study, in code order. Visible to every role that may read the study. */
   sites: Array<Site>;
 };
 
 /** A person taking part in a study. */
-export type Subject = {
+export type Subject = Node & {
   __typename?: 'Subject';
   /** Age in whole years at enrolment, 1 to 130. */
   age: Scalars['Int']['output'];
@@ -268,6 +294,8 @@ export type Subject = {
    * others get null with a FORBIDDEN error. Null also when it was never recorded.
    */
   name?: Maybe<Scalars['String']['output']>;
+  /** Global id, for node(id:) and Relay; opaque. */
+  nodeId: Scalars['ID']['output'];
   /** Sex as recorded. */
   sex: Sex;
   /** The site that enrolled the subject. */
@@ -330,6 +358,20 @@ export type UpdateSubjectInput = {
   sex?: InputMaybe<Sex>;
   /** New status; only the moves SubjectStatus allows (WITHDRAWN through withdrawSubject). */
   status?: InputMaybe<SubjectStatus>;
+};
+
+export type VitalSign = Node & {
+  __typename?: 'VitalSign';
+  id: Scalars['ID']['output'];
+  /** Global id, for node(id:) and Relay; opaque. */
+  nodeId: Scalars['ID']['output'];
+};
+
+export type VitalsImport = Node & {
+  __typename?: 'VitalsImport';
+  id: Scalars['ID']['output'];
+  /** Global id, for node(id:) and Relay; opaque. */
+  nodeId: Scalars['ID']['output'];
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -413,12 +455,16 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping of federation types */
 export type FederationTypes = ResolversObject<{
+  Site: Site;
   Study: Study;
   Subject: Subject;
 }>;
 
 /** Mapping of federation reference types */
 export type FederationReferenceTypes = ResolversObject<{
+  Site:
+    ( { __typename: 'Site' }
+    & GraphQLRecursivePick<FederationTypes['Site'], {"id":true}> );
   Study:
     ( { __typename: 'Study' }
     & GraphQLRecursivePick<FederationTypes['Study'], {"id":true}> );
@@ -428,6 +474,16 @@ export type FederationReferenceTypes = ResolversObject<{
 }>;
 
 
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
+  Node:
+    | ( SiteRow )
+    | ( StudyRow )
+    | ( SubjectRow )
+    | ( VitalSign )
+    | ( VitalsImport )
+  ;
+}>;
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
@@ -442,6 +498,7 @@ export type ResolversTypes = ResolversObject<{
   CreateSubjectInput: CreateSubjectInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -453,6 +510,8 @@ export type ResolversTypes = ResolversObject<{
   SubjectEdge: ResolverTypeWrapper<Omit<SubjectEdge, 'node'> & { node: ResolversTypes['Subject'] }>;
   SubjectStatus: SubjectStatus;
   UpdateSubjectInput: UpdateSubjectInput;
+  VitalSign: ResolverTypeWrapper<VitalSign>;
+  VitalsImport: ResolverTypeWrapper<VitalsImport>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -468,6 +527,7 @@ export type ResolversParentTypes = ResolversObject<{
   CreateSubjectInput: CreateSubjectInput;
   DateTime: Scalars['DateTime']['output'];
   Mutation: Record<PropertyKey, never>;
+  Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
   Query: Record<PropertyKey, never>;
@@ -477,6 +537,8 @@ export type ResolversParentTypes = ResolversObject<{
   SubjectConnection: Omit<SubjectConnection, 'edges'> & { edges: Array<ResolversParentTypes['SubjectEdge']> };
   SubjectEdge: Omit<SubjectEdge, 'node'> & { node: ResolversParentTypes['Subject'] };
   UpdateSubjectInput: UpdateSubjectInput;
+  VitalSign: VitalSign;
+  VitalsImport: VitalsImport;
 }>;
 
 export type AuditEventResolvers<ContextType = SubjectsContext, ParentType extends ResolversParentTypes['AuditEvent'] = ResolversParentTypes['AuditEvent']> = ResolversObject<{
@@ -513,6 +575,10 @@ export type MutationResolvers<ContextType = SubjectsContext, ParentType extends 
   withdrawSubject?: Resolver<ResolversTypes['Subject'], ParentType, ContextType, RequireFields<MutationWithdrawSubjectArgs, 'id' | 'reason'>>;
 }>;
 
+export type NodeResolvers<ContextType = SubjectsContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'Site' | 'Study' | 'Subject' | 'VitalSign' | 'VitalsImport', ParentType, ContextType>;
+}>;
+
 export type PageInfoResolvers<ContextType = SubjectsContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -522,6 +588,7 @@ export type PageInfoResolvers<ContextType = SubjectsContext, ParentType extends 
 
 export type QueryResolvers<ContextType = SubjectsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   auditTrail?: Resolver<ResolversTypes['AuditEventConnection'], ParentType, ContextType, RequireFields<QueryAuditTrailArgs, 'entityId' | 'first'>>;
+  node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
   studies?: Resolver<Array<ResolversTypes['Study']>, ParentType, ContextType, RequireFields<QueryStudiesArgs, 'first'>>;
   study?: Resolver<Maybe<ResolversTypes['Study']>, ParentType, ContextType, RequireFields<QueryStudyArgs, 'id'>>;
   subject?: Resolver<Maybe<ResolversTypes['Subject']>, ParentType, ContextType, RequireFields<QuerySubjectArgs, 'id'>>;
@@ -530,11 +597,14 @@ export type QueryResolvers<ContextType = SubjectsContext, ParentType extends Res
   subjectsByNumbers?: Resolver<Array<ResolversTypes['Subject']>, ParentType, ContextType, RequireFields<QuerySubjectsByNumbersArgs, 'studyId' | 'subjectNumbers'>>;
 }>;
 
-export type SiteResolvers<ContextType = SubjectsContext, ParentType extends ResolversParentTypes['Site'] = ResolversParentTypes['Site']> = ResolversObject<{
+export type SiteResolvers<ContextType = SubjectsContext, ParentType extends ResolversParentTypes['Site'] = ResolversParentTypes['Site'], FederationReferenceType extends FederationReferenceTypes['Site'] = FederationReferenceTypes['Site']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Site']> | FederationReferenceType, FederationReferenceType, ContextType>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  nodeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   study?: Resolver<ResolversTypes['Study'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type StudyResolvers<ContextType = SubjectsContext, ParentType extends ResolversParentTypes['Study'] = ResolversParentTypes['Study'], FederationReferenceType extends FederationReferenceTypes['Study'] = FederationReferenceTypes['Study']> = ResolversObject<{
@@ -543,7 +613,9 @@ export type StudyResolvers<ContextType = SubjectsContext, ParentType extends Res
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  nodeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   sites?: Resolver<Array<ResolversTypes['Site']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type SubjectResolvers<ContextType = SubjectsContext, ParentType extends ResolversParentTypes['Subject'] = ResolversParentTypes['Subject'], FederationReferenceType extends FederationReferenceTypes['Subject'] = FederationReferenceTypes['Subject']> = ResolversObject<{
@@ -552,6 +624,7 @@ export type SubjectResolvers<ContextType = SubjectsContext, ParentType extends R
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  nodeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   sex?: Resolver<ResolversTypes['Sex'], ParentType, ContextType>;
   site?: Resolver<ResolversTypes['Site'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['SubjectStatus'], ParentType, ContextType>;
@@ -559,6 +632,7 @@ export type SubjectResolvers<ContextType = SubjectsContext, ParentType extends R
   subjectNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type SubjectConnectionResolvers<ContextType = SubjectsContext, ParentType extends ResolversParentTypes['SubjectConnection'] = ResolversParentTypes['SubjectConnection']> = ResolversObject<{
@@ -572,12 +646,25 @@ export type SubjectEdgeResolvers<ContextType = SubjectsContext, ParentType exten
   node?: Resolver<ResolversTypes['Subject'], ParentType, ContextType>;
 }>;
 
+export type VitalSignResolvers<ContextType = SubjectsContext, ParentType extends ResolversParentTypes['VitalSign'] = ResolversParentTypes['VitalSign']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  nodeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type VitalsImportResolvers<ContextType = SubjectsContext, ParentType extends ResolversParentTypes['VitalsImport'] = ResolversParentTypes['VitalsImport']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  nodeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type Resolvers<ContextType = SubjectsContext> = ResolversObject<{
   AuditEvent?: AuditEventResolvers<ContextType>;
   AuditEventConnection?: AuditEventConnectionResolvers<ContextType>;
   AuditEventEdge?: AuditEventEdgeResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
+  Node?: NodeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Site?: SiteResolvers<ContextType>;
@@ -585,5 +672,7 @@ export type Resolvers<ContextType = SubjectsContext> = ResolversObject<{
   Subject?: SubjectResolvers<ContextType>;
   SubjectConnection?: SubjectConnectionResolvers<ContextType>;
   SubjectEdge?: SubjectEdgeResolvers<ContextType>;
+  VitalSign?: VitalSignResolvers<ContextType>;
+  VitalsImport?: VitalsImportResolvers<ContextType>;
 }>;
 

@@ -63,7 +63,7 @@ export type ImportFailureCode =
   | 'UPLOAD_STALLED';
 
 /** How an import treats the file. */
-export type ImportOptions = {
+export type ImportOptionsInput = {
   /** Check and report everything, store nothing. */
   dryRun?: InputMaybe<Scalars['Boolean']['input']>;
   /** How many row errors to keep for the report (0 to 100000); the counts are always complete. */
@@ -116,6 +116,26 @@ export type ImportRowErrorCode =
   /** No such subject in the study, or not at a site the caller may import for. */
   | 'UNKNOWN_SUBJECT';
 
+/** A page of an import's kept row errors (Relay cursor connection). */
+export type ImportRowErrorConnection = {
+  __typename?: 'ImportRowErrorConnection';
+  /** The errors of this page, in line order. */
+  edges: Array<ImportRowErrorEdge>;
+  /** Where this page lies in the list. */
+  pageInfo: PageInfo;
+  /** How many row errors the import kept, across all pages (at most its maxErrors; rowsRejected counts every refused row). */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** One row error of a page, with its place in the list. */
+export type ImportRowErrorEdge = {
+  __typename?: 'ImportRowErrorEdge';
+  /** Opaque: pass it as after to get the errors that follow this one. */
+  cursor: Scalars['String']['output'];
+  /** The row error. */
+  node: ImportRowError;
+};
+
 /** An import stores all of its accepted rows in one transaction, or none of them. */
 export type ImportStatus =
   /** onError ABORT met a bad row: nothing stored. */
@@ -159,7 +179,7 @@ export type Mutation = {
 /** What clients may change. */
 export type MutationImportVitalsArgs = {
   file: Scalars['Upload']['input'];
-  options?: InputMaybe<ImportOptions>;
+  options?: InputMaybe<ImportOptionsInput>;
   studyId: Scalars['ID']['input'];
 };
 
@@ -167,6 +187,15 @@ export type MutationImportVitalsArgs = {
 /** What clients may change. */
 export type MutationRecordVitalSignArgs = {
   input: RecordVitalSignInput;
+};
+
+/**
+ * An object that node(id:) refetches by its global id (Relay's Global Object Identification, with
+ * the id in nodeId: set nodeInterfaceIdField to nodeId in a Relay compiler's schemaConfig).
+ */
+export type Node = {
+  /** Global id: opaque, unique across every type; pass it to node(id:). The object's own id stays in id. */
+  nodeId: Scalars['ID']['output'];
 };
 
 /** What to do with a bad row. */
@@ -195,7 +224,7 @@ export type Query = {
   /** One import report; null when it does not exist or you may not read it. */
   vitalsImport?: Maybe<VitalsImport>;
   /** A study's import reports you may read, newest first. first: at most 100. */
-  vitalsImports: Array<VitalsImport>;
+  vitalsImports: VitalsImportConnection;
 };
 
 
@@ -207,6 +236,7 @@ export type QueryVitalsImportArgs = {
 
 /** What clients may read. */
 export type QueryVitalsImportsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   studyId: Scalars['ID']['input'];
 };
@@ -229,6 +259,11 @@ export type RecordVitalSignInput = {
   systolic?: InputMaybe<Scalars['Int']['input']>;
   /** Degrees Celsius, 30 to 45. */
   temperature?: InputMaybe<Scalars['Float']['input']>;
+};
+
+export type Study = {
+  __typename?: 'Study';
+  id: Scalars['ID']['output'];
 };
 
 /** A person taking part in a study. */
@@ -268,7 +303,7 @@ export type SubjectVitalsSummaryArgs = {
 };
 
 /** One set of measurements of a subject at one instant. Unique per subject and recordedAt. */
-export type VitalSign = {
+export type VitalSign = Node & {
   __typename?: 'VitalSign';
   /** Systolic/diastolic, e.g. 120/80; null unless both are known. */
   bloodPressure?: Maybe<Scalars['String']['output']>;
@@ -278,8 +313,15 @@ export type VitalSign = {
   heartRate?: Maybe<Scalars['Int']['output']>;
   /** The reading's id. */
   id: Scalars['ID']['output'];
-  /** The import that stored it; null when recorded one by one. */
+  /** The import that stored it; null when recorded one by one, or when you may not read that import's report. */
+  import?: Maybe<VitalsImport>;
+  /**
+   * The id of the import that stored it; null when recorded one by one.
+   * @deprecated Use import { id }: the report itself, when you may read it.
+   */
   importId?: Maybe<Scalars['ID']['output']>;
+  /** Global id, for node(id:) and Relay; opaque. */
+  nodeId: Scalars['ID']['output'];
   /** When the measurements were taken (not when they were stored). */
   recordedAt: Scalars['DateTime']['output'];
   /** Breaths per minute, 4 to 80; null when not measured. */
@@ -327,7 +369,7 @@ export type VitalSignEdge = {
  * The report of one CSV import: its options, counts and row errors. Visible to ADMIN, to MONITOR
  * within their studies, and to others for the imports they sent themselves.
  */
-export type VitalsImport = {
+export type VitalsImport = Node & {
   __typename?: 'VitalsImport';
   /** Who started this import and how it ended, oldest first. ADMIN and MONITOR only (null with a FORBIDDEN error for others). */
   auditTrail?: Maybe<Array<AuditEvent>>;
@@ -337,8 +379,8 @@ export type VitalsImport = {
   dryRun: Scalars['Boolean']['output'];
   /** Milliseconds from startedAt to finishedAt; null while RUNNING. */
   durationMs?: Maybe<Scalars['Int']['output']>;
-  /** Row errors in line order; at most maxErrors are kept. first: at most 1000; after: the line of the last error you have. */
-  errors: Array<ImportRowError>;
+  /** Row errors in line order; at most maxErrors are kept (rowsRejected counts them all). first: at most 1000. */
+  errors: ImportRowErrorConnection;
   /** Why the import FAILED (beginning with an ImportFailureCode, e.g. "UNCLOSED_QUOTE: …") or was ABORTED. */
   failureReason?: Maybe<Scalars['String']['output']>;
   /** The name of the uploaded file, as the client sent it (upload.csv when it sent none). */
@@ -347,6 +389,8 @@ export type VitalsImport = {
   finishedAt?: Maybe<Scalars['DateTime']['output']>;
   /** The import's id (a UUID). */
   id: Scalars['ID']['output'];
+  /** Global id, for node(id:) and Relay; opaque. */
+  nodeId: Scalars['ID']['output'];
   /** What the import does with a bad row. */
   onError: OnError;
   /** Rows stored (for a dry run: rows that would be stored). */
@@ -362,6 +406,11 @@ export type VitalsImport = {
   /** Where the import stands; RUNNING until it ends. */
   status: ImportStatus;
   /** The study the file was imported into. */
+  study: Study;
+  /**
+   * The id of the study the file was imported into.
+   * @deprecated Use study { id }.
+   */
   studyId: Scalars['ID']['output'];
 };
 
@@ -373,6 +422,26 @@ export type VitalsImport = {
 export type VitalsImportErrorsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A page of a study's import reports (Relay cursor connection). */
+export type VitalsImportConnection = {
+  __typename?: 'VitalsImportConnection';
+  /** The reports of this page, newest first. */
+  edges: Array<VitalsImportEdge>;
+  /** Where this page lies in the list. */
+  pageInfo: PageInfo;
+  /** How many reports of the study you may read, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** One import report of a page, with its place in the list. */
+export type VitalsImportEdge = {
+  __typename?: 'VitalsImportEdge';
+  /** Opaque: pass it as after to get the reports that follow this one. */
+  cursor: Scalars['String']['output'];
+  /** The import report. */
+  node: VitalsImport;
 };
 
 /** A subject's readings over a window, summarised per measure. Readings without a measure do not count for it. */
@@ -498,6 +567,13 @@ export type FederationReferenceTypes = ResolversObject<{
 }>;
 
 
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
+  Node:
+    | ( VitalSignRow )
+    | ( VitalsImportRow )
+  ;
+}>;
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
@@ -506,25 +582,31 @@ export type ResolversTypes = ResolversObject<{
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   ImportFailureCode: ImportFailureCode;
-  ImportOptions: ImportOptions;
+  ImportOptionsInput: ImportOptionsInput;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   ImportRowError: ResolverTypeWrapper<VitalsImportErrorRow>;
   ImportRowErrorCode: ImportRowErrorCode;
+  ImportRowErrorConnection: ResolverTypeWrapper<Omit<ImportRowErrorConnection, 'edges'> & { edges: Array<ResolversTypes['ImportRowErrorEdge']> }>;
+  ImportRowErrorEdge: ResolverTypeWrapper<Omit<ImportRowErrorEdge, 'node'> & { node: ResolversTypes['ImportRowError'] }>;
   ImportStatus: ImportStatus;
   MeasureSummary: ResolverTypeWrapper<MeasureSummary>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   OnError: OnError;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RecordVitalSignInput: RecordVitalSignInput;
+  Study: ResolverTypeWrapper<Study>;
   Subject: ResolverTypeWrapper<SubjectReference>;
   Upload: ResolverTypeWrapper<Scalars['Upload']['output']>;
   VitalSign: ResolverTypeWrapper<VitalSignRow>;
   VitalSignConnection: ResolverTypeWrapper<Omit<VitalSignConnection, 'edges'> & { edges: Array<ResolversTypes['VitalSignEdge']> }>;
   VitalSignEdge: ResolverTypeWrapper<Omit<VitalSignEdge, 'node'> & { node: ResolversTypes['VitalSign'] }>;
   VitalsImport: ResolverTypeWrapper<VitalsImportRow>;
+  VitalsImportConnection: ResolverTypeWrapper<Omit<VitalsImportConnection, 'edges'> & { edges: Array<ResolversTypes['VitalsImportEdge']> }>;
+  VitalsImportEdge: ResolverTypeWrapper<Omit<VitalsImportEdge, 'node'> & { node: ResolversTypes['VitalsImport'] }>;
   VitalsSummary: ResolverTypeWrapper<VitalsSummary>;
 }>;
 
@@ -534,22 +616,28 @@ export type ResolversParentTypes = ResolversObject<{
   String: Scalars['String']['output'];
   ID: Scalars['ID']['output'];
   DateTime: Scalars['DateTime']['output'];
-  ImportOptions: ImportOptions;
+  ImportOptionsInput: ImportOptionsInput;
   Boolean: Scalars['Boolean']['output'];
   Int: Scalars['Int']['output'];
   ImportRowError: VitalsImportErrorRow;
+  ImportRowErrorConnection: Omit<ImportRowErrorConnection, 'edges'> & { edges: Array<ResolversParentTypes['ImportRowErrorEdge']> };
+  ImportRowErrorEdge: Omit<ImportRowErrorEdge, 'node'> & { node: ResolversParentTypes['ImportRowError'] };
   MeasureSummary: MeasureSummary;
   Float: Scalars['Float']['output'];
   Mutation: Record<PropertyKey, never>;
+  Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
   RecordVitalSignInput: RecordVitalSignInput;
+  Study: Study;
   Subject: SubjectReference;
   Upload: Scalars['Upload']['output'];
   VitalSign: VitalSignRow;
   VitalSignConnection: Omit<VitalSignConnection, 'edges'> & { edges: Array<ResolversParentTypes['VitalSignEdge']> };
   VitalSignEdge: Omit<VitalSignEdge, 'node'> & { node: ResolversParentTypes['VitalSign'] };
   VitalsImport: VitalsImportRow;
+  VitalsImportConnection: Omit<VitalsImportConnection, 'edges'> & { edges: Array<ResolversParentTypes['VitalsImportEdge']> };
+  VitalsImportEdge: Omit<VitalsImportEdge, 'node'> & { node: ResolversParentTypes['VitalsImport'] };
   VitalsSummary: VitalsSummary;
 }>;
 
@@ -577,6 +665,17 @@ export type ImportRowErrorResolvers<ContextType = VitalsContext, ParentType exte
   value?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
+export type ImportRowErrorConnectionResolvers<ContextType = VitalsContext, ParentType extends ResolversParentTypes['ImportRowErrorConnection'] = ResolversParentTypes['ImportRowErrorConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['ImportRowErrorEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type ImportRowErrorEdgeResolvers<ContextType = VitalsContext, ParentType extends ResolversParentTypes['ImportRowErrorEdge'] = ResolversParentTypes['ImportRowErrorEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['ImportRowError'], ParentType, ContextType>;
+}>;
+
 export type MeasureSummaryResolvers<ContextType = VitalsContext, ParentType extends ResolversParentTypes['MeasureSummary'] = ResolversParentTypes['MeasureSummary']> = ResolversObject<{
   count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   max?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
@@ -589,6 +688,10 @@ export type MutationResolvers<ContextType = VitalsContext, ParentType extends Re
   recordVitalSign?: Resolver<ResolversTypes['VitalSign'], ParentType, ContextType, RequireFields<MutationRecordVitalSignArgs, 'input'>>;
 }>;
 
+export type NodeResolvers<ContextType = VitalsContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'VitalSign' | 'VitalsImport', ParentType, ContextType>;
+}>;
+
 export type PageInfoResolvers<ContextType = VitalsContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -598,7 +701,11 @@ export type PageInfoResolvers<ContextType = VitalsContext, ParentType extends Re
 
 export type QueryResolvers<ContextType = VitalsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   vitalsImport?: Resolver<Maybe<ResolversTypes['VitalsImport']>, ParentType, ContextType, RequireFields<QueryVitalsImportArgs, 'id'>>;
-  vitalsImports?: Resolver<Array<ResolversTypes['VitalsImport']>, ParentType, ContextType, RequireFields<QueryVitalsImportsArgs, 'first' | 'studyId'>>;
+  vitalsImports?: Resolver<ResolversTypes['VitalsImportConnection'], ParentType, ContextType, RequireFields<QueryVitalsImportsArgs, 'first' | 'studyId'>>;
+}>;
+
+export type StudyResolvers<ContextType = VitalsContext, ParentType extends ResolversParentTypes['Study'] = ResolversParentTypes['Study']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
 export type SubjectResolvers<ContextType = VitalsContext, ParentType extends ResolversParentTypes['Subject'] = ResolversParentTypes['Subject'], FederationReferenceType extends FederationReferenceTypes['Subject'] = FederationReferenceTypes['Subject']> = ResolversObject<{
@@ -619,7 +726,9 @@ export type VitalSignResolvers<ContextType = VitalsContext, ParentType extends R
   diastolic?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   heartRate?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  import?: Resolver<Maybe<ResolversTypes['VitalsImport']>, ParentType, ContextType>;
   importId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  nodeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   recordedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   respiratoryRate?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   sourceLine?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
@@ -627,6 +736,7 @@ export type VitalSignResolvers<ContextType = VitalsContext, ParentType extends R
   subject?: Resolver<ResolversTypes['Subject'], ParentType, ContextType>;
   systolic?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   temperature?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type VitalSignConnectionResolvers<ContextType = VitalsContext, ParentType extends ResolversParentTypes['VitalSignConnection'] = ResolversParentTypes['VitalSignConnection']> = ResolversObject<{
@@ -646,11 +756,12 @@ export type VitalsImportResolvers<ContextType = VitalsContext, ParentType extend
   bytesRead?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   dryRun?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   durationMs?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
-  errors?: Resolver<Array<ResolversTypes['ImportRowError']>, ParentType, ContextType, RequireFields<VitalsImportErrorsArgs, 'first'>>;
+  errors?: Resolver<ResolversTypes['ImportRowErrorConnection'], ParentType, ContextType, RequireFields<VitalsImportErrorsArgs, 'first'>>;
   failureReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   fileName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  nodeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   onError?: Resolver<ResolversTypes['OnError'], ParentType, ContextType>;
   rowsAccepted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   rowsDuplicate?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -658,7 +769,20 @@ export type VitalsImportResolvers<ContextType = VitalsContext, ParentType extend
   rowsRejected?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ImportStatus'], ParentType, ContextType>;
+  study?: Resolver<ResolversTypes['Study'], ParentType, ContextType>;
   studyId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type VitalsImportConnectionResolvers<ContextType = VitalsContext, ParentType extends ResolversParentTypes['VitalsImportConnection'] = ResolversParentTypes['VitalsImportConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['VitalsImportEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type VitalsImportEdgeResolvers<ContextType = VitalsContext, ParentType extends ResolversParentTypes['VitalsImportEdge'] = ResolversParentTypes['VitalsImportEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['VitalsImport'], ParentType, ContextType>;
 }>;
 
 export type VitalsSummaryResolvers<ContextType = VitalsContext, ParentType extends ResolversParentTypes['VitalsSummary'] = ResolversParentTypes['VitalsSummary']> = ResolversObject<{
@@ -677,16 +801,22 @@ export type Resolvers<ContextType = VitalsContext> = ResolversObject<{
   AuditEvent?: AuditEventResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   ImportRowError?: ImportRowErrorResolvers<ContextType>;
+  ImportRowErrorConnection?: ImportRowErrorConnectionResolvers<ContextType>;
+  ImportRowErrorEdge?: ImportRowErrorEdgeResolvers<ContextType>;
   MeasureSummary?: MeasureSummaryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  Node?: NodeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Study?: StudyResolvers<ContextType>;
   Subject?: SubjectResolvers<ContextType>;
   Upload?: GraphQLScalarType;
   VitalSign?: VitalSignResolvers<ContextType>;
   VitalSignConnection?: VitalSignConnectionResolvers<ContextType>;
   VitalSignEdge?: VitalSignEdgeResolvers<ContextType>;
   VitalsImport?: VitalsImportResolvers<ContextType>;
+  VitalsImportConnection?: VitalsImportConnectionResolvers<ContextType>;
+  VitalsImportEdge?: VitalsImportEdgeResolvers<ContextType>;
   VitalsSummary?: VitalsSummaryResolvers<ContextType>;
 }>;
 

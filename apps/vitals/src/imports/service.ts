@@ -2,16 +2,26 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { studyInScope } from '@trialgraph/auth';
 import { importableSubjects } from './importable-subjects.js';
-import { BadUserInputError, checkPageSize, NotFoundError, parseId, ServiceUnavailableError } from '@trialgraph/graphql-kit';
+import { NotFoundError, parseId, ServiceUnavailableError, type Connection } from '@trialgraph/graphql-kit';
 import type { FileUpload } from 'graphql-upload-minimal';
-import type { ImportOptions } from '../__generated__/resolvers-types.js';
+import type { ImportOptionsInput } from '../__generated__/resolvers-types.js';
 import type { VitalsContext } from '../context.js';
 import type { VitalsImportErrorRow, VitalsImportRow } from '../db/schema.js';
 import { validateImportOptions, type ValidImportOptions } from './import-options.js';
 import { measureImport } from './import-metrics.js';
 import { filePartWithin } from './receive-upload.js';
 import { runImport } from './run-import.js';
-import { findImportErrors, findImportsByIds, findImportsOfStudy, finishImport, insertImport, recordProgress } from './store.js';
+import { errorPageSize, importAfter, importErrorAfter, importPageSize, toImportConnection, toImportErrorConnection } from './import-pages.js';
+import {
+  countImportErrors,
+  countImportsOfStudy,
+  findImportErrorPage,
+  findImportPage,
+  findImportsByIds,
+  finishImport,
+  insertImport,
+  recordProgress,
+} from './store.js';
 
 const HEARTBEAT_MS = 5_000;
 
@@ -21,7 +31,7 @@ const HEARTBEAT_MS = 5_000;
  */
 export async function importVitals(
   context: VitalsContext,
-  args: { studyId: string; file: Promise<FileUpload>; options?: ImportOptions | null },
+  args: { studyId: string; file: Promise<FileUpload>; options?: ImportOptionsInput | null },
 ): Promise<VitalsImportRow> {
   const options = validateImportOptions(args.options);
   const studyId = parseId(args.studyId, 'studyId');
@@ -154,29 +164,34 @@ export async function getImport(context: VitalsContext, id: string): Promise<Vit
   return (await context.loaders.importById.load(parseId(id, 'id'))) ?? null;
 }
 
-export async function listImports(context: VitalsContext, studyId: string, first: number | null | undefined): Promise<VitalsImportRow[]> {
-  const study = parseId(studyId, 'studyId');
-  const limit = checkPageSize(first, 20, 100);
+/** A study's import reports the caller may read, newest first: NOT_FOUND for a study outside their scope. */
+export async function listImports(
+  context: VitalsContext,
+  args: { studyId: string; first?: number | null; after?: string | null },
+): Promise<Connection<VitalsImportRow>> {
+  const study = parseId(args.studyId, 'studyId');
+  const first = importPageSize(args.first);
+  const after = importAfter(args.after);
   const scope = context.access.scope('readImportReports');
-  if (!studyInScope(scope, study)) throw new NotFoundError(`No study with id ${studyId}`);
-  return findImportsOfStudy(context.db, study, limit, scope);
+  if (!studyInScope(scope, study)) throw new NotFoundError(`No study with id ${args.studyId}`);
+  const [rows, totalCount] = await Promise.all([
+    findImportPage(context.db, study, { after, limit: first + 1 }, scope),
+    countImportsOfStudy(context.db, study, scope),
+  ]);
+  return toImportConnection(rows, { first, after, totalCount });
 }
 
-export function listImportErrors(
+/** A page of the row errors an import kept, in line order. */
+export async function listImportErrors(
   context: VitalsContext,
   importRow: VitalsImportRow,
   args: { first?: number | null; after?: string | null },
-): Promise<VitalsImportErrorRow[]> {
-  const limit = checkPageSize(args.first, 100, 1000);
-  const afterLine = args.after ? parseLine(args.after) : undefined;
-  return findImportErrors(context.db, importRow.id, { afterLine, limit });
-}
-
-/** Errors page by line: `after` is the `line` of the last error the client has. */
-function parseLine(after: string): number {
-  const line = Number(after);
-  if (!Number.isInteger(line) || line < 0) {
-    throw new BadUserInputError(`"after" must be the line number of the last error you have, got "${after}"`, { field: 'after' });
-  }
-  return line;
+): Promise<Connection<VitalsImportErrorRow>> {
+  const first = errorPageSize(args.first);
+  const after = importErrorAfter(args.after);
+  const [rows, totalCount] = await Promise.all([
+    findImportErrorPage(context.db, importRow.id, { after, limit: first + 1 }),
+    countImportErrors(context.db, importRow.id),
+  ]);
+  return toImportErrorConnection(rows, { first, after, totalCount });
 }
