@@ -45,7 +45,7 @@ describe('the public schema through the gateway (real processes, real PostgreSQL
     expect(created.errors).toBeUndefined();
     study = created.data?.createStudy;
     s01Coordinator = await testToken({ roles: ['COORDINATOR'], subject: 'coordinator-s01', studies: [study.id], sites: [study.sites[0]!.id] });
-    const enrolled = [];
+    const enrolled: Array<{ id: string; nodeId: string; subjectNumber: string }> = [];
     for (const site of study.sites) {
       const subject = await query(admin, `mutation($input: CreateSubjectInput!) { createSubject(input: $input) { id nodeId subjectNumber } }`, {
         input: { studyId: study.id, siteId: site.id, age: 40, sex: 'FEMALE' },
@@ -53,8 +53,9 @@ describe('the public schema through the gateway (real processes, real PostgreSQL
       expect(subject.errors).toBeUndefined();
       enrolled.push(subject.data?.createSubject);
     }
-    const bad = Array.from({ length: 5 }, (_, index) => `${enrolled[0].subjectNumber},2025-03-0${index + 2} 08:00,999`);
-    const csv = ['patient_id,record_time,heart_rate', `${enrolled[0].subjectNumber},2025-03-01 08:00,71`, `${enrolled[1].subjectNumber},2025-03-01 08:00,72`, ...bad].join('\n');
+    const [north, south] = enrolled as [(typeof enrolled)[number], (typeof enrolled)[number]];
+    const bad = Array.from({ length: 5 }, (_, index) => `${north.subjectNumber},2025-03-0${index + 2} 08:00,999`);
+    const csv = ['patient_id,record_time,heart_rate', `${north.subjectNumber},2025-03-01 08:00,71`, `${south.subjectNumber},2025-03-01 08:00,72`, ...bad].join('\n');
     const imported = await upload(admin, `${csv}\n`, 'both-sites.csv');
     expect(imported).toMatchObject({ rowsAccepted: 2, rowsRejected: 5 });
     const reportNode = await query(admin, `query($id: ID!) { vitalsImport(id: $id) { nodeId } }`, { id: imported.id });
