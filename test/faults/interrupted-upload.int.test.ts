@@ -131,7 +131,7 @@ describe('an upload cut off by its client leaving, or by vitals being killed (pr
     const origin = Date.now();
     const reads = await Promise.all(
       Array.from({ length: POOL_SIZE }, () =>
-        timedGraphqlRequest(servers.stack.gateway.url, { query: `query($s: ID!) { vitalsImports(studyId: $s, first: 20) { id status } }`, variables: { s: study.studyId }, headers, timeoutMs: 10_000 }),
+        timedGraphqlRequest(servers.stack.gateway.url, { query: `query($s: ID!) { vitalsImports(studyId: $s, first: 20) { edges { node { id status } } } }`, variables: { s: study.studyId }, headers, timeoutMs: 10_000 }),
       ),
     );
     const slow = reads.filter((read) => read.failure || read.response?.errors || read.ms > SCHEDULING_SLACK_MS);

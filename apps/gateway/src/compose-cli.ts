@@ -1,7 +1,15 @@
 import { writeFileSync } from 'node:fs';
-import { composeSupergraph, schemaDirectory } from './compose-supergraph.js';
+import { composeApiSchema, composeSupergraph, schemaDirectory } from './compose-supergraph.js';
 
-/** `npm run compose`: rewrites schema/supergraph.graphql after a subgraph SDL changed. */
-const target = new URL('supergraph.graphql', schemaDirectory);
-writeFileSync(target, composeSupergraph());
-process.stdout.write(`wrote ${target.pathname}\n`);
+/**
+ * `npm run compose`: rewrites schema/supergraph.graphql (what the gateway serves) and
+ * schema/api.graphql (what clients see, for codegen) after a subgraph SDL changed.
+ */
+for (const [file, sdl] of [
+  ['supergraph.graphql', composeSupergraph()],
+  ['api.graphql', composeApiSchema()],
+] as const) {
+  const target = new URL(file, schemaDirectory);
+  writeFileSync(target, sdl);
+  process.stdout.write(`wrote ${target.pathname}\n`);
+}

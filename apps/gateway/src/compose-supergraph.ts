@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { composeServices } from '@apollo/composition';
-import { parse } from 'graphql';
+import { buildASTSchema, parse, printSchema } from 'graphql';
 
 /** The subgraphs in the supergraph, with the address each answers on by default. */
 export const SUBGRAPHS = [
@@ -17,6 +17,19 @@ export const schemaDirectory = new URL('../../../schema/', import.meta.url);
  * composition library (what rover runs), so the result is the same without a binary download.
  */
 export function composeSupergraph(directory: URL = schemaDirectory): string {
+  return composeSchemas(directory).supergraph;
+}
+
+/**
+ * The client-facing schema of the supergraph, printed as plain SDL: what introspection at the
+ * gateway answers, without federation's directives, join types or `_entities`/`_service`. It
+ * is `schema/api.graphql`, for frontend codegen where introspection is off (production).
+ */
+export function composeApiSchema(directory: URL = schemaDirectory): string {
+  return composeSchemas(directory).api;
+}
+
+function composeSchemas(directory: URL): { supergraph: string; api: string } {
   const services = SUBGRAPHS.flatMap((subgraph) => {
     let sdl: string;
     try {
@@ -31,5 +44,7 @@ export function composeSupergraph(directory: URL = schemaDirectory): string {
   if (result.errors) {
     throw new Error(`Composition failed:\n${result.errors.map((error) => `  - ${error.message}`).join('\n')}`);
   }
-  return result.supergraphSdl;
+  // Through its AST: federation's graphql-js objects may come from another copy of graphql (CommonJS).
+  const api = buildASTSchema(result.schema.toAPISchema().toAST());
+  return { supergraph: result.supergraphSdl, api: `${printSchema(api)}\n` };
 }

@@ -223,17 +223,17 @@ describe('access control through the gateway and at each subgraph (real processe
 
     it('an S01 investigator cannot read an S02 coordinator’s import report, and a partner reads only the reports it sent', async () => {
       const s02Report = matrixWorld.reports['other site'];
-      const read = (who: string, id: string) => as(who, `query($id: ID!) { vitalsImport(id: $id) { fileName errors { line value } } }`, { id });
+      const read = (who: string, id: string) => as(who, `query($id: ID!) { vitalsImport(id: $id) { fileName errors { edges { node { line value } } } } }`, { id });
       expect((await read('INVESTIGATOR', s02Report)).data?.vitalsImport).toBeNull();
       const partnerUpload = await importVitalsFile({ url: gateway.url, studyId: world.studyA.id, file: toStream(`patient_id,record_time,heart_rate\nNOBODY,2026-03-02T08:00:00Z,70\n`), fileName: 'partner-one.csv', token: tokenFor('PARTNER') });
       const partnerReport = partnerUpload.data?.importVitals.id;
       const secondPartner = await sign({ subject: 'partner-two', roles: ['PARTNER'], studies: [world.studyA.id] });
       const other = await graphqlRequest(gateway.url, `query($id: ID!) { vitalsImport(id: $id) { fileName } }`, { id: partnerReport }, { authorization: `Bearer ${secondPartner}` });
       expect(other.data?.vitalsImport).toBeNull();
-      const list = await graphqlRequest(gateway.url, `query($s: ID!) { vitalsImports(studyId: $s, first: 100) { fileName } }`, { s: world.studyA.id }, { authorization: `Bearer ${secondPartner}` });
-      expect(list.data?.vitalsImports).toEqual([]);
-      expect((await read('PARTNER', partnerReport)).data?.vitalsImport).toMatchObject({ fileName: 'partner-one.csv', errors: [expect.objectContaining({ line: 2 })] });
-      expect((await read('MONITOR', s02Report)).data?.vitalsImport?.errors.length).toBeGreaterThan(0);
+      const list = await graphqlRequest(gateway.url, `query($s: ID!) { vitalsImports(studyId: $s, first: 100) { edges { node { fileName } } } }`, { s: world.studyA.id }, { authorization: `Bearer ${secondPartner}` });
+      expect(list.data?.vitalsImports.edges).toEqual([]);
+      expect((await read('PARTNER', partnerReport)).data?.vitalsImport).toMatchObject({ fileName: 'partner-one.csv', errors: { edges: [{ node: expect.objectContaining({ line: 2 }) }] } });
+      expect((await read('MONITOR', s02Report)).data?.vitalsImport?.errors.edges.length).toBeGreaterThan(0);
     });
 
     it('a site id of another study reads NOT_FOUND exactly like an id that does not exist', async () => {

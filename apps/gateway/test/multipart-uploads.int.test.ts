@@ -137,7 +137,7 @@ describe('multipart uploads are parsed once, strictly, at the gateway and at vit
   });
 
   const importOperations = () => JSON.stringify({ query: IMPORT_VITALS_MUTATION, variables: { studyId, file: null, options: null } });
-  const otherQuery = () => JSON.stringify({ query: `query { vitalsImports(studyId: "${studyId}") { id } }` });
+  const otherQuery = () => JSON.stringify({ query: `query { vitalsImports(studyId: "${studyId}") { totalCount } }` });
   const map = JSON.stringify({ 0: ['variables.file'] });
   const largeUniqueCsv = (rows: number) => {
     const lines = Array.from({ length: rows }, () => `${subjectNumber},${new Date(Date.UTC(2026, 1, 1, 8, minute++)).toISOString()},72`);

@@ -157,8 +157,8 @@ describe('rate limits per caller at the gateway, shared across instances through
     // The first upload holds the caller's slot once vitals is importing it.
     const admin = await adminHeaders();
     await waitFor('the first upload to be importing', async () => {
-      const imports = await graphqlRequest(first.url, `query($id: ID!) { vitalsImports(studyId: $id) { status } }`, { id: studyId }, admin);
-      return (imports.data?.vitalsImports as Array<{ status: string }> | undefined)?.some((row) => row.status === 'RUNNING');
+      const imports = await graphqlRequest(first.url, `query($id: ID!) { vitalsImports(studyId: $id) { edges { node { status } } } }`, { id: studyId }, admin);
+      return (imports.data?.vitalsImports?.edges as Array<{ node: { status: string } }> | undefined)?.some((edge) => edge.node.status === 'RUNNING');
     });
     const refused = await importVitalsFile({ url: second.url, studyId, file: fileOf('patient_id,record_time,heart_rate\n'), token });
     expect(refused.status).toBe(429);

@@ -89,7 +89,7 @@ describe('subjects and vitals through PostgreSQL outages (private PostgreSQL ser
         input: { studyId: study.studyId, siteId: study.siteId, age: 50, sex: 'MALE' },
       }),
     );
-  const vitalsRead = () => probe('vitals read', post(vitals.url, 'query($studyId: ID!) { vitalsImports(studyId: $studyId) { id status } }', { studyId: study.studyId }));
+  const vitalsRead = () => probe('vitals read', post(vitals.url, 'query($studyId: ID!) { vitalsImports(studyId: $studyId) { edges { node { id status } } } }', { studyId: study.studyId }));
 
   const bothServe = async () => {
     const [fromSubjects, fromVitals] = await Promise.all([subjectsRead(), vitalsRead()]);

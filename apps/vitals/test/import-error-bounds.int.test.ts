@@ -64,9 +64,9 @@ describe('the errors an import keeps are bounded in bytes (real processes, real 
   const expectVitalsAlive = async (pid: number | undefined) => {
     expect(stack.vitals.process.exitCode).toBeNull();
     expect(stack.vitals.process.pid).toBe(pid);
-    const listed = await graphqlRequest(stack.gateway.url, `query($s: ID!) { vitalsImports(studyId: $s) { fileName status } }`, { s: study.studyId }, await adminHeaders());
+    const listed = await graphqlRequest(stack.gateway.url, `query($s: ID!) { vitalsImports(studyId: $s) { edges { node { fileName status } } } }`, { s: study.studyId }, await adminHeaders());
     expect(listed.errors).toBeUndefined();
-    expect(listed.data?.vitalsImports[0]).toMatchObject({ fileName: 'hostile.csv' });
+    expect(listed.data?.vitalsImports.edges[0].node).toMatchObject({ fileName: 'hostile.csv' });
   };
 
   it("reports a partner's 3,000 rows of 60,000-character heart rates (180 MB, dryRun) with each cell cut short, and vitals stays up", async () => {

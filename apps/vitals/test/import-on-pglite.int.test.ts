@@ -115,8 +115,8 @@ describe('importing vitals on the embedded database (vitals on PGlite, no VITALS
     const gateway = await startApp('gateway', { SUBJECTS_URL: `${stack.subjects.url}graphql`, VITALS_URL: `${vitals.url}graphql`, LOG_LEVEL: 'warn' });
     try {
       expect(await storedTotal(gateway.url)).toBe(4);
-      const imports = await graphqlRequest(gateway.url, `query($s: ID!) { vitalsImports(studyId: $s) { status rowsAccepted } }`, { s: study.studyId }, await adminHeaders());
-      expect(imports.data?.vitalsImports).toEqual([
+      const imports = await graphqlRequest(gateway.url, `query($s: ID!) { vitalsImports(studyId: $s) { edges { node { status rowsAccepted } } } }`, { s: study.studyId }, await adminHeaders());
+      expect(imports.data?.vitalsImports.edges.map((edge: { node: unknown }) => edge.node)).toEqual([
         { status: 'SUCCEEDED', rowsAccepted: 1 },
         { status: 'ABORTED', rowsAccepted: 0 },
         { status: 'SUCCEEDED', rowsAccepted: 0 },

@@ -206,8 +206,8 @@ describe('importing vitals through the gateway (real processes, real PostgreSQL)
   });
 
   it('lists the imports of a study with their reports', async () => {
-    const response = await graphqlRequest(gateway.url, `query($s: ID!) { vitalsImports(studyId: $s, first: 100) { status rowsRead rowsAccepted rowsRejected rowsDuplicate } }`, { s: studyId }, headers);
-    const imports = response.data?.vitalsImports as Array<{ status: string; rowsRead: number; rowsAccepted: number; rowsRejected: number; rowsDuplicate: number }>;
+    const response = await graphqlRequest(gateway.url, `query($s: ID!) { vitalsImports(studyId: $s, first: 100) { edges { node { status rowsRead rowsAccepted rowsRejected rowsDuplicate } } } }`, { s: studyId }, headers);
+    const imports = (response.data?.vitalsImports.edges as Array<{ node: { status: string; rowsRead: number; rowsAccepted: number; rowsRejected: number; rowsDuplicate: number } }>).map((edge) => edge.node);
     expect(imports.length).toBeGreaterThanOrEqual(8);
     for (const report of imports) {
       if (report.status === 'SUCCEEDED') expect(report.rowsRead).toBe(report.rowsAccepted + report.rowsRejected + report.rowsDuplicate);

@@ -149,8 +149,8 @@ describe('malformed vitals files through the gateway', () => {
     expect(codesAndLines(report)).toEqual([[2, 'record_time', 'IMPLAUSIBLE_TIME']]);
     // As an import made before IMPLAUSIBLE_TIME replaced it stored the same row.
     await vitalsSql`update vitals_import_errors set code = 'FUTURE_TIME' where import_id = ${report.id}`;
-    const read = await graphqlRequest(stack.gateway.url, `query($id: ID!) { vitalsImport(id: $id) { rowsRejected errors { line code } } }`, { id: report.id }, await adminHeaders());
+    const read = await graphqlRequest(stack.gateway.url, `query($id: ID!) { vitalsImport(id: $id) { rowsRejected errors { edges { node { line code } } } } }`, { id: report.id }, await adminHeaders());
     expect(read.errors).toBeUndefined();
-    expect(read.data?.vitalsImport).toEqual({ rowsRejected: 1, errors: [{ line: 2, code: 'FUTURE_TIME' }] });
+    expect(read.data?.vitalsImport).toEqual({ rowsRejected: 1, errors: { edges: [{ node: { line: 2, code: 'FUTURE_TIME' } }] } });
   });
 });

@@ -24,7 +24,7 @@ const SMALL_IMPORT_TIMEOUT_MS = 120_000;
 const READS = [
   `query($studyId: ID!) { subjects(studyId: $studyId, first: 20) { totalCount edges { node { subjectNumber latestVitalSign { heartRate recordedAt } } } } }`,
   `query($subjectId: ID!) { subject(id: $subjectId) { subjectNumber vitals(first: 10) { totalCount edges { node { heartRate bloodPressure recordedAt } } } } }`,
-  `query($studyId: ID!) { vitalsImports(studyId: $studyId, first: 10) { status rowsRead rowsAccepted } }`,
+  `query($studyId: ID!) { vitalsImports(studyId: $studyId, first: 10) { edges { node { status rowsRead rowsAccepted } } } }`,
 ];
 const CREATE_SUBJECT = `mutation($input: CreateSubjectInput!) { createSubject(input: $input) { id subjectNumber } }`;
 

@@ -47,7 +47,7 @@ export const ACCESS_POLICY = {
   },
   lookUpSubjects: {
     summary: "look subjects up by number: a subject's id, number and site only",
-    opens: ['Query.subjectsByNumbers', 'Subject.id', 'Subject.subjectNumber', 'Subject.site'],
+    opens: ['Query.subjectsByNumbers', 'Subject.id', 'Subject.nodeId', 'Subject.subjectNumber', 'Subject.site'],
     grants: { ADMIN: 'everywhere', ...SITE_STAFF, MONITOR: 'study', PARTNER: 'listedSitesElseStudy' },
     refusal: 'your role may not look up subjects',
   },
@@ -117,13 +117,15 @@ export type RightName = keyof typeof ACCESS_POLICY;
 export const RIGHT_NAMES = Object.keys(ACCESS_POLICY) as RightName[];
 
 /**
- * Open to every signed-in caller: federation's own entry points (each entity's reference
- * resolver applies the scope), and the page and edge types that only carry rows another
- * right already filtered.
+ * Open to every signed-in caller: the entry points that find a record by id, whatever its type
+ * (federation's `_entities` and Relay's `node`: each type's resolver applies its own right's
+ * scope, NOT_FOUND or null outside it, and each field its right), and the page and edge types
+ * that only carry rows another right already filtered.
  */
 export const SIGNED_IN_COORDINATES: readonly string[] = [
   'Query._entities',
   'Query._service',
+  'Query.node',
   '_Service.*',
   'PageInfo.*',
   'SubjectConnection.*',
@@ -132,6 +134,10 @@ export const SIGNED_IN_COORDINATES: readonly string[] = [
   'AuditEventEdge.*',
   'VitalSignConnection.*',
   'VitalSignEdge.*',
+  'VitalsImportConnection.*',
+  'VitalsImportEdge.*',
+  'ImportRowErrorConnection.*',
+  'ImportRowErrorEdge.*',
   'VitalsSummary.*',
   'MeasureSummary.*',
 ];

@@ -4,8 +4,15 @@ import type { ImportRowErrorResult } from './import-vitals-file.js';
 export const IMPORT_ERRORS_PAGE = 1000;
 
 const IMPORT_ERRORS_QUERY = `query ImportErrors($id: ID!, $first: Int, $after: String) {
-  vitalsImport(id: $id) { errors(first: $first, after: $after) { line column value code message } }
+  vitalsImport(id: $id) {
+    errors(first: $first, after: $after) { pageInfo { hasNextPage endCursor } edges { node { line column value code message } } }
+  }
 }`;
+
+interface ErrorPage {
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  edges: Array<{ node: ImportRowErrorResult }>;
+}
 
 /**
  * Every row error of an import after `afterLine`, page by page: the mutation's answer carries
@@ -13,18 +20,19 @@ const IMPORT_ERRORS_QUERY = `query ImportErrors($id: ID!, $first: Int, $after: S
  */
 export async function fetchImportErrors(options: { url: string; importId: string; afterLine: number; token?: string }): Promise<ImportRowErrorResult[]> {
   const all: ImportRowErrorResult[] = [];
-  let after = options.afterLine;
+  // A line number is what the mutation's first page ends at; after that, the list's own cursors.
+  let after = String(options.afterLine);
   for (;;) {
     const response = await fetch(options.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) },
-      body: JSON.stringify({ query: IMPORT_ERRORS_QUERY, variables: { id: options.importId, first: IMPORT_ERRORS_PAGE, after: String(after) } }),
+      body: JSON.stringify({ query: IMPORT_ERRORS_QUERY, variables: { id: options.importId, first: IMPORT_ERRORS_PAGE, after } }),
     });
-    const body = (await response.json()) as { data?: { vitalsImport: { errors: ImportRowErrorResult[] } | null }; errors?: Array<{ message: string }> };
+    const body = (await response.json()) as { data?: { vitalsImport: { errors: ErrorPage } | null }; errors?: Array<{ message: string }> };
     const page = body.data?.vitalsImport?.errors;
     if (!page) throw new Error(`could not read the import's row errors: ${body.errors?.[0]?.message ?? `HTTP ${response.status}`}`);
-    all.push(...page);
-    if (page.length < IMPORT_ERRORS_PAGE) return all;
-    after = page[page.length - 1]!.line;
+    all.push(...page.edges.map((edge) => edge.node));
+    if (!page.pageInfo.hasNextPage || !page.pageInfo.endCursor) return all;
+    after = page.pageInfo.endCursor;
   }
 }

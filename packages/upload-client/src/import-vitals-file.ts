@@ -5,11 +5,11 @@ import { request } from 'undici';
 import { IMPORT_ERRORS_PAGE } from './fetch-import-errors.js';
 import { multipartUploadBody } from './multipart-body.js';
 
-export const IMPORT_VITALS_MUTATION = `mutation ImportVitals($studyId: ID!, $file: Upload!, $options: ImportOptions, $importId: ID, $fileSize: Float) {
+export const IMPORT_VITALS_MUTATION = `mutation ImportVitals($studyId: ID!, $file: Upload!, $options: ImportOptionsInput, $importId: ID, $fileSize: Float) {
   importVitals(studyId: $studyId, file: $file, options: $options, importId: $importId, fileSize: $fileSize) {
-    id studyId fileName status onError dryRun rowsRead rowsAccepted rowsRejected rowsDuplicate bytesRead bytesTotal sha256 byteCount
+    id study { id } fileName status onError dryRun rowsRead rowsAccepted rowsRejected rowsDuplicate bytesRead bytesTotal sha256 byteCount
     failureReason startedAt finishedAt durationMs
-    errors(first: ${IMPORT_ERRORS_PAGE}) { line column value code message }
+    errors(first: ${IMPORT_ERRORS_PAGE}) { edges { node { line column value code message } } }
   }
 }`;
 
@@ -81,7 +81,11 @@ export async function importVitalsFile(options: {
   });
   const text = await response.body.text();
   try {
-    return { status: response.statusCode, ...(JSON.parse(text) as Omit<ImportVitalsResult, 'status'>) };
+    const result = { status: response.statusCode, ...(JSON.parse(text) as Omit<ImportVitalsResult, 'status'>) };
+    // The report's first page of row errors, as a plain list: what callers of this client read.
+    const report = result.data?.importVitals;
+    if (report?.errors?.edges) report.errors = report.errors.edges.map((edge: { node: ImportRowErrorResult }) => edge.node);
+    return result;
   } catch {
     return { status: response.statusCode, errors: [{ message: `the server answered ${response.statusCode}: ${text.slice(0, 200)}` }] };
   }

@@ -20,57 +20,82 @@ export type Scalars = {
 /** One recorded change: append-only, the database refuses to alter or remove it. */
 export type AuditEvent = {
   __typename?: 'AuditEvent';
-  /** CREATE, UPDATE, WITHDRAW… */
+  /** What happened: CREATE, UPDATE, WITHDRAW for subjects; IMPORT_STARTED, IMPORT_FINISHED for imports; CREATE for readings and studies. */
   action: Scalars['String']['output'];
   /** The user (token subject) who made the change. */
   actor: Scalars['String']['output'];
+  /** When the change was made. */
   at: Scalars['DateTime']['output'];
+  /** The id of the record changed. */
   entityId: Scalars['ID']['output'];
+  /** The kind of record changed: Study, Subject, VitalSign or VitalsImport. */
   entityType: Scalars['String']['output'];
   /** The field changed; null for an event about the whole entity. */
   field?: Maybe<Scalars['String']['output']>;
+  /** The value after the change; for a created record or an import, its values as JSON. */
   newValue?: Maybe<Scalars['String']['output']>;
+  /** The field's value before the change; null for a new record or a whole-entity event. */
   oldValue?: Maybe<Scalars['String']['output']>;
+  /** Why the change was made, as the user gave it; null when none was asked for. */
   reason?: Maybe<Scalars['String']['output']>;
 };
 
+/** A page of audit events (Relay cursor connection). */
 export type AuditEventConnection = {
   __typename?: 'AuditEventConnection';
+  /** The events of this page, oldest first. */
   edges: Array<AuditEventEdge>;
+  /** Where this page lies in the list. */
   pageInfo: PageInfo;
+  /** How many events the entity has, across all pages. */
   totalCount: Scalars['Int']['output'];
 };
 
+/** One audit event of a page, with its place in the list. */
 export type AuditEventEdge = {
   __typename?: 'AuditEventEdge';
+  /** Opaque: pass it as after to get the events that follow this one. */
   cursor: Scalars['String']['output'];
+  /** The event. */
   node: AuditEvent;
 };
 
+/** A site to create with its study. */
 export type CreateSiteInput = {
   /** 1 to 10 letters, digits or dashes; unique within the study. */
   code: Scalars['String']['input'];
+  /** Name of the hospital or clinic, 1 to 200 characters. */
   name: Scalars['String']['input'];
 };
 
+/** A new study and its sites. */
 export type CreateStudyInput = {
   /** 2 to 12 letters, digits or dashes; unique. */
   code: Scalars['String']['input'];
+  /** Full name of the study, 1 to 200 characters. */
   name: Scalars['String']['input'];
+  /** Its sites; at least one. */
   sites: Array<CreateSiteInput>;
 };
 
+/** A person to enrol; the server assigns the subject number. */
 export type CreateSubjectInput = {
   /** Whole years, 1 to 130. */
   age: Scalars['Int']['input'];
+  /** Personal data, optional; 1 to 200 characters. */
   name?: InputMaybe<Scalars['String']['input']>;
+  /** Sex as recorded. */
   sex: Sex;
+  /** The enrolling site, one of the study's sites (and of yours, for site-scoped roles). */
   siteId: Scalars['ID']['input'];
+  /** The study to enrol into. */
   studyId: Scalars['ID']['input'];
 };
 
+/** What clients may change. */
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Creates a study with its sites. ADMIN only; CONFLICT when the code is taken. */
   createStudy: Study;
   /** Assigns the next subject number of the study; the subject starts in SCREENING. */
   createSubject: Subject;
@@ -81,16 +106,19 @@ export type Mutation = {
 };
 
 
+/** What clients may change. */
 export type MutationCreateStudyArgs = {
   input: CreateStudyInput;
 };
 
 
+/** What clients may change. */
 export type MutationCreateSubjectArgs = {
   input: CreateSubjectInput;
 };
 
 
+/** What clients may change. */
 export type MutationUpdateSubjectArgs = {
   expectedVersion: Scalars['Int']['input'];
   id: Scalars['ID']['input'];
@@ -99,35 +127,62 @@ export type MutationUpdateSubjectArgs = {
 };
 
 
+/** What clients may change. */
 export type MutationWithdrawSubjectArgs = {
   id: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
 };
 
+/**
+ * An object that node(id:) refetches by its global id (Relay's Global Object Identification, with
+ * the id in nodeId: set nodeInterfaceIdField to nodeId in a Relay compiler's schemaConfig).
+ */
+export type Node = {
+  /** Global id: opaque, unique across every type; pass it to node(id:). The object's own id stays in id. */
+  nodeId: Scalars['ID']['output'];
+};
+
+/** Where a page lies in its list (Relay cursor connections). */
 export type PageInfo = {
   __typename?: 'PageInfo';
+  /** The cursor of the page's last item; null when the page is empty. */
   endCursor?: Maybe<Scalars['String']['output']>;
+  /** Whether more items follow this page: ask again with after set to endCursor. */
   hasNextPage: Scalars['Boolean']['output'];
+  /** Whether items come before this page (true when it was asked with after). */
   hasPreviousPage: Scalars['Boolean']['output'];
+  /** The cursor of the page's first item; null when the page is empty. */
   startCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/** What clients may read. */
 export type Query = {
   __typename?: 'Query';
   /** Every recorded change of a study or subject, oldest first. ADMIN and MONITOR only. first: at most 500. */
   auditTrail: AuditEventConnection;
+  /**
+   * The Study, Site, Subject, VitalSign or VitalsImport with this global id (a nodeId). NOT_FOUND
+   * when it does not exist or lies outside what you may read, as for the type's own query;
+   * FORBIDDEN when your role may not read that type at all; BAD_USER_INPUT for a string that is
+   * not a nodeId.
+   */
+  node?: Maybe<Node>;
   /** The studies you act in, in code order. first: at most 500. */
   studies: Array<Study>;
+  /** One study; NOT_FOUND when it does not exist or you do not act in it. */
   study?: Maybe<Study>;
+  /** One subject; NOT_FOUND when it does not exist or lies outside your scope (another site's subject reads as unknown). */
   subject?: Maybe<Subject>;
+  /** One subject by its number within a study; NOT_FOUND when there is none in your scope. */
   subjectByNumber?: Maybe<Subject>;
-  /** Subjects of a study in enrolment order. first: at most 500. */
+  /** Subjects of a study in enrolment order, only those in your scope. first: at most 500. */
   subjects: SubjectConnection;
   /** Many subjects of a study by number in one call (at most 5000 numbers); numbers that match no subject are left out. */
   subjectsByNumbers: Array<Subject>;
 };
 
 
+/** What clients may read. */
 export type QueryAuditTrailArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   entityId: Scalars['ID']['input'];
@@ -135,27 +190,38 @@ export type QueryAuditTrailArgs = {
 };
 
 
+/** What clients may read. */
+export type QueryNodeArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** What clients may read. */
 export type QueryStudiesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
+/** What clients may read. */
 export type QueryStudyArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** What clients may read. */
 export type QuerySubjectArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** What clients may read. */
 export type QuerySubjectByNumberArgs = {
   studyId: Scalars['ID']['input'];
   subjectNumber: Scalars['String']['input'];
 };
 
 
+/** What clients may read. */
 export type QuerySubjectsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -165,68 +231,104 @@ export type QuerySubjectsArgs = {
 };
 
 
+/** What clients may read. */
 export type QuerySubjectsByNumbersArgs = {
   studyId: Scalars['ID']['input'];
   subjectNumbers: Array<Scalars['String']['input']>;
 };
 
+/** A subject's sex as recorded at enrolment. */
 export type Sex =
+  /** Female. */
   | 'FEMALE'
+  /** Male. */
   | 'MALE'
+  /** Recorded, but neither female nor male. */
   | 'OTHER'
+  /** Not known or not disclosed. */
   | 'UNKNOWN';
 
 /** A hospital or clinic that enrols subjects into a study. */
-export type Site = {
+export type Site = Node & {
   __typename?: 'Site';
   /** Short code used in subject numbers, e.g. S01. */
   code: Scalars['String']['output'];
+  /** The site's id (a UUID); site-scoped tokens list these in their sites claim. */
   id: Scalars['ID']['output'];
+  /** Name of the hospital or clinic. */
   name: Scalars['String']['output'];
+  /** Global id, for node(id:) and Relay; opaque. */
+  nodeId: Scalars['ID']['output'];
+  /** The study the site enrols into. */
   study: Study;
 };
 
 /** A clinical study: the unit that subject numbers are unique within. */
-export type Study = {
+export type Study = Node & {
   __typename?: 'Study';
   /** Short code used in subject numbers, e.g. CARD01. */
   code: Scalars['String']['output'];
+  /** When the study was created. */
   createdAt: Scalars['DateTime']['output'];
+  /** The study's id (a UUID); pass it as studyId to the queries and mutations that take one. */
   id: Scalars['ID']['output'];
+  /** Full name of the study, as shown to people. */
   name: Scalars['String']['output'];
+  /** Global id, for node(id:) and Relay; opaque. */
+  nodeId: Scalars['ID']['output'];
+  /** Every site of the study, in code order. Visible to every role that may read the study. */
   sites: Array<Site>;
 };
 
 /** A person taking part in a study. */
-export type Subject = {
+export type Subject = Node & {
   __typename?: 'Subject';
+  /** Age in whole years at enrolment, 1 to 130. */
   age: Scalars['Int']['output'];
+  /** When the subject was enrolled. */
   createdAt: Scalars['DateTime']['output'];
+  /** The subject's id (a UUID). */
   id: Scalars['ID']['output'];
-  /** Personal data: only roles that may see PII get it. */
+  /**
+   * Personal data: ADMIN, and INVESTIGATOR, COORDINATOR and MONITOR within their scope, get it;
+   * others get null with a FORBIDDEN error. Null also when it was never recorded.
+   */
   name?: Maybe<Scalars['String']['output']>;
+  /** Global id, for node(id:) and Relay; opaque. */
+  nodeId: Scalars['ID']['output'];
+  /** Sex as recorded. */
   sex: Sex;
+  /** The site that enrolled the subject. */
   site: Site;
+  /** Where the subject stands in the study; see SubjectStatus for the allowed moves. */
   status: SubjectStatus;
+  /** The study the subject takes part in. */
   study: Study;
   /** Assigned by the server: <STUDY CODE>-<SITE CODE>-<sequence within the study, 4 digits>, e.g. CARD01-S01-0007. */
   subjectNumber: Scalars['String']['output'];
+  /** When the subject last changed (equal to createdAt until the first change). */
   updatedAt: Scalars['DateTime']['output'];
   /** Increments with every change; pass it back as expectedVersion to update. */
   version: Scalars['Int']['output'];
 };
 
+/** A page of subjects (Relay cursor connection). */
 export type SubjectConnection = {
   __typename?: 'SubjectConnection';
+  /** The subjects of this page, in enrolment order. */
   edges: Array<SubjectEdge>;
+  /** Where this page lies in the list. */
   pageInfo: PageInfo;
   /** How many subjects match the filters, across all pages. */
   totalCount: Scalars['Int']['output'];
 };
 
+/** One subject of a page, with its place in the list. */
 export type SubjectEdge = {
   __typename?: 'SubjectEdge';
+  /** Opaque: pass it as after to get the subjects that follow this one. */
   cursor: Scalars['String']['output'];
+  /** The subject. */
   node: Subject;
 };
 
@@ -235,18 +337,41 @@ export type SubjectEdge = {
  * ENROLLED to WITHDRAWN or COMPLETED. The others are final.
  */
 export type SubjectStatus =
+  /** Finished the study (final). */
   | 'COMPLETED'
+  /** Taking part in the study. */
   | 'ENROLLED'
+  /** Being checked against the study's criteria; every new subject starts here. */
   | 'SCREENING'
+  /** Did not meet the study's criteria (final). */
   | 'SCREEN_FAILED'
+  /** Left the study before its end; the record is kept (final). */
   | 'WITHDRAWN';
 
 /** Only the fields given are changed. */
 export type UpdateSubjectInput = {
+  /** New age in whole years, 1 to 130. */
   age?: InputMaybe<Scalars['Int']['input']>;
+  /** New name, 1 to 200 characters; null clears it. age, sex and status cannot be cleared. */
   name?: InputMaybe<Scalars['String']['input']>;
+  /** New sex. */
   sex?: InputMaybe<Sex>;
+  /** New status; only the moves SubjectStatus allows (WITHDRAWN through withdrawSubject). */
   status?: InputMaybe<SubjectStatus>;
+};
+
+export type VitalSign = Node & {
+  __typename?: 'VitalSign';
+  id: Scalars['ID']['output'];
+  /** Global id, for node(id:) and Relay; opaque. */
+  nodeId: Scalars['ID']['output'];
+};
+
+export type VitalsImport = Node & {
+  __typename?: 'VitalsImport';
+  id: Scalars['ID']['output'];
+  /** Global id, for node(id:) and Relay; opaque. */
+  nodeId: Scalars['ID']['output'];
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -330,12 +455,16 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping of federation types */
 export type FederationTypes = ResolversObject<{
+  Site: Site;
   Study: Study;
   Subject: Subject;
 }>;
 
 /** Mapping of federation reference types */
 export type FederationReferenceTypes = ResolversObject<{
+  Site:
+    ( { __typename: 'Site' }
+    & GraphQLRecursivePick<FederationTypes['Site'], {"id":true}> );
   Study:
     ( { __typename: 'Study' }
     & GraphQLRecursivePick<FederationTypes['Study'], {"id":true}> );
@@ -345,6 +474,16 @@ export type FederationReferenceTypes = ResolversObject<{
 }>;
 
 
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
+  Node:
+    | ( SiteRow )
+    | ( StudyRow )
+    | ( SubjectRow )
+    | ( VitalSign )
+    | ( VitalsImport )
+  ;
+}>;
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
@@ -359,6 +498,7 @@ export type ResolversTypes = ResolversObject<{
   CreateSubjectInput: CreateSubjectInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -370,6 +510,8 @@ export type ResolversTypes = ResolversObject<{
   SubjectEdge: ResolverTypeWrapper<Omit<SubjectEdge, 'node'> & { node: ResolversTypes['Subject'] }>;
   SubjectStatus: SubjectStatus;
   UpdateSubjectInput: UpdateSubjectInput;
+  VitalSign: ResolverTypeWrapper<VitalSign>;
+  VitalsImport: ResolverTypeWrapper<VitalsImport>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -385,6 +527,7 @@ export type ResolversParentTypes = ResolversObject<{
   CreateSubjectInput: CreateSubjectInput;
   DateTime: Scalars['DateTime']['output'];
   Mutation: Record<PropertyKey, never>;
+  Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
   Query: Record<PropertyKey, never>;
@@ -394,6 +537,8 @@ export type ResolversParentTypes = ResolversObject<{
   SubjectConnection: Omit<SubjectConnection, 'edges'> & { edges: Array<ResolversParentTypes['SubjectEdge']> };
   SubjectEdge: Omit<SubjectEdge, 'node'> & { node: ResolversParentTypes['Subject'] };
   UpdateSubjectInput: UpdateSubjectInput;
+  VitalSign: VitalSign;
+  VitalsImport: VitalsImport;
 }>;
 
 export type AuditEventResolvers<ContextType = SubjectsContext, ParentType extends ResolversParentTypes['AuditEvent'] = ResolversParentTypes['AuditEvent']> = ResolversObject<{
@@ -430,6 +575,10 @@ export type MutationResolvers<ContextType = SubjectsContext, ParentType extends 
   withdrawSubject?: Resolver<ResolversTypes['Subject'], ParentType, ContextType, RequireFields<MutationWithdrawSubjectArgs, 'id' | 'reason'>>;
 }>;
 
+export type NodeResolvers<ContextType = SubjectsContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'Site' | 'Study' | 'Subject' | 'VitalSign' | 'VitalsImport', ParentType, ContextType>;
+}>;
+
 export type PageInfoResolvers<ContextType = SubjectsContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -439,6 +588,7 @@ export type PageInfoResolvers<ContextType = SubjectsContext, ParentType extends 
 
 export type QueryResolvers<ContextType = SubjectsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   auditTrail?: Resolver<ResolversTypes['AuditEventConnection'], ParentType, ContextType, RequireFields<QueryAuditTrailArgs, 'entityId' | 'first'>>;
+  node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
   studies?: Resolver<Array<ResolversTypes['Study']>, ParentType, ContextType, RequireFields<QueryStudiesArgs, 'first'>>;
   study?: Resolver<Maybe<ResolversTypes['Study']>, ParentType, ContextType, RequireFields<QueryStudyArgs, 'id'>>;
   subject?: Resolver<Maybe<ResolversTypes['Subject']>, ParentType, ContextType, RequireFields<QuerySubjectArgs, 'id'>>;
@@ -447,11 +597,14 @@ export type QueryResolvers<ContextType = SubjectsContext, ParentType extends Res
   subjectsByNumbers?: Resolver<Array<ResolversTypes['Subject']>, ParentType, ContextType, RequireFields<QuerySubjectsByNumbersArgs, 'studyId' | 'subjectNumbers'>>;
 }>;
 
-export type SiteResolvers<ContextType = SubjectsContext, ParentType extends ResolversParentTypes['Site'] = ResolversParentTypes['Site']> = ResolversObject<{
+export type SiteResolvers<ContextType = SubjectsContext, ParentType extends ResolversParentTypes['Site'] = ResolversParentTypes['Site'], FederationReferenceType extends FederationReferenceTypes['Site'] = FederationReferenceTypes['Site']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Site']> | FederationReferenceType, FederationReferenceType, ContextType>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  nodeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   study?: Resolver<ResolversTypes['Study'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type StudyResolvers<ContextType = SubjectsContext, ParentType extends ResolversParentTypes['Study'] = ResolversParentTypes['Study'], FederationReferenceType extends FederationReferenceTypes['Study'] = FederationReferenceTypes['Study']> = ResolversObject<{
@@ -460,7 +613,9 @@ export type StudyResolvers<ContextType = SubjectsContext, ParentType extends Res
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  nodeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   sites?: Resolver<Array<ResolversTypes['Site']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type SubjectResolvers<ContextType = SubjectsContext, ParentType extends ResolversParentTypes['Subject'] = ResolversParentTypes['Subject'], FederationReferenceType extends FederationReferenceTypes['Subject'] = FederationReferenceTypes['Subject']> = ResolversObject<{
@@ -469,6 +624,7 @@ export type SubjectResolvers<ContextType = SubjectsContext, ParentType extends R
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  nodeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   sex?: Resolver<ResolversTypes['Sex'], ParentType, ContextType>;
   site?: Resolver<ResolversTypes['Site'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['SubjectStatus'], ParentType, ContextType>;
@@ -476,6 +632,7 @@ export type SubjectResolvers<ContextType = SubjectsContext, ParentType extends R
   subjectNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type SubjectConnectionResolvers<ContextType = SubjectsContext, ParentType extends ResolversParentTypes['SubjectConnection'] = ResolversParentTypes['SubjectConnection']> = ResolversObject<{
@@ -489,12 +646,25 @@ export type SubjectEdgeResolvers<ContextType = SubjectsContext, ParentType exten
   node?: Resolver<ResolversTypes['Subject'], ParentType, ContextType>;
 }>;
 
+export type VitalSignResolvers<ContextType = SubjectsContext, ParentType extends ResolversParentTypes['VitalSign'] = ResolversParentTypes['VitalSign']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  nodeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type VitalsImportResolvers<ContextType = SubjectsContext, ParentType extends ResolversParentTypes['VitalsImport'] = ResolversParentTypes['VitalsImport']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  nodeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type Resolvers<ContextType = SubjectsContext> = ResolversObject<{
   AuditEvent?: AuditEventResolvers<ContextType>;
   AuditEventConnection?: AuditEventConnectionResolvers<ContextType>;
   AuditEventEdge?: AuditEventEdgeResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
+  Node?: NodeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Site?: SiteResolvers<ContextType>;
@@ -502,5 +672,7 @@ export type Resolvers<ContextType = SubjectsContext> = ResolversObject<{
   Subject?: SubjectResolvers<ContextType>;
   SubjectConnection?: SubjectConnectionResolvers<ContextType>;
   SubjectEdge?: SubjectEdgeResolvers<ContextType>;
+  VitalSign?: VitalSignResolvers<ContextType>;
+  VitalsImport?: VitalsImportResolvers<ContextType>;
 }>;
 

@@ -23,17 +23,23 @@ export type Scalars = {
 /** One recorded change: append-only, the database refuses to alter or remove it. */
 export type AuditEvent = {
   __typename?: 'AuditEvent';
-  /** CREATE, UPDATE, WITHDRAW… */
+  /** What happened: CREATE, UPDATE, WITHDRAW for subjects; IMPORT_STARTED, IMPORT_FINISHED for imports; CREATE for readings and studies. */
   action: Scalars['String']['output'];
   /** The user (token subject) who made the change. */
   actor: Scalars['String']['output'];
+  /** When the change was made. */
   at: Scalars['DateTime']['output'];
+  /** The id of the record changed. */
   entityId: Scalars['ID']['output'];
+  /** The kind of record changed: Study, Subject, VitalSign or VitalsImport. */
   entityType: Scalars['String']['output'];
   /** The field changed; null for an event about the whole entity. */
   field?: Maybe<Scalars['String']['output']>;
+  /** The value after the change; for a created record or an import, its values as JSON. */
   newValue?: Maybe<Scalars['String']['output']>;
+  /** The field's value before the change; null for a new record or a whole-entity event. */
   oldValue?: Maybe<Scalars['String']['output']>;
+  /** Why the change was made, as the user gave it; null when none was asked for. */
   reason?: Maybe<Scalars['String']['output']>;
 };
 
@@ -56,11 +62,13 @@ export type ImportFailureCode =
   /** The upload sent no bytes for longer than its idle timeout. */
   | 'UPLOAD_STALLED';
 
-export type ImportOptions = {
+/** How an import treats the file. */
+export type ImportOptionsInput = {
   /** Check and report everything, store nothing. */
   dryRun?: InputMaybe<Scalars['Boolean']['input']>;
   /** How many row errors to keep for the report (0 to 100000); the counts are always complete. */
   maxErrors?: InputMaybe<Scalars['Int']['input']>;
+  /** What to do with a bad row: store the others (SKIP) or nothing (ABORT). */
   onError?: InputMaybe<OnError>;
   /** IANA time zone for record_time values without an offset, e.g. Europe/Paris. */
   timezone?: InputMaybe<Scalars['String']['input']>;
@@ -69,12 +77,15 @@ export type ImportOptions = {
 /** A row that was not stored, and why. */
 export type ImportRowError = {
   __typename?: 'ImportRowError';
+  /** Why the row was refused; clients may switch on it. */
   code: ImportRowErrorCode;
+  /** The column (header name) at fault; null when the fault is the whole row. */
   column?: Maybe<Scalars['String']['output']>;
   /** 1-based line of the file where the row starts (the header is line 1). */
   line: Scalars['Int']['output'];
   /** What is wrong with the row and how to fix it. */
   message: Scalars['String']['output'];
+  /** The value refused, cut to 200 characters; null when the fault is the whole row or the value is empty. */
   value?: Maybe<Scalars['String']['output']>;
 };
 
@@ -105,6 +116,26 @@ export type ImportRowErrorCode =
   /** No such subject in the study, or not at a site the caller may import for. */
   | 'UNKNOWN_SUBJECT';
 
+/** A page of an import's kept row errors (Relay cursor connection). */
+export type ImportRowErrorConnection = {
+  __typename?: 'ImportRowErrorConnection';
+  /** The errors of this page, in line order. */
+  edges: Array<ImportRowErrorEdge>;
+  /** Where this page lies in the list. */
+  pageInfo: PageInfo;
+  /** How many row errors the import kept, across all pages (at most its maxErrors; rowsRejected counts every refused row). */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** One row error of a page, with its place in the list. */
+export type ImportRowErrorEdge = {
+  __typename?: 'ImportRowErrorEdge';
+  /** Opaque: pass it as after to get the errors that follow this one. */
+  cursor: Scalars['String']['output'];
+  /** The row error. */
+  node: ImportRowError;
+};
+
 /** An import stores all of its accepted rows in one transaction, or none of them. */
 export type ImportStatus =
   /** onError ABORT met a bad row: nothing stored. */
@@ -131,6 +162,7 @@ export type MeasureSummary = {
   min?: Maybe<Scalars['Float']['output']>;
 };
 
+/** What clients may change. */
 export type Mutation = {
   __typename?: 'Mutation';
   /**
@@ -140,21 +172,33 @@ export type Mutation = {
    * progress, choose its importId and poll vitalsImport(id) while the request runs.
    */
   importVitals: VitalsImport;
+  /** Stores one reading; CONFLICT when the subject already has a different reading at recordedAt. */
   recordVitalSign: VitalSign;
 };
 
 
+/** What clients may change. */
 export type MutationImportVitalsArgs = {
   file: Scalars['Upload']['input'];
   fileSize?: InputMaybe<Scalars['Float']['input']>;
   importId?: InputMaybe<Scalars['ID']['input']>;
-  options?: InputMaybe<ImportOptions>;
+  options?: InputMaybe<ImportOptionsInput>;
   studyId: Scalars['ID']['input'];
 };
 
 
+/** What clients may change. */
 export type MutationRecordVitalSignArgs = {
   input: RecordVitalSignInput;
+};
+
+/**
+ * An object that node(id:) refetches by its global id (Relay's Global Object Identification, with
+ * the id in nodeId: set nodeInterfaceIdField to nodeId in a Relay compiler's schemaConfig).
+ */
+export type Node = {
+  /** Global id: opaque, unique across every type; pass it to node(id:). The object's own id stays in id. */
+  nodeId: Scalars['ID']['output'];
 };
 
 /** What to do with a bad row. */
@@ -164,47 +208,73 @@ export type OnError =
   /** Store the good rows and report the bad ones. */
   | 'SKIP';
 
+/** Where a page lies in its list (Relay cursor connections). */
 export type PageInfo = {
   __typename?: 'PageInfo';
+  /** The cursor of the page's last item; null when the page is empty. */
   endCursor?: Maybe<Scalars['String']['output']>;
+  /** Whether more items follow this page: ask again with after set to endCursor. */
   hasNextPage: Scalars['Boolean']['output'];
+  /** Whether items come before this page (true when it was asked with after). */
   hasPreviousPage: Scalars['Boolean']['output'];
+  /** The cursor of the page's first item; null when the page is empty. */
   startCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/** What clients may read. */
 export type Query = {
   __typename?: 'Query';
+  /** One import report; null when it does not exist or you may not read it. */
   vitalsImport?: Maybe<VitalsImport>;
-  /** Newest first. first: at most 100. */
-  vitalsImports: Array<VitalsImport>;
+  /** A study's import reports you may read, newest first. first: at most 100. */
+  vitalsImports: VitalsImportConnection;
 };
 
 
+/** What clients may read. */
 export type QueryVitalsImportArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** What clients may read. */
 export type QueryVitalsImportsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   studyId: Scalars['ID']['input'];
 };
 
+/** One reading to store; at least one measure, each within its range (as on VitalSign). */
 export type RecordVitalSignInput = {
+  /** mmHg, 20 to 200, below systolic; give systolic with it. */
   diastolic?: InputMaybe<Scalars['Int']['input']>;
+  /** Beats per minute, 20 to 300. */
   heartRate?: InputMaybe<Scalars['Int']['input']>;
+  /** When the measurements were taken; not more than 5 minutes ahead of the server's clock. */
   recordedAt: Scalars['DateTime']['input'];
+  /** Breaths per minute, 4 to 80. */
   respiratoryRate?: InputMaybe<Scalars['Int']['input']>;
+  /** Oxygen saturation in percent, 50 to 100. */
   spo2?: InputMaybe<Scalars['Int']['input']>;
+  /** The subject measured. */
   subjectId: Scalars['ID']['input'];
+  /** mmHg, 50 to 300; give diastolic with it. */
   systolic?: InputMaybe<Scalars['Int']['input']>;
-  /** Degrees Celsius. */
+  /** Degrees Celsius, 30 to 45. */
   temperature?: InputMaybe<Scalars['Float']['input']>;
 };
 
+export type Study = {
+  __typename?: 'Study';
+  id: Scalars['ID']['output'];
+};
+
+/** A person taking part in a study. */
 export type Subject = {
   __typename?: 'Subject';
+  /** The subject's id (a UUID). */
   id: Scalars['ID']['output'];
+  /** The subject's most recent reading by recordedAt; null when there is none. */
   latestVitalSign?: Maybe<VitalSign>;
   /**
    * Newest first. from/to bound recordedAt (inclusive). first: at most 500. Each page reads only its
@@ -220,6 +290,7 @@ export type Subject = {
 };
 
 
+/** A person taking part in a study. */
 export type SubjectVitalsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -228,40 +299,54 @@ export type SubjectVitalsArgs = {
 };
 
 
+/** A person taking part in a study. */
 export type SubjectVitalsSummaryArgs = {
   from: Scalars['DateTime']['input'];
   to: Scalars['DateTime']['input'];
 };
 
 /** One set of measurements of a subject at one instant. Unique per subject and recordedAt. */
-export type VitalSign = {
+export type VitalSign = Node & {
   __typename?: 'VitalSign';
   /** Systolic/diastolic, e.g. 120/80; null unless both are known. */
   bloodPressure?: Maybe<Scalars['String']['output']>;
-  /** mmHg, 20 to 200, below systolic. */
+  /** Diastolic blood pressure, mmHg, 20 to 200, below systolic; null when not measured. */
   diastolic?: Maybe<Scalars['Int']['output']>;
-  /** Beats per minute, 20 to 300. */
+  /** Beats per minute, 20 to 300; null when not measured. */
   heartRate?: Maybe<Scalars['Int']['output']>;
+  /** The reading's id. */
   id: Scalars['ID']['output'];
-  /** The import that stored it; null when recorded one by one. */
+  /** The import that stored it; null when recorded one by one, or when you may not read that import's report. */
+  import?: Maybe<VitalsImport>;
+  /**
+   * The id of the import that stored it; null when recorded one by one.
+   * @deprecated Use import { id }: the report itself, when you may read it.
+   */
   importId?: Maybe<Scalars['ID']['output']>;
+  /** Global id, for node(id:) and Relay; opaque. */
+  nodeId: Scalars['ID']['output'];
+  /** When the measurements were taken (not when they were stored). */
   recordedAt: Scalars['DateTime']['output'];
-  /** Breaths per minute, 4 to 80. */
+  /** Breaths per minute, 4 to 80; null when not measured. */
   respiratoryRate?: Maybe<Scalars['Int']['output']>;
-  /** The line of the imported file it came from. */
+  /** The line of the imported file it came from (the header is line 1); null when recorded one by one. */
   sourceLine?: Maybe<Scalars['Int']['output']>;
-  /** Oxygen saturation in percent, 50 to 100. */
+  /** Oxygen saturation in percent, 50 to 100; null when not measured. */
   spo2?: Maybe<Scalars['Int']['output']>;
+  /** The subject measured. */
   subject: Subject;
-  /** mmHg, 50 to 300. */
+  /** Systolic blood pressure, mmHg, 50 to 300; null when not measured. */
   systolic?: Maybe<Scalars['Int']['output']>;
-  /** Degrees Celsius, 30 to 45. */
+  /** Degrees Celsius, 30 to 45 (imports convert °F); null when not measured. */
   temperature?: Maybe<Scalars['Float']['output']>;
 };
 
+/** A page of a subject's readings (Relay cursor connection). */
 export type VitalSignConnection = {
   __typename?: 'VitalSignConnection';
+  /** The readings of this page, newest first. */
   edges: Array<VitalSignEdge>;
+  /** Where this page lies in the list. */
   pageInfo: PageInfo;
   /**
    * Exact number of the subject's readings in the window (after is ignored); never an estimate, since
@@ -274,32 +359,48 @@ export type VitalSignConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
+/** One reading of a page, with its place in the list. */
 export type VitalSignEdge = {
   __typename?: 'VitalSignEdge';
+  /** Opaque: pass it as after to get the readings that follow this one. */
   cursor: Scalars['String']['output'];
+  /** The reading. */
   node: VitalSign;
 };
 
-export type VitalsImport = {
+/**
+ * The report of one CSV import: its options, counts and row errors. Visible to ADMIN, to MONITOR
+ * within their studies, and to others for the imports they sent themselves.
+ */
+export type VitalsImport = Node & {
   __typename?: 'VitalsImport';
   /** Who started this import and how it ended, oldest first. ADMIN and MONITOR only (null with a FORBIDDEN error for others). */
   auditTrail?: Maybe<Array<AuditEvent>>;
   /** Size of the file in bytes; null until the whole file has arrived. */
   byteCount?: Maybe<Scalars['Float']['output']>;
-  /** Bytes of the file received so far; while RUNNING, updated at least every second. */
+  /** Bytes of the file received so far (a Float: files may exceed 2^31 bytes); while RUNNING, updated at least every second. */
   bytesRead: Scalars['Float']['output'];
   /** The file's size as the client declared it (importVitals fileSize), so progress can be shown as a fraction; null when it did not. */
   bytesTotal?: Maybe<Scalars['Float']['output']>;
+  /** Whether it only checked the file, storing nothing. */
   dryRun: Scalars['Boolean']['output'];
+  /** Milliseconds from startedAt to finishedAt; null while RUNNING. */
   durationMs?: Maybe<Scalars['Int']['output']>;
-  /** Row errors in line order; at most maxErrors are kept. first: at most 1000; after: the line of the last error you have. */
-  errors: Array<ImportRowError>;
+  /** Row errors in line order; at most maxErrors are kept (rowsRejected counts them all). first: at most 1000. */
+  errors: ImportRowErrorConnection;
   /** Why the import FAILED (beginning with an ImportFailureCode, e.g. "UNCLOSED_QUOTE: …") or was ABORTED. */
   failureReason?: Maybe<Scalars['String']['output']>;
+  /** The name of the uploaded file, as the client sent it (upload.csv when it sent none). */
   fileName: Scalars['String']['output'];
+  /** When the import ended; null while RUNNING. */
   finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The import's id (a UUID). */
   id: Scalars['ID']['output'];
+  /** Global id, for node(id:) and Relay; opaque. */
+  nodeId: Scalars['ID']['output'];
+  /** What the import does with a bad row. */
   onError: OnError;
+  /** Rows stored (for a dry run: rows that would be stored). */
   rowsAccepted: Scalars['Int']['output'];
   /** Rows identical to one already stored (for example, the same file sent twice). */
   rowsDuplicate: Scalars['Int']['output'];
@@ -310,6 +411,7 @@ export type VitalsImport = {
    * its rows are stored, or not, all at once.
    */
   rowsRead: Scalars['Int']['output'];
+  /** Rows refused, each with a row error (the first maxErrors of them kept). */
   rowsRejected: Scalars['Int']['output'];
   /**
    * The first earlier SUCCEEDED import (not a dry run) of the same file (same sha256) into the same
@@ -319,15 +421,47 @@ export type VitalsImport = {
   sameFileAs?: Maybe<VitalsImport>;
   /** SHA-256 of the file as received, 64 lowercase hex digits; null until the whole file has arrived. */
   sha256?: Maybe<Scalars['String']['output']>;
+  /** When the upload began. */
   startedAt: Scalars['DateTime']['output'];
+  /** Where the import stands; RUNNING until it ends. */
   status: ImportStatus;
+  /** The study the file was imported into. */
+  study: Study;
+  /**
+   * The id of the study the file was imported into.
+   * @deprecated Use study { id }.
+   */
   studyId: Scalars['ID']['output'];
 };
 
 
+/**
+ * The report of one CSV import: its options, counts and row errors. Visible to ADMIN, to MONITOR
+ * within their studies, and to others for the imports they sent themselves.
+ */
 export type VitalsImportErrorsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A page of a study's import reports (Relay cursor connection). */
+export type VitalsImportConnection = {
+  __typename?: 'VitalsImportConnection';
+  /** The reports of this page, newest first. */
+  edges: Array<VitalsImportEdge>;
+  /** Where this page lies in the list. */
+  pageInfo: PageInfo;
+  /** How many reports of the study you may read, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** One import report of a page, with its place in the list. */
+export type VitalsImportEdge = {
+  __typename?: 'VitalsImportEdge';
+  /** Opaque: pass it as after to get the reports that follow this one. */
+  cursor: Scalars['String']['output'];
+  /** The import report. */
+  node: VitalsImport;
 };
 
 /** A subject's readings over a window, summarised per measure. Readings without a measure do not count for it. */
@@ -453,6 +587,13 @@ export type FederationReferenceTypes = ResolversObject<{
 }>;
 
 
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
+  Node:
+    | ( VitalSignRow )
+    | ( VitalsImportRow )
+  ;
+}>;
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
@@ -461,25 +602,31 @@ export type ResolversTypes = ResolversObject<{
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   ImportFailureCode: ImportFailureCode;
-  ImportOptions: ImportOptions;
+  ImportOptionsInput: ImportOptionsInput;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   ImportRowError: ResolverTypeWrapper<VitalsImportErrorRow>;
   ImportRowErrorCode: ImportRowErrorCode;
+  ImportRowErrorConnection: ResolverTypeWrapper<Omit<ImportRowErrorConnection, 'edges'> & { edges: Array<ResolversTypes['ImportRowErrorEdge']> }>;
+  ImportRowErrorEdge: ResolverTypeWrapper<Omit<ImportRowErrorEdge, 'node'> & { node: ResolversTypes['ImportRowError'] }>;
   ImportStatus: ImportStatus;
   MeasureSummary: ResolverTypeWrapper<MeasureSummary>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   OnError: OnError;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RecordVitalSignInput: RecordVitalSignInput;
+  Study: ResolverTypeWrapper<Study>;
   Subject: ResolverTypeWrapper<SubjectReference>;
   Upload: ResolverTypeWrapper<Scalars['Upload']['output']>;
   VitalSign: ResolverTypeWrapper<VitalSignRow>;
   VitalSignConnection: ResolverTypeWrapper<Omit<VitalSignConnection, 'edges'> & { edges: Array<ResolversTypes['VitalSignEdge']> }>;
   VitalSignEdge: ResolverTypeWrapper<Omit<VitalSignEdge, 'node'> & { node: ResolversTypes['VitalSign'] }>;
   VitalsImport: ResolverTypeWrapper<VitalsImportRow>;
+  VitalsImportConnection: ResolverTypeWrapper<Omit<VitalsImportConnection, 'edges'> & { edges: Array<ResolversTypes['VitalsImportEdge']> }>;
+  VitalsImportEdge: ResolverTypeWrapper<Omit<VitalsImportEdge, 'node'> & { node: ResolversTypes['VitalsImport'] }>;
   VitalsSummary: ResolverTypeWrapper<VitalsSummary>;
 }>;
 
@@ -489,22 +636,28 @@ export type ResolversParentTypes = ResolversObject<{
   String: Scalars['String']['output'];
   ID: Scalars['ID']['output'];
   DateTime: Scalars['DateTime']['output'];
-  ImportOptions: ImportOptions;
+  ImportOptionsInput: ImportOptionsInput;
   Boolean: Scalars['Boolean']['output'];
   Int: Scalars['Int']['output'];
   ImportRowError: VitalsImportErrorRow;
+  ImportRowErrorConnection: Omit<ImportRowErrorConnection, 'edges'> & { edges: Array<ResolversParentTypes['ImportRowErrorEdge']> };
+  ImportRowErrorEdge: Omit<ImportRowErrorEdge, 'node'> & { node: ResolversParentTypes['ImportRowError'] };
   MeasureSummary: MeasureSummary;
   Float: Scalars['Float']['output'];
   Mutation: Record<PropertyKey, never>;
+  Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
   RecordVitalSignInput: RecordVitalSignInput;
+  Study: Study;
   Subject: SubjectReference;
   Upload: Scalars['Upload']['output'];
   VitalSign: VitalSignRow;
   VitalSignConnection: Omit<VitalSignConnection, 'edges'> & { edges: Array<ResolversParentTypes['VitalSignEdge']> };
   VitalSignEdge: Omit<VitalSignEdge, 'node'> & { node: ResolversParentTypes['VitalSign'] };
   VitalsImport: VitalsImportRow;
+  VitalsImportConnection: Omit<VitalsImportConnection, 'edges'> & { edges: Array<ResolversParentTypes['VitalsImportEdge']> };
+  VitalsImportEdge: Omit<VitalsImportEdge, 'node'> & { node: ResolversParentTypes['VitalsImport'] };
   VitalsSummary: VitalsSummary;
 }>;
 
@@ -532,6 +685,17 @@ export type ImportRowErrorResolvers<ContextType = VitalsContext, ParentType exte
   value?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
+export type ImportRowErrorConnectionResolvers<ContextType = VitalsContext, ParentType extends ResolversParentTypes['ImportRowErrorConnection'] = ResolversParentTypes['ImportRowErrorConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['ImportRowErrorEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type ImportRowErrorEdgeResolvers<ContextType = VitalsContext, ParentType extends ResolversParentTypes['ImportRowErrorEdge'] = ResolversParentTypes['ImportRowErrorEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['ImportRowError'], ParentType, ContextType>;
+}>;
+
 export type MeasureSummaryResolvers<ContextType = VitalsContext, ParentType extends ResolversParentTypes['MeasureSummary'] = ResolversParentTypes['MeasureSummary']> = ResolversObject<{
   count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   max?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
@@ -544,6 +708,10 @@ export type MutationResolvers<ContextType = VitalsContext, ParentType extends Re
   recordVitalSign?: Resolver<ResolversTypes['VitalSign'], ParentType, ContextType, RequireFields<MutationRecordVitalSignArgs, 'input'>>;
 }>;
 
+export type NodeResolvers<ContextType = VitalsContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'VitalSign' | 'VitalsImport', ParentType, ContextType>;
+}>;
+
 export type PageInfoResolvers<ContextType = VitalsContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -553,7 +721,11 @@ export type PageInfoResolvers<ContextType = VitalsContext, ParentType extends Re
 
 export type QueryResolvers<ContextType = VitalsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   vitalsImport?: Resolver<Maybe<ResolversTypes['VitalsImport']>, ParentType, ContextType, RequireFields<QueryVitalsImportArgs, 'id'>>;
-  vitalsImports?: Resolver<Array<ResolversTypes['VitalsImport']>, ParentType, ContextType, RequireFields<QueryVitalsImportsArgs, 'first' | 'studyId'>>;
+  vitalsImports?: Resolver<ResolversTypes['VitalsImportConnection'], ParentType, ContextType, RequireFields<QueryVitalsImportsArgs, 'first' | 'studyId'>>;
+}>;
+
+export type StudyResolvers<ContextType = VitalsContext, ParentType extends ResolversParentTypes['Study'] = ResolversParentTypes['Study']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
 export type SubjectResolvers<ContextType = VitalsContext, ParentType extends ResolversParentTypes['Subject'] = ResolversParentTypes['Subject'], FederationReferenceType extends FederationReferenceTypes['Subject'] = FederationReferenceTypes['Subject']> = ResolversObject<{
@@ -574,7 +746,9 @@ export type VitalSignResolvers<ContextType = VitalsContext, ParentType extends R
   diastolic?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   heartRate?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  import?: Resolver<Maybe<ResolversTypes['VitalsImport']>, ParentType, ContextType>;
   importId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  nodeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   recordedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   respiratoryRate?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   sourceLine?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
@@ -582,6 +756,7 @@ export type VitalSignResolvers<ContextType = VitalsContext, ParentType extends R
   subject?: Resolver<ResolversTypes['Subject'], ParentType, ContextType>;
   systolic?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   temperature?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type VitalSignConnectionResolvers<ContextType = VitalsContext, ParentType extends ResolversParentTypes['VitalSignConnection'] = ResolversParentTypes['VitalSignConnection']> = ResolversObject<{
@@ -603,11 +778,12 @@ export type VitalsImportResolvers<ContextType = VitalsContext, ParentType extend
   bytesTotal?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   dryRun?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   durationMs?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
-  errors?: Resolver<Array<ResolversTypes['ImportRowError']>, ParentType, ContextType, RequireFields<VitalsImportErrorsArgs, 'first'>>;
+  errors?: Resolver<ResolversTypes['ImportRowErrorConnection'], ParentType, ContextType, RequireFields<VitalsImportErrorsArgs, 'first'>>;
   failureReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   fileName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  nodeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   onError?: Resolver<ResolversTypes['OnError'], ParentType, ContextType>;
   rowsAccepted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   rowsDuplicate?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -617,7 +793,20 @@ export type VitalsImportResolvers<ContextType = VitalsContext, ParentType extend
   sha256?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ImportStatus'], ParentType, ContextType>;
+  study?: Resolver<ResolversTypes['Study'], ParentType, ContextType>;
   studyId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type VitalsImportConnectionResolvers<ContextType = VitalsContext, ParentType extends ResolversParentTypes['VitalsImportConnection'] = ResolversParentTypes['VitalsImportConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['VitalsImportEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type VitalsImportEdgeResolvers<ContextType = VitalsContext, ParentType extends ResolversParentTypes['VitalsImportEdge'] = ResolversParentTypes['VitalsImportEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['VitalsImport'], ParentType, ContextType>;
 }>;
 
 export type VitalsSummaryResolvers<ContextType = VitalsContext, ParentType extends ResolversParentTypes['VitalsSummary'] = ResolversParentTypes['VitalsSummary']> = ResolversObject<{
@@ -636,16 +825,22 @@ export type Resolvers<ContextType = VitalsContext> = ResolversObject<{
   AuditEvent?: AuditEventResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   ImportRowError?: ImportRowErrorResolvers<ContextType>;
+  ImportRowErrorConnection?: ImportRowErrorConnectionResolvers<ContextType>;
+  ImportRowErrorEdge?: ImportRowErrorEdgeResolvers<ContextType>;
   MeasureSummary?: MeasureSummaryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  Node?: NodeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Study?: StudyResolvers<ContextType>;
   Subject?: SubjectResolvers<ContextType>;
   Upload?: GraphQLScalarType;
   VitalSign?: VitalSignResolvers<ContextType>;
   VitalSignConnection?: VitalSignConnectionResolvers<ContextType>;
   VitalSignEdge?: VitalSignEdgeResolvers<ContextType>;
   VitalsImport?: VitalsImportResolvers<ContextType>;
+  VitalsImportConnection?: VitalsImportConnectionResolvers<ContextType>;
+  VitalsImportEdge?: VitalsImportEdgeResolvers<ContextType>;
   VitalsSummary?: VitalsSummaryResolvers<ContextType>;
 }>;
 

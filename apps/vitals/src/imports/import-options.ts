@@ -1,5 +1,5 @@
 import { BadUserInputError } from '@trialgraph/graphql-kit';
-import type { ImportOptions, OnError } from '../__generated__/resolvers-types.js';
+import type { ImportOptionsInput, OnError } from '../__generated__/resolvers-types.js';
 
 export interface ValidImportOptions {
   onError: OnError;
@@ -10,7 +10,7 @@ export interface ValidImportOptions {
 
 export const MAX_KEPT_ERRORS = 100_000;
 
-export function validateImportOptions(options: ImportOptions | null | undefined): ValidImportOptions {
+export function validateImportOptions(options: ImportOptionsInput | null | undefined): ValidImportOptions {
   const timezone = options?.timezone ?? 'UTC';
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: timezone });

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { studyInScope } from '@trialgraph/auth';
 import { importableSubjects } from './importable-subjects.js';
-import { BadUserInputError, checkPageSize, ConflictError, NotFoundError, parseId, ServiceUnavailableError } from '@trialgraph/graphql-kit';
+import { BadUserInputError, ConflictError, NotFoundError, parseId, ServiceUnavailableError, type Connection } from '@trialgraph/graphql-kit';
 import type { FileUpload } from 'graphql-upload-minimal';
-import type { ImportOptions } from '../__generated__/resolvers-types.js';
+import type { ImportOptionsInput } from '../__generated__/resolvers-types.js';
 import type { VitalsContext } from '../context.js';
 import type { VitalsImportErrorRow, VitalsImportRow } from '../db/schema.js';
 import { validateImportOptions, type ValidImportOptions } from './import-options.js';
@@ -13,7 +13,17 @@ import { measureImport } from './import-metrics.js';
 import { newImportProgress, startProgressWriter } from './import-progress.js';
 import { filePartWithin } from './receive-upload.js';
 import { runImport } from './run-import.js';
-import { findEarlierImportOfFile, findImportErrors, findImportsByIds, findImportsOfStudy, finishImport, insertImport } from './store.js';
+import { errorPageSize, importAfter, importErrorAfter, importPageSize, toImportConnection, toImportErrorConnection } from './import-pages.js';
+import {
+  countImportErrors,
+  countImportsOfStudy,
+  findEarlierImportOfFile,
+  findImportErrorPage,
+  findImportPage,
+  findImportsByIds,
+  finishImport,
+  insertImport,
+} from './store.js';
 
 /** How often a running import's row shows its progress (and that it is alive): well within the 2 s clients may poll at. */
 const PROGRESS_INTERVAL_MS = 1_000;
@@ -24,7 +34,7 @@ const PROGRESS_INTERVAL_MS = 1_000;
  */
 export async function importVitals(
   context: VitalsContext,
-  args: { studyId: string; file: Promise<FileUpload>; options?: ImportOptions | null; importId?: string | null; fileSize?: number | null },
+  args: { studyId: string; file: Promise<FileUpload>; options?: ImportOptionsInput | null; importId?: string | null; fileSize?: number | null },
 ): Promise<VitalsImportRow> {
   const options = validateImportOptions(args.options);
   const studyId = parseId(args.studyId, 'studyId');
@@ -202,12 +212,21 @@ export async function getImport(context: VitalsContext, id: string): Promise<Vit
   return (await context.loaders.importById.load(parseId(id, 'id'))) ?? null;
 }
 
-export async function listImports(context: VitalsContext, studyId: string, first: number | null | undefined): Promise<VitalsImportRow[]> {
-  const study = parseId(studyId, 'studyId');
-  const limit = checkPageSize(first, 20, 100);
+/** A study's import reports the caller may read, newest first: NOT_FOUND for a study outside their scope. */
+export async function listImports(
+  context: VitalsContext,
+  args: { studyId: string; first?: number | null; after?: string | null },
+): Promise<Connection<VitalsImportRow>> {
+  const study = parseId(args.studyId, 'studyId');
+  const first = importPageSize(args.first);
+  const after = importAfter(args.after);
   const scope = context.access.scope('readImportReports');
-  if (!studyInScope(scope, study)) throw new NotFoundError(`No study with id ${studyId}`);
-  return findImportsOfStudy(context.db, study, limit, scope);
+  if (!studyInScope(scope, study)) throw new NotFoundError(`No study with id ${args.studyId}`);
+  const [rows, totalCount] = await Promise.all([
+    findImportPage(context.db, study, { after, limit: first + 1 }, scope),
+    countImportsOfStudy(context.db, study, scope),
+  ]);
+  return toImportConnection(rows, { first, after, totalCount });
 }
 
 /** An earlier import that stored the same file in the study, when the caller may read it. */
@@ -215,21 +234,17 @@ export function findSameFileImport(context: VitalsContext, importRow: VitalsImpo
   return findEarlierImportOfFile(context.db, importRow, context.access.scope('readImportReports'));
 }
 
-export function listImportErrors(
+/** A page of the row errors an import kept, in line order. */
+export async function listImportErrors(
   context: VitalsContext,
   importRow: VitalsImportRow,
   args: { first?: number | null; after?: string | null },
-): Promise<VitalsImportErrorRow[]> {
-  const limit = checkPageSize(args.first, 100, 1000);
-  const afterLine = args.after ? parseLine(args.after) : undefined;
-  return findImportErrors(context.db, importRow.id, { afterLine, limit });
-}
-
-/** Errors page by line: `after` is the `line` of the last error the client has. */
-function parseLine(after: string): number {
-  const line = Number(after);
-  if (!Number.isInteger(line) || line < 0) {
-    throw new BadUserInputError(`"after" must be the line number of the last error you have, got "${after}"`, { field: 'after' });
-  }
-  return line;
+): Promise<Connection<VitalsImportErrorRow>> {
+  const first = errorPageSize(args.first);
+  const after = importErrorAfter(args.after);
+  const [rows, totalCount] = await Promise.all([
+    findImportErrorPage(context.db, importRow.id, { after, limit: first + 1 }),
+    countImportErrors(context.db, importRow.id),
+  ]);
+  return toImportErrorConnection(rows, { first, after, totalCount });
 }

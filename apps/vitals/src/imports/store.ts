@@ -1,9 +1,10 @@
 import { recordAuditEvents, rowsOf, scopeCondition, type ScopeAreas } from '@trialgraph/database';
-import { and, asc, desc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
 import type { VitalsDatabase } from '../db/client.js';
 import { vitalsImportErrors, vitalsImports, type VitalsImportErrorRow, type VitalsImportRow } from '../db/schema.js';
 import { importAuditEvent } from '../audit/store.js';
 import { claimHeld } from './import-claims.js';
+import type { ImportErrorPosition, ImportPosition } from './import-pages.js';
 import type { ImportProgress } from './import-progress.js';
 import type { ValidImportOptions } from './import-options.js';
 import { toArrayLiteral } from './pg-array.js';
@@ -160,13 +161,29 @@ export function findImportsByIds(db: VitalsDatabase, ids: readonly string[], sco
     .where(and(inArray(vitalsImports.id, [...ids]), reportsInScope(scope)));
 }
 
-export function findImportsOfStudy(db: VitalsDatabase, studyId: string, limit: number, scope: ScopeAreas): Promise<VitalsImportRow[]> {
+/** A page of a study's import reports in the caller's scope, newest first, resuming after `after`. */
+export function findImportPage(
+  db: VitalsDatabase,
+  studyId: string,
+  page: { after: ImportPosition | undefined; limit: number },
+  scope: ScopeAreas,
+): Promise<VitalsImportRow[]> {
+  // Cursors carry milliseconds (a JavaScript Date); compared at the column's microseconds, a
+  // report started in the same millisecond as the cursor's would be skipped or repeated.
+  const startedMs = sql`date_trunc('milliseconds', ${vitalsImports.startedAt})`;
+  const after = page.after;
   return db
     .select()
     .from(vitalsImports)
-    .where(and(eq(vitalsImports.studyId, studyId), reportsInScope(scope)))
-    .orderBy(desc(vitalsImports.startedAt), desc(vitalsImports.id))
-    .limit(limit);
+    .where(
+      and(
+        eq(vitalsImports.studyId, studyId),
+        reportsInScope(scope),
+        after ? sql`(${startedMs}, ${vitalsImports.id}) < (${after.startedAt}::timestamptz, ${after.id}::uuid)` : undefined,
+      ),
+    )
+    .orderBy(desc(startedMs), desc(vitalsImports.id))
+    .limit(page.limit);
 }
 
 /**
@@ -193,17 +210,37 @@ export async function findEarlierImportOfFile(db: VitalsDatabase, row: VitalsImp
   return earlier ?? null;
 }
 
-export function findImportErrors(
+export async function countImportsOfStudy(db: VitalsDatabase, studyId: string, scope: ScopeAreas): Promise<number> {
+  const [row] = await db
+    .select({ count: count() })
+    .from(vitalsImports)
+    .where(and(eq(vitalsImports.studyId, studyId), reportsInScope(scope)));
+  return row?.count ?? 0;
+}
+
+/** A page of an import's kept row errors in line order, resuming after `after`. */
+export function findImportErrorPage(
   db: VitalsDatabase,
   importId: string,
-  page: { afterLine: number | undefined; limit: number },
+  page: { after: ImportErrorPosition | undefined; limit: number },
 ): Promise<VitalsImportErrorRow[]> {
+  const after = page.after;
   return db
     .select()
     .from(vitalsImportErrors)
-    .where(and(eq(vitalsImportErrors.importId, importId), page.afterLine === undefined ? undefined : gt(vitalsImportErrors.line, page.afterLine)))
+    .where(
+      and(
+        eq(vitalsImportErrors.importId, importId),
+        after ? sql`(${vitalsImportErrors.line}, ${vitalsImportErrors.id}) > (${after.line}, ${after.id})` : undefined,
+      ),
+    )
     .orderBy(asc(vitalsImportErrors.line), asc(vitalsImportErrors.id))
     .limit(page.limit);
+}
+
+export async function countImportErrors(db: VitalsDatabase, importId: string): Promise<number> {
+  const [row] = await db.select({ count: count() }).from(vitalsImportErrors).where(eq(vitalsImportErrors.importId, importId));
+  return row?.count ?? 0;
 }
 
 export const importDurationMs = (row: VitalsImportRow): number | null =>
