@@ -10,7 +10,7 @@ export default defineConfig({
     // files at a time use a two-core machine better than vitest's default of one (cores - 1).
     maxWorkers: 2,
     projects: [
-      { test: { name: 'unit', include: everyTest, exclude: ['**/node_modules/**', '**/dist/**', INTEGRATION], pool: 'forks' } },
+      { test: { name: 'unit', include: everyTest, exclude: ['**/node_modules/**', '**/dist/**', INTEGRATION], testTimeout: 30_000, pool: 'forks' } },
       {
         test: {
           name: 'integration',
