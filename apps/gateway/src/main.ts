@@ -9,6 +9,7 @@ import { createOperationScope } from './operation-deadline.js';
 import { rateLimitPlugin } from './rate-limit-plugin.js';
 import { createRateLimiter } from './rate-limits.js';
 import { checkSubgraphsReady, subgraphNamesIn } from './readiness.js';
+import { mountExportRoutes } from './rest/export-routes.js';
 import { createUploadPassThrough } from './upload-pass-through.js';
 
 const config = loadGatewayConfig();
@@ -69,6 +70,13 @@ const server = await startGraphqlServer<GatewayContext>({
   authenticateBeforeBody: identityOf,
   requestScope: createOperationScope(config.REQUEST_DEADLINE_MS),
   beforeGraphql: (app) => {
+    mountExportRoutes(app, {
+      vitalsUrl: config.VITALS_URL,
+      subgraphTimeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+      identityOf,
+      spendRead: (identity) => rateLimiter.spend(identity, 'read'),
+      logger,
+    });
     app.post(['/', '/graphql'], createUploadPassThrough({
         vitalsUrl: config.VITALS_URL,
         maxUploadBytes: config.MAX_UPLOAD_BYTES,

@@ -15,3 +15,4 @@ export { controlCharacterMiddleware, refuseControlCharacters } from './control-c
 export { DateTime, EARLIEST_DATE_TIME_MS, LATEST_DATE_TIME_MS } from './date-time.js';
 export { createErrorFormatter, isDependencyUnavailable, unavailableDependencyOf, type ErrorFormatterOptions } from './format-error.js';
 export { RowBudget } from './row-budget.js';
+export { HTTP_STATUS_OF_CODE, httpAnswerOfError, type HttpAnswerOfError } from './http-status.js';
