@@ -32,12 +32,21 @@ export async function streamExport(options: {
   const { out } = options;
   await writeWithin(out, options.writer.head, options.idleTimeoutMs, options.signal);
   let numbers = new Map<string, string>();
-  let after: ExportPosition | undefined;
   let written = 0;
+  const readAfter = (after: ExportPosition | undefined) => {
+    const page = readExportPage(options.db, options.selection, after, EXPORT_PAGE_READINGS);
+    // Awaited below; until then a failure must not count as unhandled.
+    page.catch(() => undefined);
+    return page;
+  };
+  let next = readAfter(undefined);
   for (;;) {
     options.signal.throwIfAborted();
-    const page = await readExportPage(options.db, options.selection, after, EXPORT_PAGE_READINGS);
+    const page = await next;
     if (page.length === 0) break;
+    const last = page[page.length - 1]!;
+    // The next page is read while this one is written and taken by the client.
+    next = page.length < EXPORT_PAGE_READINGS ? Promise.resolve([]) : readAfter({ subjectId: last.subjectId, recordedAt: last.recordedAt });
     const pageSubjects = [...new Set(page.map((reading) => reading.subjectId))];
     const missing = pageSubjects.filter((id) => !numbers.has(id));
     const found = missing.length > 0 ? await options.subjects.findSubjectNumbers(missing) : new Map<string, string>();
@@ -51,9 +60,6 @@ export async function streamExport(options: {
     numbers = pageNumbers;
     await writeWithin(out, options.writer.page(page, (id) => numbers.get(id)!), options.idleTimeoutMs, options.signal);
     written += page.length;
-    const last = page[page.length - 1]!;
-    after = { subjectId: last.subjectId, recordedAt: last.recordedAt };
-    if (page.length < EXPORT_PAGE_READINGS) break;
   }
   return written;
 }
