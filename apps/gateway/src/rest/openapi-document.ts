@@ -108,12 +108,13 @@ function handWrittenPaths(): Json {
  * SOFA's document, made what partners need: OpenAPI 3.1, the bearer scheme on every route, the
  * error shape and every error status on every operation, and the hand-written routes.
  */
-export function completeOpenApiDocument(generated: Json): Json {
+export function completeOpenApiDocument(generated: Json, basePath: string): Json {
   const components = (generated.components ?? {}) as { schemas?: Json };
   const paths: Record<string, Record<string, Json>> = {};
   for (const [path, item] of Object.entries((generated.paths ?? {}) as Record<string, Record<string, Json>>)) {
     if (path.includes('/webhook')) continue;
-    paths[path] = Object.fromEntries(Object.entries(item).map(([method, operation]) => [method, { ...operation, responses: { ...(operation.responses as Json), ...errorResponses() } }]));
+    // fets lists its routes relative to the router's base; ours are absolute.
+    paths[`${basePath}${path}`] = Object.fromEntries(Object.entries(item).map(([method, operation]) => [method, { ...operation, responses: { ...(operation.responses as Json), ...errorResponses() } }]));
   }
   return {
     ...generated,
@@ -122,7 +123,8 @@ export function completeOpenApiDocument(generated: Json): Json {
     paths: { ...paths, ...handWrittenPaths() },
     components: {
       ...components,
-      schemas: { ...components.schemas, Error: ERROR_SCHEMA },
+      // SOFA refers to custom scalars by name: the graph's DateTime and Upload.
+      schemas: { DateTime: { type: 'string', format: 'date-time' }, Upload: { type: 'string', format: 'binary' }, ...components.schemas, Error: ERROR_SCHEMA },
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'a token from your identity provider (or `npm run token` in development)' } },
     },
   };

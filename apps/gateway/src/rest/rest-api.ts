@@ -59,6 +59,7 @@ export function mountRestApi(app: Express, options: { supergraphSdl: string; sel
     basePath: '/api/v1',
     schema,
     depthLimit: 1,
+    customScalars: { DateTime: { type: 'string', format: 'date-time', description: 'ISO 8601, in UTC on output' } },
     routes: REST_ROUTES as never,
     context: ({ request }: { request: Request }): RestCaller => ({ authorization: request.headers.get('authorization') ?? undefined, requestId: request.headers.get('x-request-id') ?? undefined }),
     execute: executor as never,
@@ -70,7 +71,7 @@ export function mountRestApi(app: Express, options: { supergraphSdl: string; sel
     openAPI: { endpoint: '/openapi.generated.json', info: { title: 'trialgraph REST API', version: '1.0.0', description: 'Generated from the trialgraph graph; every route runs as a GraphQL operation through the gateway.' } },
     swaggerUI: { endpoint: false as never },
   });
-  const document = completeOpenApiDocument((sofa as unknown as { openAPIDocument: Record<string, unknown> }).openAPIDocument);
+  const document = completeOpenApiDocument((sofa as unknown as { openAPIDocument: Record<string, unknown> }).openAPIDocument, '/api/v1');
   app.get('/api/v1/openapi.json', (_req, res) => void res.json(document));
   const swaggerUiDirectory = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
   app.get('/api/v1/docs', (_req, res) => void res.type('html').send(SWAGGER_PAGE));
