@@ -105,6 +105,17 @@ function handWrittenPaths(): Json {
 }
 
 /**
+ * SOFA documents each variable of a POST or PATCH both as a body field and as a query parameter
+ * (it reads either): a generated client would then demand it twice. The body is what partners send.
+ */
+function withoutBodyFieldsAsQuery(operation: Json): Json {
+  const bodySchema = (operation.requestBody as { content?: Record<string, { schema?: { properties?: Json } }> } | undefined)?.content?.['application/json']?.schema;
+  const bodyFields = new Set(Object.keys(bodySchema?.properties ?? {}));
+  if (bodyFields.size === 0 || !Array.isArray(operation.parameters)) return operation;
+  return { ...operation, parameters: (operation.parameters as Array<{ in: string; name: string }>).filter((parameter) => !(parameter.in === 'query' && bodyFields.has(parameter.name))) };
+}
+
+/**
  * SOFA's document, made what partners need: OpenAPI 3.1, the bearer scheme on every route, the
  * error shape and every error status on every operation, and the hand-written routes.
  */
@@ -114,7 +125,9 @@ export function completeOpenApiDocument(generated: Json, basePath: string): Json
   for (const [path, item] of Object.entries((generated.paths ?? {}) as Record<string, Record<string, Json>>)) {
     if (path.includes('/webhook')) continue;
     // fets lists its routes relative to the router's base; ours are absolute.
-    paths[`${basePath}${path}`] = Object.fromEntries(Object.entries(item).map(([method, operation]) => [method, { ...operation, responses: { ...(operation.responses as Json), ...errorResponses() } }]));
+    paths[`${basePath}${path}`] = Object.fromEntries(
+      Object.entries(item).map(([method, operation]) => [method, { ...withoutBodyFieldsAsQuery(operation), responses: { ...(operation.responses as Json), ...errorResponses() } }]),
+    );
   }
   return {
     ...generated,

@@ -55,7 +55,26 @@ export function mountRestApi(app: Express, options: { supergraphSdl: string; sel
   const executor = createGatewayExecutor(options);
   mountRawCsvImport(app, { selfUrl: options.selfUrl, responseTimeoutMs: options.uploadResponseTimeoutMs });
   mountSubjectVitalsRoute(app, executor);
-  const sofa = useSofa({
+  const sofa = createSofaRouter(schema, executor);
+  const document = openApiDocumentOf(sofa);
+  app.get('/api/v1/openapi.json', (_req, res) => void res.json(document));
+  const swaggerUiDirectory = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+  app.get('/api/v1/docs', (_req, res) => void res.type('html').send(SWAGGER_PAGE));
+  app.use('/api/v1/docs/assets', express.static(swaggerUiDirectory, { index: false }));
+  app.use('/api/v1/webhook', (_req, res) => void res.status(404).json({ errors: [{ message: 'no such route', extensions: { code: 'NOT_FOUND' } }] }));
+  const routeSofa = sofa as unknown as express.RequestHandler;
+  app.use((req, res, next) => {
+    if (!req.path.startsWith('/api/v1/')) return next();
+    // SOFA reads the body itself: bound it by its declared length, as express.json bounds GraphQL's.
+    const length = Number(req.headers['content-length'] ?? 0);
+    if (length > options.maxRequestBytes) return answerError(res, new BadUserInputError(`the body is larger than ${options.maxRequestBytes} bytes (MAX_REQUEST_BYTES)`, { extensions: { http: { status: 413 }, limit: 'MAX_REQUEST_BYTES' } }));
+    if (req.headers['transfer-encoding'] && req.method !== 'GET') return answerError(res, new BadUserInputError('send the JSON body with a Content-Length header'));
+    routeSofa(req, res, next);
+  });
+}
+
+function createSofaRouter(schema: GraphQLSchema, executor: ReturnType<typeof createGatewayExecutor>) {
+  return useSofa({
     basePath: '/api/v1',
     schema,
     depthLimit: 1,
@@ -71,21 +90,15 @@ export function mountRestApi(app: Express, options: { supergraphSdl: string; sel
     openAPI: { endpoint: '/openapi.generated.json', info: { title: 'trialgraph REST API', version: '1.0.0', description: 'Generated from the trialgraph graph; every route runs as a GraphQL operation through the gateway.' } },
     swaggerUI: { endpoint: false as never },
   });
-  const document = completeOpenApiDocument((sofa as unknown as { openAPIDocument: Record<string, unknown> }).openAPIDocument, '/api/v1');
-  app.get('/api/v1/openapi.json', (_req, res) => void res.json(document));
-  const swaggerUiDirectory = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
-  app.get('/api/v1/docs', (_req, res) => void res.type('html').send(SWAGGER_PAGE));
-  app.use('/api/v1/docs/assets', express.static(swaggerUiDirectory, { index: false }));
-  app.use('/api/v1/webhook', (_req, res) => void res.status(404).json({ errors: [{ message: 'no such route', extensions: { code: 'NOT_FOUND' } }] }));
-  const routeSofa = sofa as unknown as express.RequestHandler;
-  app.use((req, res, next) => {
-    if (!req.path.startsWith('/api/v1/')) return next();
-    // SOFA reads the body itself: bound it by its declared length, as express.json bounds GraphQL's.
-    const length = Number(req.headers['content-length'] ?? 0);
-    if (length > options.maxRequestBytes) return answerError(res, new BadUserInputError(`the body is larger than ${options.maxRequestBytes} bytes (MAX_REQUEST_BYTES)`, { extensions: { http: { status: 413 }, limit: 'MAX_REQUEST_BYTES' } }));
-    if (req.headers['transfer-encoding'] && req.method !== 'GET') return answerError(res, new BadUserInputError('send the JSON body with a Content-Length header'));
-    routeSofa(req, res, next);
-  });
+}
+
+function openApiDocumentOf(sofa: ReturnType<typeof createSofaRouter>): Record<string, unknown> {
+  return completeOpenApiDocument((sofa as unknown as { openAPIDocument: Record<string, unknown> }).openAPIDocument, '/api/v1');
+}
+
+/** The OpenAPI document /api/v1/openapi.json serves, built without a server (for generating typed clients). */
+export function restOpenApiDocument(supergraphSdl: string): Record<string, unknown> {
+  return openApiDocumentOf(createSofaRouter(apiSchemaOf(supergraphSdl), createGatewayExecutor({ selfUrl: () => 'http://127.0.0.1/', timeoutMs: 1 })));
 }
 
 const SWAGGER_PAGE = `<!doctype html>
