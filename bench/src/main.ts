@@ -3,6 +3,7 @@ import postgres from 'postgres';
 import { parseBenchOptions, type BenchOptions } from './bench-options.js';
 import { BenchFiles, subjectNumbersOf } from './csv-files.js';
 import { loadAverage, readMachineInfo } from './machine-info.js';
+import { measureExportThroughput } from './measures/export-throughput.js';
 import { measureImportMemory } from './measures/import-memory.js';
 import { measureImportThroughput } from './measures/import-throughput.js';
 import { measureParserThroughput } from './measures/parser-throughput.js';
@@ -46,7 +47,7 @@ async function measure(number: number, name: string, work: () => Promise<ResultR
 }
 
 async function importMeasures(opts: BenchOptions): Promise<void> {
-  if (!opts.only.has(2) && !opts.only.has(3)) return;
+  if (!opts.only.has(2) && !opts.only.has(3) && !opts.only.has(7)) return;
   let subjects: AppProcess | undefined;
   let vitals: AppProcess | undefined;
   let gateway: AppProcess | undefined;
@@ -58,10 +59,11 @@ async function importMeasures(opts: BenchOptions): Promise<void> {
     vitalsSql = postgres(vitalsDb.url, { max: 1, onnotice: () => {} });
     study = await createBenchStudy(graphqlUrl(subjects), 'IMPORT', opts.importSubjects);
     const ready = { subjects, vitals, gateway, vitalsSql, vitalsDb, study };
-    await measure(2, 'import through the gateway', async () => {
-      const file = await files.writeVitalsCsv('import.csv', opts.importRows, subjectNumbersOf(ready.study));
-      return measureImportThroughput(opts, ready, file, files, log);
-    });
+    let importCsv: ReturnType<BenchFiles['writeVitalsCsv']> | undefined;
+    const importFile = () => (importCsv ??= files.writeVitalsCsv('import.csv', opts.importRows, subjectNumbersOf(ready.study)));
+    await measure(2, 'import through the gateway', async () => measureImportThroughput(opts, ready, await importFile(), files, log));
+    // After the import measure, whose last run left a study's worth of readings to export.
+    await measure(7, 'export through the gateway', async () => measureExportThroughput(opts, { ...ready, vitalsDatabaseUrl: vitalsDb.url }, await importFile(), log));
     // The memory measure starts its own gateway and vitals per size.
     await stopAll(vitals, gateway);
     vitals = gateway = undefined;
@@ -71,7 +73,7 @@ async function importMeasures(opts: BenchOptions): Promise<void> {
     });
   } catch (error) {
     // The shared set-up failed: both measures are unmeasured.
-    for (const [number, name] of [[2, 'import through the gateway'], [3, 'peak RSS while importing']] as const) {
+    for (const [number, name] of [[2, 'import through the gateway'], [3, 'peak RSS while importing'], [7, 'export through the gateway']] as const) {
       if (opts.only.has(number) && !results.some((row) => row.measure === number)) results.push(errorRow(number, name, error));
     }
     log(`import set-up failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

@@ -10,7 +10,7 @@ export type Verdict = 'MET' | 'MISSED' | 'REPORT' | 'NOT MEASURED' | 'ERROR';
 
 /** One line of the table: a figure next to its reference from the same run. */
 export interface ResultRow {
-  /** The issue's measure number, 1 to 6. */
+  /** The issue's measure number, 1 to 7. */
   measure: number;
   name: string;
   /** The headline number, in `unit`; null only when NOT MEASURED or ERROR. */

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
+import { EXPORT_FORMAT_NAMES, exportVitals, type ExportFormatName, type ExportVitalsOptions } from './commands/export-vitals.js';
 import { importFile, type ImportFileOptions } from './commands/import-file.js';
 import { startStack, type StackPorts } from './commands/start-stack.js';
 import { printToken, type TokenOptions } from './commands/token.js';
@@ -36,6 +37,21 @@ program
   });
 
 program
+  .command('export')
+  .description('export vital signs through the gateway as CSV (re-importable), FHIR R4 NDJSON or CDISC SDTM VS')
+  .option('--study <id>', 'the study to export')
+  .option('--subject <id>', 'export one subject instead')
+  .option('--format <format>', 'csv, fhir or sdtm', parseExportFormat, 'csv')
+  .option('--from <time>', 'only readings at or after this ISO 8601 time')
+  .option('--to <time>', 'only readings at or before this ISO 8601 time')
+  .option('--gateway <url>', 'the gateway address', 'http://localhost:4000/')
+  .option('--token <jwt>', 'a bearer token (see `trialgraph token`)')
+  .option('--output <file>', 'write to this file instead of standard output')
+  .action(async (options: ExportVitalsOptions) => {
+    process.exitCode = await exportVitals(options);
+  });
+
+program
   .command('validate')
   .description('check a CSV file of vital signs offline with the import parser, storing nothing')
   .argument('<file>', 'the CSV file')
@@ -62,6 +78,12 @@ await program.parseAsync();
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
+}
+
+function parseExportFormat(value: string): ExportFormatName {
+  const format = value.toLowerCase();
+  if (!(EXPORT_FORMAT_NAMES as readonly string[]).includes(format)) throw new InvalidArgumentError(`must be one of ${EXPORT_FORMAT_NAMES.join(', ')}`);
+  return format as ExportFormatName;
 }
 
 function parsePort(value: string): number {

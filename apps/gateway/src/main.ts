@@ -9,6 +9,8 @@ import { createOperationScope } from './operation-deadline.js';
 import { rateLimitPlugin } from './rate-limit-plugin.js';
 import { createRateLimiter } from './rate-limits.js';
 import { checkSubgraphsReady, subgraphNamesIn } from './readiness.js';
+import { mountExportRoutes } from './rest/export-routes.js';
+import { mountRestApi } from './rest/rest-api.js';
 import { createUploadPassThrough } from './upload-pass-through.js';
 
 /** Within a day, like every development token (JWT_MAX_TTL_MS is 24 h by default). */
@@ -58,6 +60,8 @@ const rateLimiter = createRateLimiter({
 });
 const timeouts = requestTimeoutsOf(config);
 
+// REST routes run their operations through this gateway's own GraphQL endpoint, known once it listens.
+let selfUrl = `http://127.0.0.1:${config.PORT}/`;
 const server = await startGraphqlServer<GatewayContext>({
   port: config.PORT,
   host: config.HOST,
@@ -78,6 +82,20 @@ const server = await startGraphqlServer<GatewayContext>({
   authenticateBeforeBody: identityOf,
   requestScope: createOperationScope(config.REQUEST_DEADLINE_MS),
   beforeGraphql: (app) => {
+    mountExportRoutes(app, {
+      vitalsUrl: config.VITALS_URL,
+      subgraphTimeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+      identityOf,
+      spendRead: (identity) => rateLimiter.spend(identity, 'read'),
+      logger,
+    });
+    mountRestApi(app, {
+      supergraphSdl,
+      selfUrl: () => selfUrl,
+      timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+      uploadResponseTimeoutMs: config.UPLOAD_RESPONSE_TIMEOUT_MS,
+      maxRequestBytes: config.MAX_REQUEST_BYTES,
+    });
     app.post(['/', '/graphql'], createUploadPassThrough({
         vitalsUrl: config.VITALS_URL,
         maxUploadBytes: config.MAX_UPLOAD_BYTES,
@@ -90,6 +108,7 @@ const server = await startGraphqlServer<GatewayContext>({
   },
   context: async ({ req, requestId }) => ({ requestId, authorization: req.headers.authorization, identity: await identityOf(req) }),
 });
+selfUrl = `http://127.0.0.1:${server.port}/`;
 logger.info({ url: server.url, subgraphs: routedUrls }, `gateway listening; Apollo Sandbox at ${server.url}`);
 
 onShutdownSignal({ logger, timeoutMs: config.SHUTDOWN_TIMEOUT_MS, steps: [() => server.stop(), () => rateLimiter.close()] });

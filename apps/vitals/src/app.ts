@@ -4,6 +4,8 @@ import { startGraphqlServer, type RunningGraphqlServer } from '@trialgraph/http'
 import type { Logger } from '@trialgraph/observability';
 import type { ImportSettings, VitalsContext } from './context.js';
 import type { VitalsDatabase } from './db/client.js';
+import { createExportLinks } from './exports/export-link.js';
+import { createVitalsExportRoute, DEFAULT_EXPORT_SETTINGS, VITALS_EXPORT_PATH, type ExportSettings } from './exports/export-route.js';
 import { clientGoneSignal } from './imports/client-gone-signal.js';
 import { discardUnreadUpload } from './imports/discard-unread-upload.js';
 import type { ImportClaims } from './imports/import-claims.js';
@@ -33,10 +35,18 @@ export interface VitalsAppOptions {
   verifyToken: TokenVerifier;
   /** Operation limits, request timeouts and rows per request; the defaults when omitted. */
   limits?: SubgraphLimits;
+  /** Export limits, and the key of export download links (none: links are refused). */
+  exportSettings?: ExportSettings;
+  exportLinkKey?: Buffer | undefined;
 }
 
 export async function startVitalsServer(options: VitalsAppOptions): Promise<RunningGraphqlServer> {
   const limits = options.limits ?? subgraphLimitsOf();
+  const exportSettings = options.exportSettings ?? DEFAULT_EXPORT_SETTINGS;
+  const exports = {
+    links: options.exportLinkKey ? createExportLinks(options.exportLinkKey, exportSettings.linkTtlMs) : undefined,
+    settings: exportSettings,
+  };
   return startGraphqlServer<VitalsContext>({
     port: options.port,
     host: options.host,
@@ -54,6 +64,19 @@ export async function startVitalsServer(options: VitalsAppOptions): Promise<Runn
       options.requestDeadlineMs === undefined ? undefined : { maxMs: options.requestDeadlineMs, exempt: (req) => Boolean(req.is('multipart/form-data')) },
     shutdownTimeoutMs: options.shutdownTimeoutMs,
     beforeGraphql: (app) => {
+      app.get(
+        VITALS_EXPORT_PATH,
+        createVitalsExportRoute({
+          db: options.db,
+          verifyToken: options.verifyToken,
+          links: exports.links,
+          subjectsUrl: options.subjectsUrl,
+          subjectsCallPolicy: options.subjectsCallPolicy,
+          settings: exportSettings,
+          logger: options.logger,
+          production: options.production,
+        }),
+      );
       app.use(['/', '/graphql'], discardUnreadUpload);
       // Streams the file part to the resolver without a copy on disk; the import enforces the
       // size limit with a clear message, this one only stops what slips past it.
@@ -78,6 +101,8 @@ export async function startVitalsServer(options: VitalsAppOptions): Promise<Runn
         actor: identity.userId,
         requestId,
         logger: options.logger.child({ requestId }),
+        authorization: req.headers.authorization,
+        exports,
       };
     },
   });

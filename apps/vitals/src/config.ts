@@ -67,6 +67,14 @@ export const vitalsEnvironment = {
   SUBJECTS_CALL_RETRIES: wholeNumber({ min: 0, max: 10, unit: 'retries' }).default(4),
   /** The wait before the first retry of a subjects call; it doubles for each next one. */
   SUBJECTS_RETRY_BACKOFF_MS: positiveMilliseconds(250),
+  /** Readings one export may hold (a larger one is refused with 413 before it starts: narrow it with from/to). */
+  MAX_EXPORT_READINGS: wholeNumber({ min: 1, max: 1_000_000_000, unit: 'readings' }).default(10_000_000),
+  /** How long an export waits for its client to take the next page before it ends and closes the connection. */
+  EXPORT_IDLE_TIMEOUT_MS: positiveMilliseconds(30_000),
+  /** How long a download link from vitalsExport stays valid. */
+  EXPORT_LINK_TTL_MS: positiveMilliseconds(5 * 60_000),
+  /** The key download links are sealed with, shared by every vitals instance; unset: derived from JWT_SECRET (with JWKS_URL and no secret, links are off). */
+  EXPORT_LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   /** How often the per-subject reading counts that totalCount sums are folded into one row each. */
   VITAL_COUNTS_COMPACTION_INTERVAL_MS: positiveMilliseconds(10_000),
 };

@@ -1,6 +1,8 @@
 import type { Identity, RequestAccess } from '@trialgraph/auth';
 import type { Logger } from '@trialgraph/observability';
 import type { VitalsDatabase } from './db/client.js';
+import type { ExportLinks } from './exports/export-link.js';
+import type { ExportSettings } from './exports/export-route.js';
 import type { ImportClaims } from './imports/import-claims.js';
 import type { ImportRegistry } from './imports/import-registry.js';
 import type { VitalsLoaders } from './loaders.js';
@@ -38,4 +40,7 @@ export interface VitalsContext {
   actor: string;
   requestId: string;
   logger: Logger;
+  /** The caller's Authorization header, sealed into export download links. */
+  authorization: string | undefined;
+  exports: { links: ExportLinks | undefined; settings: ExportSettings };
 }

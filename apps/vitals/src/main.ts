@@ -6,6 +6,7 @@ import { collectProcessMetrics, createLogger } from '@trialgraph/observability';
 import { startVitalsServer } from './app.js';
 import { loadVitalsConfig } from './config.js';
 import { openVitalsDatabase } from './db/client.js';
+import { exportLinkKey } from './exports/export-link.js';
 import { openImportClaims, processLocalClaims } from './imports/import-claims.js';
 import { ImportRegistry } from './imports/import-registry.js';
 import { startInterruptedImportSweeper } from './imports/interrupted-import-sweeper.js';
@@ -17,6 +18,9 @@ const logger = createLogger({ service: 'vitals', level: config.LOG_LEVEL });
 
 const verifierOptions = resolveVerifierOptionsOrExit(config, logger);
 collectProcessMetrics('vitals');
+
+const exportLinkSecret = config.EXPORT_LINK_SECRET ?? verifierOptions.secret;
+if (!exportLinkSecret) logger.warn('no EXPORT_LINK_SECRET (and no JWT_SECRET to derive one from): vitalsExport download links are off; exports need a bearer token');
 
 const database = await openVitalsDatabase({ url: config.VITALS_DATABASE_URL, dataDir: config.DATA_DIR, limits: databaseLimitsOf(config) });
 logger.info({ database: database.kind }, 'database ready, migrations applied');
@@ -66,6 +70,8 @@ const server = await startVitalsServer({
   requestDeadlineMs: config.SUBGRAPH_REQUEST_DEADLINE_MS,
   readinessTimeoutMs: config.READINESS_TIMEOUT_MS,
   limits: subgraphLimitsOf(config),
+  exportSettings: { maxReadings: config.MAX_EXPORT_READINGS, idleTimeoutMs: config.EXPORT_IDLE_TIMEOUT_MS, linkTtlMs: config.EXPORT_LINK_TTL_MS },
+  exportLinkKey: exportLinkSecret ? exportLinkKey(exportLinkSecret) : undefined,
 });
 logger.info({ url: server.url }, 'vitals subgraph listening');
 

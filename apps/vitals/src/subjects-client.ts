@@ -26,6 +26,12 @@ export interface SubjectsClient {
   findSubjectsByNumbers(studyId: string, subjectNumbers: readonly string[]): Promise<SubjectSummary[]>;
 }
 
+/** Exports name subjects by number; they know them by id. */
+export interface SubjectNumberLookup {
+  /** Subject numbers by subject id, for the subjects the caller may look up; the others are left out. */
+  findSubjectNumbers(subjectIds: readonly string[]): Promise<Map<string, string>>;
+}
+
 /** How long one call may take, and how often one that got no usable answer is tried again. */
 export interface SubjectsCallPolicy {
   timeoutMs: number;
@@ -55,7 +61,7 @@ export function createSubjectsClient(options: {
   authorization: string | undefined;
   requestId: string;
   policy: SubjectsCallPolicy;
-}): SubjectsClient {
+}): SubjectsClient & SubjectNumberLookup {
   const { policy } = options;
 
   const attempt = async <Data>(query: string, variables: Record<string, unknown>): Promise<Data> => {
@@ -150,6 +156,18 @@ export function createSubjectsClient(options: {
         }
       }
       return found;
+    },
+    async findSubjectNumbers(subjectIds) {
+      const numbers = new Map<string, string>();
+      for (let start = 0; start < subjectIds.length; start += SUBJECT_NUMBERS_PER_CALL) {
+        // Entity references are how the graph resolves a subject by id; the subjects subgraph applies the caller's scope to each.
+        const data = await call<{ _entities: Array<{ id: string; subjectNumber: string } | null> }>(
+          `query VitalsFindSubjectNumbers($representations: [_Any!]!) { _entities(representations: $representations) { ... on Subject { id subjectNumber } } }`,
+          { representations: subjectIds.slice(start, start + SUBJECT_NUMBERS_PER_CALL).map((id) => ({ __typename: 'Subject', id })) },
+        );
+        for (const subject of data._entities) if (subject) numbers.set(subject.id, subject.subjectNumber);
+      }
+      return numbers;
     },
   };
 }

@@ -104,6 +104,12 @@ export const ACCESS_POLICY = {
     grants: { ADMIN: 'everywhere', INVESTIGATOR: 'sentByThem', COORDINATOR: 'sentByThem', MONITOR: 'study', PARTNER: 'sentByThem' },
     refusal: 'your role may not read this import report',
   },
+  exportVitals: {
+    summary: 'export vital signs as CSV, FHIR R4 or CDISC SDTM (every export is audited)',
+    opens: ['Query.vitalsExport', 'VitalsExport.*'],
+    grants: { ADMIN: 'everywhere', ...SITE_STAFF, MONITOR: 'study' },
+    refusal: 'your role may not export vital signs here',
+  },
   readAuditTrail: {
     summary: 'read the audit trail',
     opens: ['Query.auditTrail', 'AuditEvent.*', 'VitalsImport.auditTrail'],

@@ -16,3 +16,5 @@ export { DateTime, EARLIEST_DATE_TIME_MS, LATEST_DATE_TIME_MS } from './date-tim
 export { createErrorFormatter, isDependencyUnavailable, unavailableDependencyOf, type ErrorFormatterOptions } from './format-error.js';
 export { RowBudget } from './row-budget.js';
 export { NODE_TYPES, parseNodeId, toNodeId, type NodeType } from './global-id.js';
+
+export { HTTP_STATUS_OF_CODE, httpAnswerOfError, type HttpAnswerOfError } from './http-status.js';

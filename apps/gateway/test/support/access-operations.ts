@@ -292,6 +292,21 @@ export const MATRIX_OPERATIONS: readonly MatrixOperation[] = [
     },
   },
   {
+    name: 'vitalsExport of the target subject',
+    owner: 'vitals',
+    expected: (caller, target) => (!holds(caller, 'exportVitals') ? 'FORBIDDEN' : reaches(caller, 'exportVitals', target) ? 'OK' : 'NOT_FOUND'),
+    run: async (call, target) => {
+      const subject = call.world.subjects[target];
+      return outcome(
+        await send(call, `query($studyId: ID!, $subjectId: ID!) { vitalsExport(studyId: $studyId, subjectId: $subjectId, format: FHIR) { readings url } }`, {
+          studyId: subject.studyId,
+          subjectId: subject.id,
+        }),
+        (data) => (data.vitalsExport.readings > 0 ? 'OK' : 'EMPTY'),
+      );
+    },
+  },
+  {
     name: 'importVitals (a row of the target subject), then its own report',
     owner: 'vitals',
     expected: (caller, target) =>

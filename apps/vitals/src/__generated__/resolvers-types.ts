@@ -224,10 +224,26 @@ export type PageInfo = {
 /** What clients may read. */
 export type Query = {
   __typename?: 'Query';
+  /**
+   * A download link for the study's vital signs (or one subject's), recordedAt between from and to
+   * (inclusive), in the given format. Refused when the export would hold more than MAX_EXPORT_READINGS
+   * readings. Valid for EXPORT_LINK_TTL_MS (5 minutes by default).
+   */
+  vitalsExport: VitalsExport;
   /** One import report; null when it does not exist or you may not read it. */
   vitalsImport?: Maybe<VitalsImport>;
   /** A study's import reports you may read, newest first. first: at most 100. */
   vitalsImports: VitalsImportConnection;
+};
+
+
+/** What clients may read. */
+export type QueryVitalsExportArgs = {
+  format: VitalsExportFormat;
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  studyId: Scalars['ID']['input'];
+  subjectId?: InputMaybe<Scalars['ID']['input']>;
+  to?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 
@@ -367,6 +383,28 @@ export type VitalSignEdge = {
   /** The reading. */
   node: VitalSign;
 };
+
+/** A short-lived link to download an export, for browsers and other clients that cannot send a bearer token with a download. */
+export type VitalsExport = {
+  __typename?: 'VitalsExport';
+  /** When the link stops working (EXPORT_LINK_TTL_MS after it was made); ask for a new one after that. */
+  expiresAt: Scalars['DateTime']['output'];
+  /** The format the link downloads. */
+  format: VitalsExportFormat;
+  /** Readings the export holds now (more may be stored before it is downloaded). */
+  readings: Scalars['Int']['output'];
+  /** Path and query on the gateway (e.g. /api/v1/studies/{id}/vitals.csv?link=…): GET it without a token before expiresAt; it downloads as the caller who asked, with their scope, and is audited. */
+  url: Scalars['String']['output'];
+};
+
+/** The standards vital signs are exported in. */
+export type VitalsExportFormat =
+  /** CSV in the import's own columns (patient_id, record_time, heart_rate, systolic, diastolic, temperature, respiratory_rate, spo2): an export imports again as all duplicates. */
+  | 'CSV'
+  /** HL7 FHIR R4 Observations of the vital-signs profile (LOINC codes, UCUM units), one JSON resource a line (NDJSON). */
+  | 'FHIR'
+  /** The CDISC SDTM VS domain as CSV, one row per measure; VSSEQ is unique within each subject. */
+  | 'SDTM';
 
 /**
  * The report of one CSV import: its options, counts and row errors. Visible to ADMIN, to MONITOR
@@ -624,6 +662,8 @@ export type ResolversTypes = ResolversObject<{
   VitalSign: ResolverTypeWrapper<VitalSignRow>;
   VitalSignConnection: ResolverTypeWrapper<Omit<VitalSignConnection, 'edges'> & { edges: Array<ResolversTypes['VitalSignEdge']> }>;
   VitalSignEdge: ResolverTypeWrapper<Omit<VitalSignEdge, 'node'> & { node: ResolversTypes['VitalSign'] }>;
+  VitalsExport: ResolverTypeWrapper<VitalsExport>;
+  VitalsExportFormat: VitalsExportFormat;
   VitalsImport: ResolverTypeWrapper<VitalsImportRow>;
   VitalsImportConnection: ResolverTypeWrapper<Omit<VitalsImportConnection, 'edges'> & { edges: Array<ResolversTypes['VitalsImportEdge']> }>;
   VitalsImportEdge: ResolverTypeWrapper<Omit<VitalsImportEdge, 'node'> & { node: ResolversTypes['VitalsImport'] }>;
@@ -655,6 +695,7 @@ export type ResolversParentTypes = ResolversObject<{
   VitalSign: VitalSignRow;
   VitalSignConnection: Omit<VitalSignConnection, 'edges'> & { edges: Array<ResolversParentTypes['VitalSignEdge']> };
   VitalSignEdge: Omit<VitalSignEdge, 'node'> & { node: ResolversParentTypes['VitalSign'] };
+  VitalsExport: VitalsExport;
   VitalsImport: VitalsImportRow;
   VitalsImportConnection: Omit<VitalsImportConnection, 'edges'> & { edges: Array<ResolversParentTypes['VitalsImportEdge']> };
   VitalsImportEdge: Omit<VitalsImportEdge, 'node'> & { node: ResolversParentTypes['VitalsImport'] };
@@ -720,6 +761,7 @@ export type PageInfoResolvers<ContextType = VitalsContext, ParentType extends Re
 }>;
 
 export type QueryResolvers<ContextType = VitalsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  vitalsExport?: Resolver<ResolversTypes['VitalsExport'], ParentType, ContextType, RequireFields<QueryVitalsExportArgs, 'format' | 'studyId'>>;
   vitalsImport?: Resolver<Maybe<ResolversTypes['VitalsImport']>, ParentType, ContextType, RequireFields<QueryVitalsImportArgs, 'id'>>;
   vitalsImports?: Resolver<ResolversTypes['VitalsImportConnection'], ParentType, ContextType, RequireFields<QueryVitalsImportsArgs, 'first' | 'studyId'>>;
 }>;
@@ -768,6 +810,13 @@ export type VitalSignConnectionResolvers<ContextType = VitalsContext, ParentType
 export type VitalSignEdgeResolvers<ContextType = VitalsContext, ParentType extends ResolversParentTypes['VitalSignEdge'] = ResolversParentTypes['VitalSignEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['VitalSign'], ParentType, ContextType>;
+}>;
+
+export type VitalsExportResolvers<ContextType = VitalsContext, ParentType extends ResolversParentTypes['VitalsExport'] = ResolversParentTypes['VitalsExport']> = ResolversObject<{
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  format?: Resolver<ResolversTypes['VitalsExportFormat'], ParentType, ContextType>;
+  readings?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type VitalsImportResolvers<ContextType = VitalsContext, ParentType extends ResolversParentTypes['VitalsImport'] = ResolversParentTypes['VitalsImport'], FederationReferenceType extends FederationReferenceTypes['VitalsImport'] = FederationReferenceTypes['VitalsImport']> = ResolversObject<{
@@ -838,6 +887,7 @@ export type Resolvers<ContextType = VitalsContext> = ResolversObject<{
   VitalSign?: VitalSignResolvers<ContextType>;
   VitalSignConnection?: VitalSignConnectionResolvers<ContextType>;
   VitalSignEdge?: VitalSignEdgeResolvers<ContextType>;
+  VitalsExport?: VitalsExportResolvers<ContextType>;
   VitalsImport?: VitalsImportResolvers<ContextType>;
   VitalsImportConnection?: VitalsImportConnectionResolvers<ContextType>;
   VitalsImportEdge?: VitalsImportEdgeResolvers<ContextType>;

@@ -1,0 +1,107 @@
+import { compileErrors, validate } from '@readme/openapi-parser';
+import { adminHeaders, authHeaders, createTestDatabase, graphqlRequest, startApp, type AppProcess, type TestDatabase } from '@trialgraph/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+describe('REST under /api/v1, generated from the graph and run through the gateway', () => {
+  let subjectsDb: TestDatabase;
+  let vitalsDb: TestDatabase;
+  let apps: AppProcess[] = [];
+  let gateway: AppProcess;
+  let studyId: string;
+  let siteId: string;
+  let coordinator: { authorization: string };
+
+  const call = (path: string, init: RequestInit & { headers?: Record<string, string> } = {}) => fetch(new URL(path, gateway.url), init);
+  const json = (path: string, method: string, body: unknown, headers: Record<string, string>) =>
+    call(path, { method, body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
+
+  beforeAll(async () => {
+    [subjectsDb, vitalsDb] = await Promise.all([createTestDatabase('tg_rsubj'), createTestDatabase('tg_rvit')]);
+    const subjects = await startApp('subjects', { SUBJECTS_DATABASE_URL: subjectsDb.url });
+    const vitals = await startApp('vitals', { VITALS_DATABASE_URL: vitalsDb.url, SUBJECTS_URL: `${subjects.url}graphql` });
+    gateway = await startApp('gateway', { SUBJECTS_URL: `${subjects.url}graphql`, VITALS_URL: `${vitals.url}graphql` });
+    apps = [gateway, vitals, subjects];
+    const study = await graphqlRequest(gateway.url, `mutation { createStudy(input: { code: "RST01", name: "Rest", sites: [{ code: "S01", name: "North" }] }) { id sites { id } } }`, {}, await adminHeaders());
+    studyId = study.data?.createStudy.id;
+    siteId = study.data?.createStudy.sites[0].id;
+    coordinator = await authHeaders({ roles: ['COORDINATOR'], studies: [studyId], sites: [siteId] });
+  });
+
+  afterAll(async () => {
+    await Promise.all(apps.map((app) => app.stop()));
+    await Promise.all([subjectsDb?.drop(), vitalsDb?.drop()]);
+  });
+
+  it('publishes an OpenAPI 3.1 document that validates, with the bearer scheme, errors and every route', async () => {
+    const document = (await (await call('/api/v1/openapi.json')).json()) as any;
+    expect(document.openapi).toBe('3.1.0');
+    const validation = await validate(structuredClone(document));
+    expect(validation.valid ? '' : compileErrors(validation).slice(0, 3000)).toBe('');
+    expect(document.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    for (const [path, method] of [
+      ['/api/v1/subjects', 'post'],
+      ['/api/v1/subjects/{id}', 'get'],
+      ['/api/v1/subjects/{id}', 'patch'],
+      ['/api/v1/studies/{studyId}/subjects', 'get'],
+      ['/api/v1/subjects/{id}/vitals', 'get'],
+      ['/api/v1/imports/{id}', 'get'],
+      ['/api/v1/studies/{studyId}/vitals/imports', 'post'],
+      ['/api/v1/studies/{studyId}/vitals.csv', 'get'],
+      ['/api/v1/studies/{studyId}/sdtm/vs.csv', 'get'],
+    ] as const) {
+      expect(document.paths[path]?.[method], `${method.toUpperCase()} ${path}`).toBeDefined();
+      expect(document.paths[path][method].responses['409']).toBeDefined();
+    }
+    const page = await call('/api/v1/docs');
+    expect(await page.text()).toContain('/api/v1/docs/assets/swagger-ui-bundle.js');
+    expect((await call('/api/v1/docs/assets/swagger-ui-bundle.js')).status).toBe(200);
+  });
+
+  it('enrols, reads, pages and changes a subject, with 409 on a stale version', async () => {
+    const created = await json('/api/v1/subjects', 'POST', { input: { studyId, siteId, age: 51, sex: 'FEMALE' } }, coordinator);
+    expect(created.status, await created.clone().text()).toBe(201);
+    const subject = (await created.json()) as any;
+    expect(subject.subjectNumber).toMatch(/^RST01-S01-\d+$/);
+    const read = await call(`/api/v1/subjects/${subject.id}`, { headers: coordinator });
+    expect(read.status).toBe(200);
+    expect(((await read.json()) as any).version).toBe(subject.version);
+    await json('/api/v1/subjects', 'POST', { input: { studyId, siteId, age: 52, sex: 'MALE' } }, coordinator);
+    const firstPage = (await (await call(`/api/v1/studies/${studyId}/subjects?first=1`, { headers: coordinator })).json()) as any;
+    expect(firstPage.edges).toHaveLength(1);
+    expect(firstPage.pageInfo.hasNextPage).toBe(true);
+    const secondPage = (await (await call(`/api/v1/studies/${studyId}/subjects?first=1&after=${encodeURIComponent(firstPage.pageInfo.endCursor)}`, { headers: coordinator })).json()) as any;
+    expect(secondPage.edges[0].node.id).not.toBe(firstPage.edges[0].node.id);
+    const changed = await json(`/api/v1/subjects/${subject.id}`, 'PATCH', { input: { age: 53 }, expectedVersion: subject.version, reason: 'typo' }, coordinator);
+    expect(changed.status).toBe(200);
+    const stale = await json(`/api/v1/subjects/${subject.id}`, 'PATCH', { input: { age: 54 }, expectedVersion: subject.version, reason: 'typo' }, coordinator);
+    expect(stale.status).toBe(409);
+    expect(((await stale.json()) as any).errors[0].extensions.code).toBe('CONFLICT');
+  });
+
+  it('answers each refusal with its status: 401, 403, 404 and 400', async () => {
+    const created = (await (await json('/api/v1/subjects', 'POST', { input: { studyId, siteId, age: 40, sex: 'MALE' } }, coordinator)).json()) as any;
+    expect((await call(`/api/v1/subjects/${created.id}`)).status).toBe(401);
+    const partner = await call(`/api/v1/subjects/${created.id}`, { headers: await authHeaders({ roles: ['PARTNER'], studies: [studyId] }) });
+    expect(partner.status).toBe(403);
+    expect((await call('/api/v1/subjects/00000000-0000-4000-8000-000000000000', { headers: coordinator })).status).toBe(404);
+    expect((await json('/api/v1/subjects', 'POST', { input: { studyId, siteId, age: 0, sex: 'MALE' } }, coordinator)).status).toBe(400);
+  });
+
+  it('imports a CSV file sent as the body, reports it, and serves the readings and the report', async () => {
+    const subject = (await (await json('/api/v1/subjects', 'POST', { input: { studyId, siteId, age: 61, sex: 'FEMALE' } }, coordinator)).json()) as any;
+    const csv = `patient_id,record_time,heart_rate,blood_pressure\n${subject.subjectNumber},2026-03-01 08:00,72,120/80\n${subject.subjectNumber},2026-03-01 09:00,abc,120/80\n`;
+    const imported = await call(`/api/v1/studies/${studyId}/vitals/imports?timezone=Europe/Paris&fileName=ward.csv`, { method: 'POST', body: csv, headers: { 'content-type': 'text/csv', ...coordinator } });
+    expect(imported.status).toBe(200);
+    const report = (await imported.json()) as any;
+    expect(report).toMatchObject({ status: 'SUCCEEDED', fileName: 'ward.csv', rowsRead: 2, rowsAccepted: 1, rowsRejected: 1 });
+    expect(report.errors[0]).toMatchObject({ line: 3, code: 'INVALID_NUMBER' });
+    const polled = (await (await call(`/api/v1/imports/${report.id}`, { headers: coordinator })).json()) as any;
+    expect(polled).toMatchObject({ id: report.id, status: 'SUCCEEDED', rowsAccepted: 1 });
+    const vitals = (await (await call(`/api/v1/subjects/${subject.id}/vitals`, { headers: coordinator })).json()) as any;
+    expect(vitals.totalCount).toBe(1);
+    expect(vitals.edges[0].node).toMatchObject({ recordedAt: '2026-03-01T07:00:00.000Z', heartRate: 72, bloodPressure: '120/80' });
+    const monitor = await authHeaders({ roles: ['MONITOR'], studies: [studyId] });
+    const refused = await call(`/api/v1/studies/${studyId}/vitals/imports`, { method: 'POST', body: csv, headers: { 'content-type': 'text/csv', ...monitor } });
+    expect(refused.status).toBe(403);
+  });
+});

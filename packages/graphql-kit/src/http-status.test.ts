@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { BadUserInputError, ConflictError, NotFoundError, RateLimitedError, ServiceUnavailableError, UnauthenticatedError } from './errors.js';
+import { httpAnswerOfError } from './http-status.js';
+
+describe('the HTTP answer of an error', () => {
+  it('answers each code with its status and keeps the GraphQL error shape', () => {
+    expect(httpAnswerOfError(new BadUserInputError('age must be between 1 and 130, got 0', { field: 'age' }))).toEqual({
+      status: 400,
+      headers: {},
+      body: { errors: [{ message: 'age must be between 1 and 130, got 0', extensions: { code: 'BAD_USER_INPUT', field: 'age' } }] },
+    });
+    expect(httpAnswerOfError(new UnauthenticatedError()).status).toBe(401);
+    expect(httpAnswerOfError(new NotFoundError('no subject')).status).toBe(404);
+    expect(httpAnswerOfError(new ConflictError('stale version')).status).toBe(409);
+    expect(httpAnswerOfError({ message: 'something broke' }).status).toBe(500);
+  });
+
+  it('lets an error name its own status (a size limit is 413), without showing it in the body', () => {
+    const answer = httpAnswerOfError(new BadUserInputError('too many readings', { extensions: { http: { status: 413 } } }));
+    expect(answer.status).toBe(413);
+    expect(answer.body.errors[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT' });
+  });
+
+  it('tells a client when to retry a 429 or a 503', () => {
+    expect(httpAnswerOfError(new RateLimitedError('slow down', { retryAfterSeconds: 7 })).headers).toEqual({ 'retry-after': '7' });
+    const unavailable = httpAnswerOfError(new ServiceUnavailableError('the database is down', { dependency: 'database' }));
+    expect(unavailable.status).toBe(503);
+    expect(unavailable.headers['retry-after']).toBe('1');
+  });
+});
