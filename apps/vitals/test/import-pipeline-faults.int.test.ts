@@ -88,7 +88,7 @@ describe('the import pipeline when a row, a dependency or the subjects service f
     const report = (answer as ImportVitalsResult).data?.importVitals;
     expect(report).toMatchObject({ status: 'ABORTED', rowsAccepted: 0 });
     expect(report?.failureReason).toMatch(/^line 40002: heart_rate must be a whole number, got "abc"/);
-    expect(await storedOf(report?.id)).toBe(0);
+    expect(await storedOf(report!.id)).toBe(0);
     expect((await sql`select count(*)::int as n from vital_signs`)[0]?.n).toBe(0);
     // No write outlived its transaction: a write issued after the rollback never runs and never
     // settles, and shows for ever as a statement in flight on vitals' pool.

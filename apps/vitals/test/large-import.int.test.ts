@@ -57,7 +57,7 @@ describe('a hospital export of 300,000 rows through the gateway (real processes,
       rowsDuplicate: 0,
       failureReason: null,
     });
-    expect(countByCode(report?.errors)).toEqual(file.expected.badByCode);
+    expect(countByCode(report!.errors)).toEqual(file.expected.badByCode);
     expect(report?.bytesRead).toBeGreaterThan(15_000_000);
     expect(await storedCount()).toBe(file.expected.valid);
 

@@ -91,7 +91,7 @@ describe('vitals on SIGTERM in the middle of a large import through the gateway 
     expect(again).not.toBeInstanceOf(Error);
     const secondReport = (again as ImportVitalsResult).data?.importVitals;
     expect(secondReport).toMatchObject({ status: 'SUCCEEDED', rowsRead: ROWS, rowsRejected: file.expected.bad });
-    expect(secondReport?.rowsAccepted + secondReport?.rowsDuplicate).toBe(file.expected.valid);
+    expect(secondReport!.rowsAccepted + secondReport!.rowsDuplicate).toBe(file.expected.valid);
     expect(await storedCount()).toBe(file.expected.valid);
     const doubled = await sql`select subject_id, recorded_at from vital_signs group by 1, 2 having count(*) > 1 limit 1`;
     expect(doubled).toEqual([]);

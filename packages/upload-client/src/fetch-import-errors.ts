@@ -25,6 +25,8 @@ export async function fetchImportErrors(options: { url: string; importId: string
     if (!page) throw new Error(`could not read the import's row errors: ${body.errors?.[0]?.message ?? `HTTP ${response.status}`}`);
     all.push(...page);
     if (page.length < IMPORT_ERRORS_PAGE) return all;
-    after = page[page.length - 1]!.line;
+    const last = page.at(-1);
+    if (last === undefined) return all;
+    after = last.line;
   }
 }

@@ -28,9 +28,29 @@ export interface ImportRowErrorResult {
   message: string;
 }
 
+/** The import as IMPORT_VITALS_MUTATION selects it. */
+export interface ImportVitalsReport {
+  id: string;
+  studyId: string;
+  fileName: string;
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'INTERRUPTED';
+  onError: 'SKIP' | 'ABORT';
+  dryRun: boolean;
+  rowsRead: number;
+  rowsAccepted: number;
+  rowsRejected: number;
+  rowsDuplicate: number;
+  bytesRead: number;
+  failureReason: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+  durationMs: number | null;
+  errors: ImportRowErrorResult[];
+}
+
 export interface ImportVitalsResult {
   status: number;
-  data?: { importVitals: Record<string, any> } | null;
+  data?: { importVitals: ImportVitalsReport } | null;
   errors?: Array<{ message: string; extensions?: { code?: string } }>;
 }
 
