@@ -13,7 +13,7 @@ import {
 } from '@trialgraph/config';
 import { z } from 'zod';
 
-const count = (defaultValue: number) => z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').default(defaultValue);
+const count = (defaultValue: number) => z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').default(defaultValue);
 
 /** The gateway's configuration: the only place this process reads the environment. */
 export const gatewayEnvironment = {

@@ -24,8 +24,9 @@ const routedUrls = Object.fromEntries(
 const verifierOptions = resolveVerifierOptionsOrExit(config, logger);
 const verifyToken = createTokenVerifier(verifierOptions);
 // With the development secret, Sandbox opens signed in as ADMIN so a first query just works.
-const sandboxHeaders = verifierOptions.generatedSecret
-  ? { Authorization: `Bearer ${await mintToken({ subject: 'sandbox-admin', roles: ['ADMIN'] }, { secret: verifierOptions.secret!, expiresIn: '12h' })}` }
+const sandboxSecret = verifierOptions.generatedSecret ? verifierOptions.secret : undefined;
+const sandboxHeaders = sandboxSecret
+  ? { Authorization: `Bearer ${await mintToken({ subject: 'sandbox-admin', roles: ['ADMIN'] }, { secret: sandboxSecret, expiresIn: '12h' })}` }
   : undefined;
 // Verified once per request, from the headers, before the body is read; the context reuses it.
 const identities = new WeakMap<IncomingMessage, Promise<Identity>>();

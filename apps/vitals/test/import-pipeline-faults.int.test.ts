@@ -67,7 +67,7 @@ describe('the import pipeline when a row, a dependency or the subjects service f
 
   const storedOf = async (importId: string) => Number((await sql`select count(*)::int as n from vital_signs where import_id = ${importId}`)[0]?.n);
   const upload = (file: AsyncIterable<Uint8Array>, fileName: string, importOptions = {}) =>
-    importVitalsFile({ url: stack.gateway.url, studyId: study.studyId, file, fileName, importOptions, token }).catch((error: Error) => error);
+    importVitalsFile({ url: stack.gateway.url, studyId: study.studyId, file, fileName, importOptions, token }).catch((error: unknown) => error as Error);
   const runningImport = (fileName: string) =>
     waitFor(`the import of ${fileName} to run`, async () => {
       const [row] = await sql<Array<{ id: string }>>`select id from vitals_imports where file_name = ${fileName} and status = 'RUNNING'`;

@@ -47,7 +47,7 @@ describe('vitals on SIGTERM in the middle of a large import through the gateway 
   });
 
   const upload = (fileName: string) =>
-    importVitalsFile({ url: gateway.url, studyId: study.studyId, file: file.stream(5_000), fileName, token }).catch((error: Error) => error);
+    importVitalsFile({ url: gateway.url, studyId: study.studyId, file: file.stream(5_000), fileName, token }).catch((error: unknown) => error as Error);
   const storedCount = async () => Number((await sql`select count(*)::int as n from vital_signs`)[0]?.n);
 
   it('stops within SHUTDOWN_TIMEOUT_MS with exit 0, leaves the import INTERRUPTED with no row stored, and the same file sent again is stored once', async () => {

@@ -24,7 +24,8 @@ export interface UploadReceipt {
  */
 export async function receiveUpload(receipt: UploadReceipt): Promise<number> {
   const counter = { bytes: 0 };
-  let stalled = false;
+  // Set by the timer, which TypeScript does not follow: typed here so the check in catch stays.
+  let stalled = false as boolean;
   // Restarted by every chunk that arrives.
   const idle = setTimeout(() => {
     stalled = true;
