@@ -17,7 +17,8 @@
 // - a rest sibling is how a property is left out of a copy (`const { http, ...rest } = ...`);
 // - tests read JSON answers of real servers, whose shape the assertions check, so the no-unsafe-*
 //   rules and non-null assertions on those answers are allowed there, and in @trialgraph/testing,
-//   the helpers those tests share (its GraphQL client hands them such answers);
+//   the helpers those tests share (its GraphQL client hands them such answers), and in bench/,
+//   which drives the real stack the same way to measure it;
 // - tests assign their servers and databases in beforeAll, typed as always set, yet afterAll
 //   must survive a beforeAll that failed half-way: its `stack?.stop()` guards are needed, so
 //   no-unnecessary-condition is off in tests;
@@ -49,7 +50,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/test/**/*.ts', '**/*.test.ts', 'packages/testing/src/**/*.ts'],
+    files: ['**/test/**/*.ts', '**/*.test.ts', 'packages/testing/src/**/*.ts', 'bench/src/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',
@@ -58,6 +59,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-argument': 'off',
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+  {
+    files: ['**/test/**/*.ts', '**/*.test.ts'],
+    rules: {
       '@typescript-eslint/no-unnecessary-condition': 'off',
     },
   },
