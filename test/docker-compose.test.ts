@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { resolveVerifierOptions } from '@trialgraph/auth';
+import { resolveVerifierOptions, type AuthSettings } from '@trialgraph/auth';
 import { nodeOptionsOf, parseEnvironment } from '@trialgraph/config';
 import { createTestDatabase, scrapeMetrics, startApp, type AppProcess, type TestDatabase } from '@trialgraph/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -107,7 +107,7 @@ describe('docker-compose.yml', () => {
     for (const [key, validator] of Object.entries(schema)) {
       if (!validator.safeParse(undefined).success) expect(env[key], `${key} is required`).toBeTruthy();
     }
-    const config = parseEnvironment(schema, env) as Record<string, unknown> & { NODE_ENV: string; DATA_DIR: string; SHUTDOWN_TIMEOUT_MS: number };
+    const config = parseEnvironment(schema, env) as Record<string, unknown> & AuthSettings & { SHUTDOWN_TIMEOUT_MS: number };
     expect(config.NODE_ENV).toBe('production');
     // Production refuses to start without a key to verify tokens with.
     expect(() => resolveVerifierOptions(config)).not.toThrow();
