@@ -63,7 +63,7 @@ describe('docker-compose.yml', () => {
     expect(readFileSync(new URL('.dockerignore', root), 'utf8')).toMatch(/node_modules[\s\S]*dist/);
     for (const [name, service] of Object.entries(services)) {
       if (!service.build) continue;
-      const context = new URL(`${service.build.context.replace(/\/?$/, '/')}`, root);
+      const context = new URL(service.build.context.replace(/\/?$/, '/'), root);
       expect(statSync(context).isDirectory(), `${name}: build context`).toBe(true);
       expect(existsSync(new URL(service.build.context === '.' ? 'package-lock.json' : 'package.json', context)), `${name}: context holds the workspace`).toBe(true);
       expect(existsSync(new URL(service.build.dockerfile ?? 'Dockerfile', context)), `${name}: Dockerfile`).toBe(true);

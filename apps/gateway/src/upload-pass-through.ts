@@ -194,13 +194,15 @@ function asRefusal(error: unknown): UploadRefusal {
 async function readPreamble(reader: AsyncIterator<Buffer>, check: MultipartCheck): Promise<{ chunks: Buffer[]; fields: MultipartPreamble }> {
   const chunks: Buffer[] = [];
   let size = 0;
-  // Set in the callbacks below, which TypeScript does not follow: typed so the loop's checks stay.
-  let settled = false as boolean;
+  // Set in the callbacks below, which TypeScript does not follow: read through a function so the
+  // check after each write is not taken for the loop condition's narrowing.
+  let settled = false;
+  const isSettled = () => settled;
   check.preamble.then(
     () => (settled = true),
     () => (settled = true),
   );
-  while (!settled) {
+  while (!isSettled()) {
     const next = await reader.next();
     if (next.done) {
       check.input.end();
@@ -211,7 +213,7 @@ async function readPreamble(reader: AsyncIterator<Buffer>, check: MultipartCheck
     await write(check, next.value);
     // busboy emits its events after the write returns; let it catch up.
     await new Promise((resolve) => setImmediate(resolve));
-    if (!settled && size > MAX_PREAMBLE_BYTES) {
+    if (!isSettled() && size > MAX_PREAMBLE_BYTES) {
       throw new UploadRefusal(400, ErrorCode.BAD_REQUEST, 'the "operations" and "map" fields must come first and be under 1 MiB (GraphQL multipart request spec)');
     }
   }
