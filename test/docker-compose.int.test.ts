@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { resolveVerifierOptions } from '@trialgraph/auth';
+import { resolveVerifierOptions, type AuthSettings } from '@trialgraph/auth';
 import { nodeOptionsOf, parseEnvironment } from '@trialgraph/config';
 import { createTestDatabase, scrapeMetrics, startApp, type AppProcess, type TestDatabase } from '@trialgraph/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,7 +63,7 @@ describe('docker-compose.yml', () => {
     expect(readFileSync(new URL('.dockerignore', root), 'utf8')).toMatch(/node_modules[\s\S]*dist/);
     for (const [name, service] of Object.entries(services)) {
       if (!service.build) continue;
-      const context = new URL(`${service.build.context.replace(/\/?$/, '/')}`, root);
+      const context = new URL(service.build.context.replace(/\/?$/, '/'), root);
       expect(statSync(context).isDirectory(), `${name}: build context`).toBe(true);
       expect(existsSync(new URL(service.build.context === '.' ? 'package-lock.json' : 'package.json', context)), `${name}: context holds the workspace`).toBe(true);
       expect(existsSync(new URL(service.build.dockerfile ?? 'Dockerfile', context)), `${name}: Dockerfile`).toBe(true);
@@ -107,7 +107,7 @@ describe('docker-compose.yml', () => {
     for (const [key, validator] of Object.entries(schema)) {
       if (!validator.safeParse(undefined).success) expect(env[key], `${key} is required`).toBeTruthy();
     }
-    const config = parseEnvironment(schema, env) as Record<string, unknown> & { NODE_ENV: string; DATA_DIR: string; SHUTDOWN_TIMEOUT_MS: number };
+    const config = parseEnvironment(schema, env) as Record<string, unknown> & AuthSettings & { SHUTDOWN_TIMEOUT_MS: number };
     expect(config.NODE_ENV).toBe('production');
     // Production refuses to start without a key to verify tokens with.
     expect(() => resolveVerifierOptions(config)).not.toThrow();

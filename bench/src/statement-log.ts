@@ -77,7 +77,7 @@ export class StatementLog {
     const counts = Object.fromEntries(databases.map((name) => [name, 0]));
     // One entry per statement: "<time> [pid] user@db LOG:  statement: ..." (simple protocol)
     // or "... LOG:  execute <name>: ..." (extended protocol, which postgres.js uses).
-    const entry = /@(\S+) LOG:  (?:statement|execute [^:]*): (.*)$/gm;
+    const entry = /@(\S+) LOG: {2}(?:statement|execute [^:]*): (.*)$/gm;
     for (const match of buffer.toString('utf8').matchAll(entry)) {
       const database = match[1]!;
       if (database in counts && !(ignore?.test(match[2]!) ?? false)) counts[database]!++;

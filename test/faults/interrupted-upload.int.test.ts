@@ -149,7 +149,7 @@ describe('an upload cut off by its client leaving, or by vitals being killed (pr
       fileName: 'killed.csv',
       token,
     })
-      .catch((error: Error) => error)
+      .catch((error: unknown) => error as Error)
       .finally(() => (answeredAt = Date.now()));
 
     const [running] = await waitFor('the import to be RUNNING', async () => {

@@ -164,7 +164,7 @@ describe('PostgreSQL restarted under load (private PostgreSQL, real processes)',
       file: file.stream(1_000),
       fileName: 'restart.csv',
       token,
-    }).catch((error: Error) => error);
+    }).catch((error: unknown) => error as Error);
     let answeredAt: number | undefined;
     void upload.then(() => (answeredAt = Date.now()));
 

@@ -46,7 +46,7 @@ describe('a subgraph killed or hung while the gateway serves queries that need b
     const file = generateVitalsCsv({ rows: 30, subjects: study.subjectNumbers, seed: 4 });
     const imported = await importVitalsFile({ url: servers.stack.gateway.url, studyId: study.studyId, file: file.stream(), token: await testToken({ roles: ['ADMIN'] }) });
     expect(imported.data?.importVitals.status).toBe('SUCCEEDED');
-    variables = { subjectId: study.subjectIds[0]!, importId: imported.data?.importVitals.id };
+    variables = { subjectId: study.subjectIds[0]!, importId: imported.data!.importVitals.id };
     const healthy = await query();
     expect(healthy.response?.errors).toBeUndefined();
     whole = healthy.response?.data as Record<string, unknown>;

@@ -43,7 +43,7 @@ const PROGRESS_LINE = /^uploaded \d+\.\d of \d+\.\d MiB, \d+ rows, \d+ rows\/s; 
 describe('the trialgraph command against a running stack (real processes, real PostgreSQL)', () => {
   let subjectsDb: TestDatabase;
   let vitalsDb: TestDatabase;
-  let apps: AppProcess[] = [];
+  const apps: AppProcess[] = [];
   let gatewayUrl: string;
   let studyId: string;
   let subjectNumbers: string[];

@@ -31,13 +31,13 @@ const roleBudgetVariables = Object.fromEntries(
   ROLES.flatMap((role) =>
     BUDGETS.map((budget) => {
       const fallback = ROLE_BUDGET_DEFAULTS[role]?.[budget];
-      const variable = z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1');
+      const variable = z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1');
       return [`RATE_LIMIT_${budget}_${role}`, fallback === undefined ? variable.optional() : variable.default(fallback)];
     }),
   ),
 ) as Record<RoleBudgetVariable, z.ZodOptional<z.ZodNumber>>;
 
-const count = (defaultValue: number) => z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').default(defaultValue);
+const count = (defaultValue: number) => z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').default(defaultValue);
 
 /** The gateway's configuration: the only place this process reads the environment. */
 export const gatewayEnvironment = {

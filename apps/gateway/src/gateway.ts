@@ -33,8 +33,11 @@ export function createGateway(
       new MeasuredDataSource<GatewayContext>(name, {
         timeoutMs: options.subgraphTimeoutMs,
         config: {
-          url: subgraphUrls[name as SubgraphName] ?? url,
-          willSendRequest({ request, context }) {
+          // A supergraph may name a subgraph this gateway has no URL for: then its own URL.
+          url: (subgraphUrls as Partial<Record<string, string>>)[name] ?? url,
+          willSendRequest({ request, context: given }) {
+            // Health checks and schema loads carry an empty context: only an operation has a caller.
+            const context = given as Partial<GatewayContext>;
             if (context.requestId) request.http?.headers.set('x-request-id', context.requestId);
             if (context.authorization) request.http?.headers.set('authorization', context.authorization);
             const scope = currentRequestScope();

@@ -13,6 +13,7 @@ const subgraphFetchDuration = new Histogram({
 });
 
 /** RemoteGraphQLDataSource's own bound on contexts. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the library's bound; an interface such as GatewayContext does not satisfy Record<string, unknown>
 type AnyContext = Record<string, any>;
 type DataSourceConfig<Context extends AnyContext> = ConstructorParameters<typeof RemoteGraphQLDataSource<Context>>[0];
 type SubgraphResponse = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;

@@ -1,4 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import { OperationTypeNode } from 'graphql';
 import type { GatewayContext } from './gateway.js';
 import type { RateLimiter } from './rate-limits.js';
 
@@ -11,7 +12,7 @@ export function rateLimitPlugin(limiter: RateLimiter): ApolloServerPlugin<Gatewa
     async requestDidStart() {
       return {
         async didResolveOperation({ operation, contextValue }) {
-          await limiter.spend(contextValue.identity, operation?.operation === 'mutation' ? 'mutation' : 'read');
+          await limiter.spend(contextValue.identity, operation?.operation === OperationTypeNode.MUTATION ? 'mutation' : 'read');
         },
       };
     },

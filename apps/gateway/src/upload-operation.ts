@@ -1,4 +1,4 @@
-import { Kind, parse, type OperationDefinitionNode } from 'graphql';
+import { Kind, OperationTypeNode, parse, type OperationDefinitionNode } from 'graphql';
 
 /** The only operation that may carry a file: what the pass-through forwards without planning. */
 export const UPLOAD_MUTATION_FIELD = 'importVitals';
@@ -38,7 +38,7 @@ export function readUploadOperation(operationsField: string): UploadOperation {
   const [operation, ...others] = operationsInDocument;
   const fields = operation?.selectionSet.selections ?? [];
   const onlyImport =
-    operation?.operation === 'mutation' &&
+    operation?.operation === OperationTypeNode.MUTATION &&
     others.length === 0 &&
     fields.length === 1 &&
     fields[0]?.kind === Kind.FIELD &&

@@ -13,7 +13,7 @@ import {
   type RequestTimeouts,
 } from '@trialgraph/http';
 import type { Logger } from '@trialgraph/observability';
-import type { Request, RequestHandler, Response } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { request as forward } from 'undici';
 import { readUploadOperation } from './upload-operation.js';
 
@@ -62,7 +62,10 @@ class UploadRefusal extends Error {
 export function createUploadPassThrough(options: UploadPassThroughOptions): RequestHandler {
   const drainBound = { maxBytes: options.maxUploadBytes + MAX_PREAMBLE_BYTES, maxMs: options.timeouts.bodyMs };
   return async (req, res, next) => {
-    if (req.method !== 'POST' || !req.is('multipart/form-data')) return next();
+    if (req.method !== 'POST' || !req.is('multipart/form-data')) {
+      next();
+      return;
+    }
     // pino-http, mounted before this route, has assigned the id (taken from the caller or new).
     const requestId = String((req as Request & { id?: unknown }).id);
     // Uploads bypass Apollo, so they are counted here like any other request at the gateway;
@@ -81,7 +84,12 @@ export function createUploadPassThrough(options: UploadPassThroughOptions): Requ
     });
     const reader = req[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
     const refuse = (refusal: UploadRefusal) =>
-      refuseRequest(req, res, { ...refusal, message: refusal.message }, { ...drainBound, reader });
+      refuseRequest(
+        req,
+        res,
+        { status: refusal.status, code: refusal.code, message: refusal.message, headers: refusal.headers, extensions: refusal.extensions },
+        { ...drainBound, reader },
+      );
 
     let check: MultipartCheck;
     let preamble: { chunks: Buffer[]; fields: MultipartPreamble };
@@ -100,7 +108,8 @@ export function createUploadPassThrough(options: UploadPassThroughOptions): Requ
       operationName = upload.name;
       if (upload.refusal) throw new UploadRefusal(400, ErrorCode.BAD_REQUEST, upload.refusal);
     } catch (error) {
-      return refuse(asRefusal(error));
+      refuse(asRefusal(error));
+      return;
     }
 
     // Vitals may answer before the body is over (a refused import): the client then still sends,
@@ -118,8 +127,8 @@ export function createUploadPassThrough(options: UploadPassThroughOptions): Requ
     // A body that breaks the spec after its first file (an extra file, a field): vitals must not
     // keep it, and the client hears why from the gateway.
     let structureRefusal: UploadRefusal | undefined;
-    check.complete.catch((error: Error) => {
-      structureRefusal = new UploadRefusal(400, ErrorCode.BAD_REQUEST, error.message);
+    check.complete.catch((error: unknown) => {
+      structureRefusal = new UploadRefusal(400, ErrorCode.BAD_REQUEST, (error as Error).message);
       abort.abort(error);
     });
     try {
@@ -145,8 +154,14 @@ export function createUploadPassThrough(options: UploadPassThroughOptions): Requ
       if (contentType) res.setHeader('content-type', contentType);
       await pipeline(upstream.body, res);
     } catch (error) {
-      if (structureRefusal) return refuse(structureRefusal);
-      if (error instanceof UploadRefusal) return refuse(error);
+      if (structureRefusal) {
+        refuse(structureRefusal);
+        return;
+      }
+      if (error instanceof UploadRefusal) {
+        refuse(error);
+        return;
+      }
       options.logger.warn({ err: error, requestId }, 'upload pass-through failed');
       if (res.headersSent || abort.signal.aborted) return void res.destroy();
       refuse(new UploadRefusal(502, ErrorCode.SERVICE_UNAVAILABLE, 'the vitals service could not take the upload; retry in a moment', {}, { dependency: 'vitals' }));
@@ -179,12 +194,15 @@ function asRefusal(error: unknown): UploadRefusal {
 async function readPreamble(reader: AsyncIterator<Buffer>, check: MultipartCheck): Promise<{ chunks: Buffer[]; fields: MultipartPreamble }> {
   const chunks: Buffer[] = [];
   let size = 0;
+  // Set in the callbacks below, which TypeScript does not follow: read through a function so the
+  // check after each write is not taken for the loop condition's narrowing.
   let settled = false;
+  const isSettled = () => settled;
   check.preamble.then(
     () => (settled = true),
     () => (settled = true),
   );
-  while (!settled) {
+  while (!isSettled()) {
     const next = await reader.next();
     if (next.done) {
       check.input.end();
@@ -195,7 +213,7 @@ async function readPreamble(reader: AsyncIterator<Buffer>, check: MultipartCheck
     await write(check, next.value);
     // busboy emits its events after the write returns; let it catch up.
     await new Promise((resolve) => setImmediate(resolve));
-    if (!settled && size > MAX_PREAMBLE_BYTES) {
+    if (!isSettled() && size > MAX_PREAMBLE_BYTES) {
       throw new UploadRefusal(400, ErrorCode.BAD_REQUEST, 'the "operations" and "map" fields must come first and be under 1 MiB (GraphQL multipart request spec)');
     }
   }

@@ -48,9 +48,9 @@ describe('access control through the gateway and at each subgraph (real processe
   let matrixWorld: MatrixWorld;
   /** One token per single role (site-scoped roles at A1 of study A, the others over study A), and one per matrix caller. */
   const tokens = new Map<string, string>();
-  const tokenFor = (role: Role | string) => tokens.get(role)!;
+  const tokenFor = (role: string) => tokens.get(role)!;
   const sign = (claims: TokenClaims) => mintToken(claims, { secret: TEST_JWT_SECRET, issuer: ISSUER, audience: AUDIENCE });
-  const as = (role: Role | string, query: string, variables: Record<string, unknown> = {}, url = gateway.url) =>
+  const as = (role: string, query: string, variables: Record<string, unknown> = {}, url = gateway.url) =>
     graphqlRequest(url, query, variables, { authorization: `Bearer ${tokenFor(role)}` });
   const claimsOf = (caller: MatrixCaller): TokenClaims =>
     caller.roles.includes('ADMIN') && caller.roles.length === 1
@@ -226,7 +226,7 @@ describe('access control through the gateway and at each subgraph (real processe
       const read = (who: string, id: string) => as(who, `query($id: ID!) { vitalsImport(id: $id) { fileName errors { edges { node { line value } } } } }`, { id });
       expect((await read('INVESTIGATOR', s02Report)).data?.vitalsImport).toBeNull();
       const partnerUpload = await importVitalsFile({ url: gateway.url, studyId: world.studyA.id, file: toStream(`patient_id,record_time,heart_rate\nNOBODY,2026-03-02T08:00:00Z,70\n`), fileName: 'partner-one.csv', token: tokenFor('PARTNER') });
-      const partnerReport = partnerUpload.data?.importVitals.id;
+      const partnerReport = partnerUpload.data!.importVitals.id;
       const secondPartner = await sign({ subject: 'partner-two', roles: ['PARTNER'], studies: [world.studyA.id] });
       const other = await graphqlRequest(gateway.url, `query($id: ID!) { vitalsImport(id: $id) { fileName } }`, { id: partnerReport }, { authorization: `Bearer ${secondPartner}` });
       expect(other.data?.vitalsImport).toBeNull();

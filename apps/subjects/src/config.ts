@@ -25,7 +25,7 @@ export const subjectsEnvironment = {
   SUBJECT_LOCK_WAIT_MS: positiveMilliseconds(5_000),
   /** Tests only: pause inside the allocation to outlive the lock's TTL; refused in production. */
   TEST_ONLY_ALLOCATION_DELAY_MS: z.coerce.number().int().min(0).max(10_000, 'must be at most 10000').default(0),
-  SEED_DEMO_DATA: z.stringbool({ message: 'must be true or false' }).default(false),
+  SEED_DEMO_DATA: z.stringbool({ error: 'must be true or false' }).default(false),
 };
 
 export type SubjectsConfig = ReturnType<typeof loadSubjectsConfig>;

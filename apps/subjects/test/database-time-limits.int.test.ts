@@ -104,7 +104,7 @@ describe('subjects statements bounded by deadline, client and session limits (re
     const release = await lockStudies();
     try {
       const client = new AbortController();
-      const leaving = studiesOf(subjects, {}, client.signal).catch((error: Error) => error);
+      const leaving = studiesOf(subjects, {}, client.signal).catch((error: unknown) => error as Error);
       await waitFor('the read to wait for the lock', async () => (await studiesStatements()).length > 0, 10_000);
       client.abort();
       expect(await leaving).toBeInstanceOf(Error);

@@ -29,7 +29,7 @@ describe('personal data in errors (real processes, real PostgreSQL)', () => {
 
   afterAll(async () => {
     await owner?.end();
-    await Promise.all(Object.values(apps).map((app) => app?.stop()));
+    await Promise.all(Object.values(apps).flatMap((app) => (app ? [app.stop()] : [])));
     await database?.drop();
   });
 

@@ -35,7 +35,7 @@ describe.each(['postgres', 'pglite'] as const)('the subjects request role on %s'
       await statement;
       return 'accepted';
     } catch (error) {
-      return String((error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message);
+      return (error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message;
     }
   };
   const STUDY = '3e1c2a34-2f4f-4b6e-9a55-6a4f0d1c2e01';

@@ -5,7 +5,7 @@ import { z } from 'zod';
 
 const wholeNumber = (range: { min: number; max: number; unit: string }) =>
   z.coerce
-    .number({ message: `must be a number of ${range.unit}` })
+    .number({ error: `must be a number of ${range.unit}` })
     .int(`must be a whole number of ${range.unit}`)
     .min(range.min, `must be between ${range.min} and ${range.max} ${range.unit}`)
     .max(range.max, `must be between ${range.min} and ${range.max} ${range.unit}`);

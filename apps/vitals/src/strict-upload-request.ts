@@ -14,7 +14,10 @@ import { processRequest, Upload, type FileUpload, type UploadOptions } from 'gra
  */
 export function strictGraphqlUpload(options: Required<Pick<UploadOptions, 'maxFiles' | 'maxFileSize' | 'maxFieldSize'>>): RequestHandler {
   return async (req, res, next) => {
-    if (!req.is('multipart/form-data')) return next();
+    if (!req.is('multipart/form-data')) {
+      next();
+      return;
+    }
     const check = checkMultipartRequest(req.headers, { maxFiles: options.maxFiles, maxFieldBytes: options.maxFieldSize });
     req.pipe(check.input);
     const parsed = processRequest(req, res, options);
@@ -48,8 +51,12 @@ function holdUploadUntil(upload: unknown, verdict: Promise<void>): void {
       const held = new PassThrough();
       source.on('error', (error) => held.destroy(error));
       source.pipe(held, { end: false });
-      source.once('end', () => verdict.then(() => held.end(), (error: Error) => held.destroy(error)));
-      verdict.catch((error: Error) => held.destroy(error));
+      // Both outcomes are handled here, so the derived promises are not awaited.
+      source.once('end', () => void verdict.then(
+        () => held.end(),
+        (error: unknown) => held.destroy(error as Error),
+      ));
+      verdict.catch((error: unknown) => held.destroy(error as Error));
       return held as unknown as ReturnType<FileUpload['createReadStream']>;
     },
   }));
@@ -64,7 +71,7 @@ function holdUploadUntil(upload: unknown, verdict: Promise<void>): void {
  */
 function answerStructureRefusalInstead(res: Response, verdict: Promise<void>): void {
   let refusal: Error | undefined;
-  verdict.catch((error: Error) => (refusal = error));
+  verdict.catch((error: unknown) => (refusal = error as Error));
   const end = res.end.bind(res) as (...args: unknown[]) => Response;
   res.end = ((...args: unknown[]) => {
     if (!refusal || res.headersSent) return end(...args);

@@ -175,6 +175,6 @@ export function createSubjectsClient(options: {
 /** fetch hides the reason in `cause` (ECONNREFUSED, ECONNRESET…); that is what an operator needs. */
 function describeFailure(error: unknown): string {
   const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
-  if (cause?.code) return `${cause.code}`;
+  if (cause?.code) return cause.code;
   return error instanceof Error ? error.message : String(error);
 }

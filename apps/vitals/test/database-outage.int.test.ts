@@ -2,7 +2,6 @@ import { generateVitalsCsv } from '@trialgraph/csv/fixtures';
 import {
   adminHeaders,
   createPostgresCluster,
-  graphqlRequest,
   startApp,
   waitFor,
   type AppProcess,
@@ -129,7 +128,7 @@ describe('subjects and vitals through PostgreSQL outages (private PostgreSQL ser
     const file = generateVitalsCsv({ rows: 400_000, subjects: study.subjectNumbers, badRowFraction: 0, seed: 5 });
     for (let trial = 1; trial <= RESTART_TRIALS; trial++) {
       const answer = importVitalsFile({ url: vitals.url, studyId: study.studyId, file: file.stream(5_000), fileName: `restart-${trial}.csv`, token }).catch(
-        (error: Error) => error,
+        (error: unknown) => error as Error,
       );
       await waitFor(
         `the import of trial ${trial} to write rows`,

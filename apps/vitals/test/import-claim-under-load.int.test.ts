@@ -1,5 +1,5 @@
 import { adminHeaders, createTestDatabase, startApp, testToken, waitFor, type TestDatabase } from '@trialgraph/testing';
-import { importVitalsFile, type ImportVitalsResult } from '@trialgraph/upload-client';
+import { importVitalsFile } from '@trialgraph/upload-client';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrolStudy, startVitalsStack, type EnrolledStudy, type VitalsStack } from './support/vitals-stack.js';
@@ -83,7 +83,7 @@ describe('an import is never given up while its process lives, however busy the 
       expect(afterSweep).toEqual({ status: 'RUNNING', failure_reason: null });
 
       await readsBlocker`commit`;
-      const report = ((await answer) as ImportVitalsResult).data?.importVitals;
+      const report = (await answer).data?.importVitals;
       expect(report).toMatchObject({ id: running!.id, status: 'SUCCEEDED', rowsRead: 2, rowsAccepted: 2 });
       expect((await sql`select count(*)::int as n from vital_signs where import_id = ${running!.id}`)[0]?.n).toBe(2);
       const audit = await sql`select actor, reason from audit_events where entity_id = ${running!.id} and action = 'IMPORT_FINISHED'`;

@@ -81,7 +81,7 @@ describe('the errors an import keeps are bounded in bytes (real processes, real 
     for (const error of report?.errors ?? []) {
       expect(error).toMatchObject({ column: 'heart_rate', code: 'INVALID_NUMBER' });
       expect(error.value).toMatch(/^(7x)+7?…\(60000 characters\)$/);
-      expect(error.value.length).toBeLessThanOrEqual(200);
+      expect(error.value!.length).toBeLessThanOrEqual(200);
       expect(error.message).toMatch(/^heart_rate must be a whole number, got "(7x)+7?…\(60\d\d\d characters\)$/);
       expect(error.message.length).toBeLessThanOrEqual(200);
     }

@@ -67,7 +67,7 @@ describe('the import pipeline when a row, a dependency or the subjects service f
 
   const storedOf = async (importId: string) => Number((await sql`select count(*)::int as n from vital_signs where import_id = ${importId}`)[0]?.n);
   const upload = (file: AsyncIterable<Uint8Array>, fileName: string, importOptions = {}) =>
-    importVitalsFile({ url: stack.gateway.url, studyId: study.studyId, file, fileName, importOptions, token }).catch((error: Error) => error);
+    importVitalsFile({ url: stack.gateway.url, studyId: study.studyId, file, fileName, importOptions, token }).catch((error: unknown) => error as Error);
   const runningImport = (fileName: string) =>
     waitFor(`the import of ${fileName} to run`, async () => {
       const [row] = await sql<Array<{ id: string }>>`select id from vitals_imports where file_name = ${fileName} and status = 'RUNNING'`;
@@ -88,7 +88,7 @@ describe('the import pipeline when a row, a dependency or the subjects service f
     const report = (answer as ImportVitalsResult).data?.importVitals;
     expect(report).toMatchObject({ status: 'ABORTED', rowsAccepted: 0 });
     expect(report?.failureReason).toMatch(/^line 40002: heart_rate must be a whole number, got "abc"/);
-    expect(await storedOf(report?.id)).toBe(0);
+    expect(await storedOf(report!.id)).toBe(0);
     expect((await sql`select count(*)::int as n from vital_signs`)[0]?.n).toBe(0);
     // No write outlived its transaction: a write issued after the rollback never runs and never
     // settles, and shows for ever as a statement in flight on vitals' pool.

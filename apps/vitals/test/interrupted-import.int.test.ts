@@ -70,7 +70,7 @@ describe('an import cut off by the death of the vitals process (real processes, 
       file: upload.body,
       fileName: 'cut-off.csv',
       token,
-    }).catch((error: Error) => error);
+    }).catch((error: unknown) => error as Error);
 
     const [running] = await waitFor('a RUNNING import', async () => {
       const rows = await vitalsSql`select id from vitals_imports where status = 'RUNNING'`;

@@ -126,7 +126,7 @@ describe.each([
       schema: vitalsSchema,
       casing: 'snake_case',
       logger: { logQuery: (query, params) => void sent.push({ query, params }) },
-    }) as unknown as VitalsDatabase;
+    });
   });
 
   afterAll(async () => {

@@ -1,5 +1,5 @@
 import { generateVitalsCsv } from '@trialgraph/csv/fixtures';
-import { adminHeaders, createTestDatabase, graphqlRequest, testToken, waitFor, type TestDatabase } from '@trialgraph/testing';
+import { adminHeaders, createTestDatabase, testToken, waitFor, type TestDatabase } from '@trialgraph/testing';
 import { importVitalsFile } from '@trialgraph/upload-client';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -151,7 +151,7 @@ describe('uploads that trickle or wait hold no database connection (real process
       await blocker`commit`;
       blocker.release();
     }
-    const reports = (await sending!).map((answer) => answer.data?.importVitals);
+    const reports = (await sending).map((answer) => answer.data?.importVitals);
     expect(reports.map((report) => [report?.status, report?.rowsAccepted])).toEqual(Array(UPLOADS).fill(['SUCCEEDED', file.expected.valid]));
     expect((await sql`select count(*)::int as n from vital_signs`)[0]?.n).toBe(UPLOADS * file.expected.valid);
   }, 120_000);

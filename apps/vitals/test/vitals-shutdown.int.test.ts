@@ -47,7 +47,7 @@ describe('vitals on SIGTERM in the middle of a large import through the gateway 
   });
 
   const upload = (fileName: string) =>
-    importVitalsFile({ url: gateway.url, studyId: study.studyId, file: file.stream(5_000), fileName, token }).catch((error: Error) => error);
+    importVitalsFile({ url: gateway.url, studyId: study.studyId, file: file.stream(5_000), fileName, token }).catch((error: unknown) => error as Error);
   const storedCount = async () => Number((await sql`select count(*)::int as n from vital_signs`)[0]?.n);
 
   it('stops within SHUTDOWN_TIMEOUT_MS with exit 0, leaves the import INTERRUPTED with no row stored, and the same file sent again is stored once', async () => {
@@ -91,7 +91,7 @@ describe('vitals on SIGTERM in the middle of a large import through the gateway 
     expect(again).not.toBeInstanceOf(Error);
     const secondReport = (again as ImportVitalsResult).data?.importVitals;
     expect(secondReport).toMatchObject({ status: 'SUCCEEDED', rowsRead: ROWS, rowsRejected: file.expected.bad });
-    expect(secondReport?.rowsAccepted + secondReport?.rowsDuplicate).toBe(file.expected.valid);
+    expect(secondReport!.rowsAccepted + secondReport!.rowsDuplicate).toBe(file.expected.valid);
     expect(await storedCount()).toBe(file.expected.valid);
     const doubled = await sql`select subject_id, recorded_at from vital_signs group by 1, 2 having count(*) > 1 limit 1`;
     expect(doubled).toEqual([]);

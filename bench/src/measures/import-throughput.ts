@@ -100,7 +100,9 @@ export async function measureImportThroughput(
       runs: options.runs,
       log,
       // Every run loads into an empty table, as the first import of a site's data does.
-      before: async (name) => void (name === 'copy' ? await referenceSql`truncate vital_signs` : await target.vitalsSql`truncate vital_signs`),
+      before: async (name) => {
+        await (name === 'copy' ? referenceSql`truncate vital_signs` : target.vitalsSql`truncate vital_signs`);
+      },
     });
     const seconds = (name: string) => median(samples.get(name)!.map((run) => run.seconds));
     const rate = (name: string) => file.expected.valid / seconds(name);

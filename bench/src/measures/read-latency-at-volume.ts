@@ -58,7 +58,8 @@ async function seedWithCopy(databaseUrl: string, study: BenchStudy, perSubject: 
   const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
   try {
     const chunks = copyText(study, perSubject);
-    let exhausted = false;
+    // Set in a callback, which TypeScript does not follow: typed so the loop condition stays.
+    let exhausted = false as boolean;
     const upTo = function* (count: number): Generator<string> {
       for (let taken = 0; taken < count; taken++) {
         const next = chunks.next();

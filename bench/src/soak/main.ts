@@ -68,7 +68,8 @@ try {
       if (footprint) timeline.push({ at, process: name, ...footprint });
     }
   }, 5_000);
-  let largeImportEnded = false;
+  // Set in a callback, which TypeScript does not follow: typed so the loop condition stays.
+  let largeImportEnded = false as boolean;
   const largeImport = workload.largeImport(LARGE_IMPORT_TIMEOUT_MS).finally(() => (largeImportEnded = true));
   const runs = [
     runAtFixedRate({ perSecond: options.readsPerSecond, maxInFlight: 256, task: (index) => workload.read(index) }),

@@ -10,7 +10,7 @@ export const authEnvironment = {
   /** HS256 shared secret, at least 32 characters. */
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   /** Where to fetch the issuer's public keys (RS256/ES256/EdDSA). */
-  JWKS_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
+  JWKS_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   JWT_ISSUER: z.string().min(1).optional(),
   JWT_AUDIENCE: z.string().min(1).optional(),
   /** The longest lifetime (exp - iat) a token may have; longer ones are refused. */

@@ -46,11 +46,11 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   }
   return async (authorization) => {
     if (!authorization) throw new AuthenticationError('sign in: send "Authorization: Bearer <token>"');
-    const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
-    if (!match) throw new AuthenticationError('the Authorization header must read "Bearer <token>"');
+    const token = /^Bearer\s+(\S+)$/i.exec(authorization.trim())?.[1];
+    if (token === undefined) throw new AuthenticationError('the Authorization header must read "Bearer <token>"');
     const tolerance = options.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS;
     try {
-      const { payload } = await jwtVerify(match[1]!, key as Uint8Array, {
+      const { payload } = await jwtVerify(token, key as Uint8Array, {
         algorithms,
         issuer: options.issuer,
         audience: options.audience,

@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 export const port = (defaultPort: number) =>
   z.coerce
-    .number({ message: 'must be a number' })
+    .number({ error: 'must be a number' })
     .int('must be a whole number')
     .min(1, 'must be between 1 and 65535')
     .max(65535, 'must be between 1 and 65535')
@@ -21,19 +21,19 @@ export const listenHost = z
 
 export const logLevel = z
   .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
-    message: 'must be one of fatal, error, warn, info, debug, trace, silent',
+    error: 'must be one of fatal, error, warn, info, debug, trace, silent',
   })
   .default('info');
 
 export const nodeEnv = z
-  .enum(['development', 'production', 'test'], { message: 'must be development, production or test' })
+  .enum(['development', 'production', 'test'], { error: 'must be development, production or test' })
   .default('development');
 
-export const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
+export const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
 export const postgresUrl = z.url({
   protocol: /^postgres(ql)?$/,
-  message: 'must be a postgres:// or postgresql:// URL',
+  error: 'must be a postgres:// or postgresql:// URL',
 });
 
 const isRedisUrl = (value: string) => {
@@ -48,12 +48,12 @@ const isRedisUrl = (value: string) => {
 export const redisUrls = z
   .string()
   .refine((value) => value.split(',').every((url) => isRedisUrl(url.trim())), {
-    message: 'must be a redis:// or rediss:// URL, or several separated by commas',
+    error: 'must be a redis:// or rediss:// URL, or several separated by commas',
   })
   .transform((value) => value.split(',').map((url) => url.trim()));
 
 export const positiveMilliseconds = (defaultValue: number) =>
-  z.coerce.number({ message: 'must be a number of milliseconds' }).int().positive('must be positive').default(defaultValue);
+  z.coerce.number({ error: 'must be a number of milliseconds' }).int().positive('must be positive').default(defaultValue);
 
 export const dataDir = z.string().min(1).default('./.data');
 
@@ -81,7 +81,7 @@ export const requestTimeEnvironment = {
   READINESS_TIMEOUT_MS: positiveMilliseconds(1_000),
 };
 
-const count = (min: number, defaultValue: number) => z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(min, `must be at least ${min}`).default(defaultValue);
+const count = (min: number, defaultValue: number) => z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(min, `must be at least ${min}`).default(defaultValue);
 
 /**
  * The bounds on one GraphQL operation. The gateway and every subgraph read the same variables

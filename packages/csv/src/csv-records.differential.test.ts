@@ -35,7 +35,7 @@ function splitWithOurs(text: string, chunkSizes: number[] = [text.length || 1]):
 
 function splitWithCsvParse(text: string, delimiter: string, relaxQuotes = false): string[][] | { error: string } {
   try {
-    return parse(text, { delimiter, relax_column_count: true, skip_empty_lines: true, relax_quotes: relaxQuotes }) as string[][];
+    return parse(text, { delimiter, relax_column_count: true, skip_empty_lines: true, relax_quotes: relaxQuotes });
   } catch (error) {
     if (error instanceof CsvError) return { error: error.code };
     throw error;

@@ -76,7 +76,8 @@ export class CsvRecordSplitter {
       if (header < 0) return -1 - header;
       position = header;
     }
-    const delimiter = this.delimiter!;
+    const delimiter = this.delimiter;
+    if (delimiter === null) throw new Error('CsvRecords: the header was found but no delimiter was set');
     const breakChar = this.lineBreak === CR ? '\r' : '\n';
     const stripCr = this.lineBreak === LF;
     let nextQuote = -2;
@@ -85,7 +86,7 @@ export class CsvRecordSplitter {
       if (lineEnd === -1) lineEnd = buffer.length;
       if (nextQuote !== -1 && nextQuote < position) nextQuote = buffer.indexOf('"', position);
       if (nextQuote !== -1 && nextQuote < lineEnd) {
-        const next = this.splitQuoted(buffer, position, sink, atEnd);
+        const next = this.splitQuoted(buffer, position, sink, atEnd, delimiter);
         if (next === -1) return position;
         position = next;
         continue;
@@ -104,8 +105,8 @@ export class CsvRecordSplitter {
   }
 
   /** Reads one record that contains a quote; returns where the next begins, or -1 if unfinished. */
-  private splitQuoted(buffer: string, start: number, sink: RecordSink, atEnd: boolean): number {
-    const delimiterCode = this.delimiter!.charCodeAt(0);
+  private splitQuoted(buffer: string, start: number, sink: RecordSink, atEnd: boolean, delimiter: string): number {
+    const delimiterCode = delimiter.charCodeAt(0);
     const breakCode = this.lineBreak;
     const breakChar = breakCode === CR ? '\r' : '\n';
     const fields: string[] = [];

@@ -73,12 +73,13 @@ export type VitalsRowErrorCode = CodesWhere<{ level: 'row'; raisedBy: 'parser'; 
 /** The file codes the parser itself gives. */
 export type CsvFileErrorCode = CodesWhere<{ level: 'file'; raisedBy: 'parser'; replacedBy?: never }>;
 
-function codesWhere<Code extends ImportErrorCode>(matches: (entry: ImportErrorCodeEntry) => boolean): readonly Code[] {
-  return Object.freeze((Object.keys(IMPORT_ERROR_CODES) as ImportErrorCode[]).filter((code) => matches(IMPORT_ERROR_CODES[code])) as Code[]);
+function codesWhere(matches: (entry: ImportErrorCodeEntry) => boolean): readonly ImportErrorCode[] {
+  return Object.freeze((Object.keys(IMPORT_ERROR_CODES) as ImportErrorCode[]).filter((code) => matches(IMPORT_ERROR_CODES[code])));
 }
 
-export const IMPORT_ROW_ERROR_CODES = codesWhere<ImportRowErrorCode>((entry) => entry.level === 'row');
-export const IMPORT_FAILURE_CODES = codesWhere<ImportFailureCode>((entry) => entry.level === 'file');
+// Each filter matches its type's condition, which TypeScript cannot see through a predicate on entries.
+export const IMPORT_ROW_ERROR_CODES = codesWhere((entry) => entry.level === 'row') as readonly ImportRowErrorCode[];
+export const IMPORT_FAILURE_CODES = codesWhere((entry) => entry.level === 'file') as readonly ImportFailureCode[];
 const givenByParser = (entry: ImportErrorCodeEntry) => entry.raisedBy === 'parser' && entry.replacedBy === undefined;
-export const VITALS_ROW_ERROR_CODES = codesWhere<VitalsRowErrorCode>((entry) => entry.level === 'row' && givenByParser(entry));
-export const CSV_FILE_ERROR_CODES = codesWhere<CsvFileErrorCode>((entry) => entry.level === 'file' && givenByParser(entry));
+export const VITALS_ROW_ERROR_CODES = codesWhere((entry) => entry.level === 'row' && givenByParser(entry)) as readonly VitalsRowErrorCode[];
+export const CSV_FILE_ERROR_CODES = codesWhere((entry) => entry.level === 'file' && givenByParser(entry)) as readonly CsvFileErrorCode[];

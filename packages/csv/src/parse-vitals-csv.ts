@@ -40,7 +40,8 @@ export async function* parseVitalsCsv(
   const now = options.now ?? Date.now;
   const splitter = new CsvRecordSplitter(options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH);
   const decoder = new TextDecoder('utf-8', { fatal: true });
-  let readRow: ReadRow | null = null;
+  // Set inside `sink`, which TypeScript does not follow: typed here so the later null check stays.
+  let readRow = null as ReadRow | null;
   let bytesRead = 0;
   let rowsTotal = 0;
   let current: VitalsBatch = { rows: [], errors: [], rowsRead: 0, bytesRead: 0 };

@@ -64,7 +64,8 @@ function parseCompactTime(text: string, toUtc: (local: number) => number): numbe
 function utcFromFields(year: number, month: number, day: number, hour: number, minute: number, second: number, millisecond: number): number {
   if (year < 0 || month < 1 || month > 12 || day < 1) return NaN;
   const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 1 : 0;
-  if (day > DAYS_IN_MONTH[month - 1]! + leap) return NaN;
+  const daysInMonth = DAYS_IN_MONTH[month - 1];
+  if (daysInMonth === undefined || day > daysInMonth + leap) return NaN;
   if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return NaN;
   if (year >= 100) return Date.UTC(year, month - 1, day, hour, minute, second, millisecond);
   // Date.UTC reads years 0-99 as 1900-1999: 0001-01-01 came out as 1901.
@@ -176,7 +177,9 @@ function createZoneConverter(timezone: string): (local: number) => number {
     if (offset === undefined) {
       const parts: Record<string, number> = {};
       for (const part of format.formatToParts(bucket * quarterHour)) parts[part.type] = Number(part.value);
-      offset = Date.UTC(parts.year!, parts.month! - 1, parts.day, parts.hour, parts.minute, parts.second) - bucket * quarterHour;
+      const { year, month } = parts;
+      if (year === undefined || month === undefined) throw new Error(`Intl.DateTimeFormat gave no year or month for ${timezone}`);
+      offset = Date.UTC(year, month - 1, parts.day, parts.hour, parts.minute, parts.second) - bucket * quarterHour;
       if (offsets.size > 50_000) offsets.clear();
       offsets.set(bucket, offset);
     }

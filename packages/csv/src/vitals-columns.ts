@@ -62,7 +62,7 @@ export function normalizeHeaderName(name: string): string {
 
 export function resolveVitalsColumns(header: string[], headerLine: number): VitalsColumns {
   let count = header.length;
-  while (count > 0 && header[count - 1]!.trim().length === 0) count--;
+  while (count > 0 && header[count - 1]?.trim().length === 0) count--;
   const columns: VitalsColumns = {
     count,
     names: header.map((name) => name.trim()),

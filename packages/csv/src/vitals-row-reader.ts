@@ -158,14 +158,17 @@ function columnOf(columns: VitalsColumns, measure: VitalMeasure): number {
 
 function isBlank(fields: string[]): boolean {
   // Nearly every row starts with a patient id: decide without trimming (allocating) anything.
-  const first = fields[0]!;
-  if (first.length > 0 && first.charCodeAt(0) > 32) return false;
+  const first = fields[0];
+  if (first !== undefined && first.length > 0 && first.charCodeAt(0) > 32) return false;
   for (const field of fields) if (field.trim().length > 0) return false;
   return true;
 }
 
 function extraFieldsAreEmpty(fields: string[], from: number): boolean {
-  for (let i = from; i < fields.length; i++) if (fields[i]!.trim().length > 0) return false;
+  for (let i = from; i < fields.length; i++) {
+    const field = fields[i];
+    if (field !== undefined && field.trim().length > 0) return false;
+  }
   return true;
 }
 

@@ -37,6 +37,8 @@ function codeOf(error: unknown): string | undefined {
  * Each becomes SERVICE_UNAVAILABLE, the original kept as its cause; any other error (a constraint,
  * a bug) is returned unchanged.
  */
+export function toDatabaseFailure(error: unknown, context: { limits: DatabaseLimits; cancelledFor: CancelReason }): ServiceUnavailableError;
+export function toDatabaseFailure(error: unknown, context: { limits: DatabaseLimits; cancelledFor?: CancelReason | undefined }): unknown;
 export function toDatabaseFailure(error: unknown, context: { limits: DatabaseLimits; cancelledFor?: CancelReason | undefined }): unknown {
   if (error instanceof ServiceUnavailableError) return error;
   const code = codeOf(error);

@@ -1,4 +1,5 @@
 import type { PGlite, Transaction } from '@electric-sql/pglite';
+import type { ServiceUnavailableError } from '@trialgraph/graphql-kit';
 import { currentRequestScope } from '@trialgraph/observability';
 import type postgres from 'postgres';
 import { toDatabaseFailure } from './database-failure.js';
@@ -70,7 +71,7 @@ async function beginGoverned(options: {
   const body = options.args.at(-1);
   if (typeof body !== 'function') return options.begin(...options.args);
   let started = false;
-  let abandoned: unknown;
+  let abandoned: ServiceUnavailableError | undefined;
   const governedBody = async (tx: postgres.Sql) => {
     started = true;
     if (abandoned !== undefined) throw abandoned;

@@ -44,7 +44,7 @@ export interface OpenedDatabase<Schema extends Record<string, unknown>> {
   postgresClient: postgres.Sql | undefined;
   pglite: PGlite | undefined;
   /** A round trip that fails when the database cannot answer within the connect timeout: the readiness check. */
-  ping(): Promise<void>;
+  ping: () => Promise<void>;
   close(): Promise<void>;
 }
 

@@ -54,8 +54,9 @@ export function databaseMeter(database: string, maxConnections: number): Databas
       statementsInFlight.inc(labels);
       const done = () => statementsInFlight.dec(labels);
       // Promise.prototype.then, not the query's own then: a postgres.js query starts when its
-      // own then is called, and observing it must not start it early.
-      Promise.prototype.then.call(settled, done, done);
+      // own then is called, and observing it must not start it early. The derived promise cannot
+      // reject (done handles both outcomes), so nothing awaits it.
+      void Promise.prototype.then.call(settled, done, done);
       return settled;
     },
     async transaction(run) {

@@ -4,5 +4,5 @@
  */
 export function rowsOf<Row>(result: unknown): Row[] {
   if (Array.isArray(result)) return result as Row[];
-  return ((result as { rows?: Row[] }).rows ?? []) as Row[];
+  return (result as { rows?: Row[] }).rows ?? [];
 }

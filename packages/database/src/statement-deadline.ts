@@ -1,3 +1,4 @@
+import type { ServiceUnavailableError } from '@trialgraph/graphql-kit';
 import { Counter, currentRequestScope, metricsRegistry, type RequestScope } from '@trialgraph/observability';
 import type { DatabaseLimits } from './database-limits.js';
 import { toDatabaseFailure, type CancelReason } from './database-failure.js';
@@ -38,7 +39,7 @@ export function givenUpReason(scope: RequestScope | undefined, now = Date.now())
 }
 
 /** The failure of a statement that was not started because its request was given up; counted. */
-export function refusedStatement(reason: CancelReason, context: StatementContext): unknown {
+export function refusedStatement(reason: CancelReason, context: StatementContext): ServiceUnavailableError {
   cancelledStatements.inc({ database: context.database, reason });
   return toDatabaseFailure(new Error(`statement not started: ${reason}`), { limits: context.limits, cancelledFor: reason });
 }
@@ -116,5 +117,6 @@ export function governStatement(query: PostgresQuery, context: StatementContext 
     else query.cancel();
   });
   // Promise.prototype.then, not the query's own then: observing the query must not start it.
-  Promise.prototype.then.call(query, dispose, dispose);
+  // The derived promise cannot reject (dispose handles both outcomes), so nothing awaits it.
+  void Promise.prototype.then.call(query, dispose, dispose);
 }

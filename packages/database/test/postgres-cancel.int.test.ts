@@ -85,7 +85,7 @@ describe('cancelling postgres.js statements (patched 3.4.9, machine PostgreSQL)'
     const sleeping = sql`select pg_sleep(0.5) as slept`;
     const answered = sleeping.then(
       () => 'finished',
-      (error: { code?: string }) => `failed ${error.code}`,
+      (error: unknown) => `failed ${(error as { code?: string }).code}`,
     );
     await new Promise((resolve) => setTimeout(resolve, 100));
     relay.refuseNew();
@@ -102,7 +102,7 @@ describe('cancelling postgres.js statements (patched 3.4.9, machine PostgreSQL)'
     const first = sql`select 1 as n`;
     const firstAnswer = first.then(
       () => 'answered',
-      (error: { code?: string }) => `failed ${error.code}`,
+      (error: unknown) => `failed ${(error as { code?: string }).code}`,
     );
     await new Promise((resolve) => setTimeout(resolve, 50));
     first.cancel();
@@ -117,7 +117,7 @@ describe('cancelling postgres.js statements (patched 3.4.9, machine PostgreSQL)'
     const early = sql`select 1 as n`;
     const earlyAnswer = early.then(
       () => 'answered',
-      (error: { code?: string }) => `failed ${error.code}`,
+      (error: unknown) => `failed ${(error as { code?: string }).code}`,
     );
     early.cancel();
     expect(await earlyAnswer).toBe('failed 57014');

@@ -27,7 +27,8 @@ function findControlCharacter(value: unknown, path: string): Finding | undefined
     return undefined;
   }
   // Input objects only (graphql-js builds them without a prototype); an upload's promise is not text.
-  if (typeof value === 'object' && value !== null && [null, Object.prototype].includes(Object.getPrototypeOf(value))) {
+  const prototype: unknown = typeof value === 'object' && value !== null ? Object.getPrototypeOf(value) : undefined;
+  if (typeof value === 'object' && value !== null && (prototype === null || prototype === Object.prototype)) {
     for (const [key, item] of Object.entries(value)) {
       const found = findControlCharacter(item, `${path}.${key}`);
       if (found) return found;
@@ -41,7 +42,7 @@ export function refuseControlCharacters(args: Record<string, unknown>): void {
   for (const [name, value] of Object.entries(args)) {
     const found = findControlCharacter(value, name);
     if (found) {
-      const code = `U+${found.character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+      const code = `U+${found.character.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
       throw new BadUserInputError(
         `${found.path} contains a control character (${code}) at position ${found.position}: remove it; only tab, line feed and carriage return are allowed in text`,
         { field: found.path },

@@ -16,7 +16,7 @@ describe('cursors', () => {
     ['a cursor of another list', encodeCursor('vitals', 42)],
     ['a cursor with a wrong position', encodeCursor('subjects', 'x')],
   ])('refuses %s with BAD_USER_INPUT', (_label, cursor) => {
-    expect(() => decodeCursor('subjects', cursor, isNumber)).toThrowError(
+    expect(() => decodeCursor('subjects', cursor, isNumber)).toThrow(
       expect.objectContaining({ extensions: { code: ErrorCode.BAD_USER_INPUT, field: 'after' } }),
     );
   });
@@ -24,8 +24,8 @@ describe('cursors', () => {
   it('refuses a forged position outside the column it is compared with, instead of failing in SQL', () => {
     const isSequence = isWholeNumberBetween(0, 2_147_483_647);
     expect(decodeCursor('subjects', encodeCursor('subjects', 2_147_483_647), isSequence)).toBe(2_147_483_647);
-    for (const position of [2_147_483_648, 1e12, -1, 1.5, 1e400]) {
-      expect(() => decodeCursor('subjects', encodeCursor('subjects', position), isSequence)).toThrowError(
+    for (const position of [2_147_483_648, 1e12, -1, 1.5, Infinity]) {
+      expect(() => decodeCursor('subjects', encodeCursor('subjects', position), isSequence)).toThrow(
         expect.objectContaining({ extensions: { code: ErrorCode.BAD_USER_INPUT, field: 'after' } }),
       );
     }

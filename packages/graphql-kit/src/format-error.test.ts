@@ -8,7 +8,7 @@ function format(error: Error, production: boolean) {
   const formatter = createErrorFormatter({ production, logUnexpected: (original) => logged.push(original) });
   const wrapped = error instanceof GraphQLError ? error : new GraphQLError(error.message, { originalError: error });
   const formatted = formatter(
-    { message: wrapped.message, extensions: { code: (wrapped.extensions.code as string) ?? 'INTERNAL_SERVER_ERROR', stacktrace: ['at x'] } },
+    { message: wrapped.message, extensions: { code: wrapped.extensions.code ?? 'INTERNAL_SERVER_ERROR', stacktrace: ['at x'] } },
     wrapped,
   );
   return { formatted, logged };

@@ -32,8 +32,9 @@ function* causeChain(error: unknown): Generator<Error> {
 /** The first error of our own (a code of the table in errors.ts, not INTERNAL) in the chain: drizzle and graphql-js wrap them. */
 function ownErrorIn(error: unknown): GraphQLError | undefined {
   for (const current of causeChain(error)) {
-    const code = current instanceof GraphQLError ? current.extensions.code : undefined;
-    if (typeof code === 'string' && OUR_CODES.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) return current as GraphQLError;
+    if (!(current instanceof GraphQLError)) continue;
+    const code = current.extensions.code;
+    if (typeof code === 'string' && OUR_CODES.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) return current;
   }
   return undefined;
 }

@@ -201,7 +201,8 @@ export async function startGraphqlServer<Context extends BaseContext>(
     (req: Request, res: Response, next: NextFunction) => (requestScope ? runInRequestScope(requestScope(req, res), next) : next()),
     ...(options.requestDeadline ? [requestDeadline(options.requestDeadline)] : []),
     expressMiddleware(apollo, {
-      context: async ({ req }) => options.context({ req, requestId: String(req.id) }),
+      // genReqId above sets every request's id to a string.
+      context: async ({ req }) => options.context({ req, requestId: req.id as string }),
     }),
   );
   app.use(refuseUnreadableBody({ maxBytes: options.maxUploadBytes ?? 1024 * 1024, maxMs: options.timeouts.bodyMs }));

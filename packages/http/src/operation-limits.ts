@@ -103,7 +103,7 @@ function operationCostPlugin<Context extends BaseContext>(maxCost: number): Apol
             });
           } catch (error) {
             // Past the estimator's node budget (fragments spread over and over): too large to weigh, so too large to run.
-            throw new BadUserInputError(`this operation is too large to evaluate its cost (MAX_QUERY_COST); ${String((error as Error).message)}`, {
+            throw new BadUserInputError(`this operation is too large to evaluate its cost (MAX_QUERY_COST); ${(error as Error).message}`, {
               extensions: { ...HTTP_BAD_REQUEST, limit: 'MAX_QUERY_COST' },
             });
           }

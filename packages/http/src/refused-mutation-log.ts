@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { Logger } from '@trialgraph/observability';
+import { OperationTypeNode } from 'graphql';
 
 /**
  * Logs each refused mutation with who asked (the context's `actor`), the operation and root
@@ -13,9 +14,9 @@ export function refusedMutationLogPlugin<Context extends BaseContext>(logger: Lo
       return {
         async didEncounterErrors({ contextValue, operation, operationName, errors }) {
           const actor = (contextValue as { actor?: unknown }).actor;
-          if (operation?.operation !== 'mutation' || typeof actor !== 'string') return;
+          if (operation?.operation !== OperationTypeNode.MUTATION || typeof actor !== 'string') return;
           for (const error of errors) {
-            const code = error.extensions?.code;
+            const code = error.extensions.code;
             // An error without a code is a fault, logged as one elsewhere; a refusal carries its code.
             if (typeof code !== 'string' || code === 'INTERNAL_SERVER_ERROR') continue;
             logger.warn({ actor, operation: operationName ?? null, field: error.path?.[0] ?? null, code }, 'mutation refused');

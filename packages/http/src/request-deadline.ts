@@ -33,7 +33,10 @@ export function deadlineOf(header: string | string[] | undefined, now: number, m
  */
 export function requestDeadline(options: RequestDeadlineOptions): RequestHandler {
   return (req, res, next) => {
-    if (options.exempt?.(req)) return next();
+    if (options.exempt?.(req)) {
+      next();
+      return;
+    }
     const now = Date.now();
     const deadline = deadlineOf(req.headers[REQUEST_DEADLINE_HEADER], now, options.maxMs);
     if (deadline <= now) {
@@ -53,7 +56,8 @@ export function requestDeadline(options: RequestDeadlineOptions): RequestHandler
       clearTimeout(timer);
       if (!res.writableFinished) controller.abort(new DOMException('the client closed the request', 'AbortError'));
     });
-    const requestId = String((req as { id?: unknown }).id ?? '');
+    const id = (req as { id?: unknown }).id;
+    const requestId = typeof id === 'string' ? id : '';
     runInRequestScope({ requestId, deadline, signal: controller.signal }, () => next());
   };
 }

@@ -44,7 +44,10 @@ function hasBody(req: Request): boolean {
 
 export function boundRequestTime(timeouts: RequestTimeouts): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
-    if (req.complete || !hasBody(req)) return next();
+    if (req.complete || !hasBody(req)) {
+      next();
+      return;
+    }
     const drain = { maxBytes: 64 * 1024, maxMs: 1_000 };
     if (isMultipart(req)) {
       const idleMs = timeouts.uploadIdleMs + UPLOAD_IDLE_BACKSTOP_MS;

@@ -56,9 +56,15 @@ export async function createPostgresCluster(): Promise<PostgresCluster> {
       }
       return urlOf(database);
     },
-    crash: async () => void (await ctl('stop', '-m', 'immediate')),
-    stop: async () => void (await ctl('stop', '-m', 'fast')),
-    start: async () => void (await ctl('start')),
+    crash: async () => {
+      await ctl('stop', '-m', 'immediate');
+    },
+    stop: async () => {
+      await ctl('stop', '-m', 'fast');
+    },
+    start: async () => {
+      await ctl('start');
+    },
     async drop() {
       if (dropped) return;
       dropped = true;

@@ -28,9 +28,35 @@ export interface ImportRowErrorResult {
   message: string;
 }
 
+/** The import as IMPORT_VITALS_MUTATION selects it. */
+export interface ImportVitalsReport {
+  id: string;
+  study: { id: string };
+  fileName: string;
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'INTERRUPTED';
+  onError: 'SKIP' | 'ABORT';
+  dryRun: boolean;
+  rowsRead: number;
+  rowsAccepted: number;
+  rowsRejected: number;
+  rowsDuplicate: number;
+  bytesRead: number;
+  bytesTotal: number | null;
+  sha256: string | null;
+  byteCount: number | null;
+  failureReason: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+  durationMs: number | null;
+  errors: ImportRowErrorResult[];
+}
+
+/** The report as the server sends it: its row errors a connection. */
+type WireReport = Omit<ImportVitalsReport, 'errors'> & { errors: { edges: Array<{ node: ImportRowErrorResult }> } };
+
 export interface ImportVitalsResult {
   status: number;
-  data?: { importVitals: Record<string, any> } | null;
+  data?: { importVitals: ImportVitalsReport } | null;
   errors?: Array<{ message: string; extensions?: { code?: string } }>;
 }
 
@@ -81,11 +107,11 @@ export async function importVitalsFile(options: {
   });
   const text = await response.body.text();
   try {
-    const result = { status: response.statusCode, ...(JSON.parse(text) as Omit<ImportVitalsResult, 'status'>) };
+    const answer = JSON.parse(text) as Omit<ImportVitalsResult, 'status' | 'data'> & { data?: { importVitals: WireReport } | null };
     // The report's first page of row errors, as a plain list: what callers of this client read.
-    const report = result.data?.importVitals;
-    if (report?.errors?.edges) report.errors = report.errors.edges.map((edge: { node: ImportRowErrorResult }) => edge.node);
-    return result;
+    const wire = answer.data?.importVitals;
+    const data = answer.data === undefined ? undefined : wire ? { importVitals: { ...wire, errors: wire.errors.edges.map((edge) => edge.node) } } : null;
+    return { status: response.statusCode, ...(answer.errors ? { errors: answer.errors } : {}), ...(data === undefined ? {} : { data }) };
   } catch {
     return { status: response.statusCode, errors: [{ message: `the server answered ${response.statusCode}: ${text.slice(0, 200)}` }] };
   }

@@ -84,12 +84,13 @@ export async function importFile(file: string, options: ImportFileOptions): Prom
     process.stderr.write(`import refused: ${error?.message ?? `HTTP ${result.status}`}${error?.extensions?.code ? ` (${error.extensions.code})` : ''}\n`);
     return 1;
   }
-  if (report.errors.length === IMPORT_ERRORS_PAGE && report.id) {
+  const lastShown = report.errors.at(-1);
+  if (report.errors.length === IMPORT_ERRORS_PAGE && report.id && lastShown) {
     // The answer carries the first page of row errors; the import kept up to 100,000.
     const rest = await fetchImportErrors({
       url: options.gateway,
       importId: report.id,
-      afterLine: report.errors[report.errors.length - 1]!.line,
+      afterLine: lastShown.line,
       ...(options.token ? { token: options.token } : {}),
     });
     report.errors.push(...rest);

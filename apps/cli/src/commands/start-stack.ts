@@ -40,7 +40,8 @@ export async function startStack(options: StackPorts): Promise<void> {
     if (stopping) return;
     stopping = true;
     for (const child of children) child.kill('SIGTERM');
-    Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve))))).then(
+    // These waits only resolve, and the process ends in the callback: nothing is left to await.
+    void Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve))))).then(
       () => process.exit(code),
     );
   };
@@ -100,8 +101,8 @@ async function developmentTokenLines(gatewayUrl: string): Promise<string[]> {
     });
     const study = ((await response.json()) as { data?: { studies: Array<{ id: string; code: string; sites: Array<{ id: string; code: string }> }> } }).data
       ?.studies[0];
-    if (study) {
-      const site = study.sites[0]!;
+    const site = study?.sites[0];
+    if (study && site) {
       const scoped = { studies: [study.id], sites: [site.id], expiresIn: DEV_TOKEN_LIFETIME };
       for (const role of ['INVESTIGATOR', 'COORDINATOR'] as const) {
         lines.push(`  ${role.padEnd(13)} ${await mintDevToken({ ...scoped, roles: [role] })}   (site ${site.code} of ${study.code})`);
@@ -128,5 +129,5 @@ async function waitUntilReady(url: URL, timeoutMs: number): Promise<void> {
     }
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
-  throw new Error(`the gateway did not become ready at ${url} within ${timeoutMs / 1000} s`);
+  throw new Error(`the gateway did not become ready at ${url.href} within ${timeoutMs / 1000} s`);
 }

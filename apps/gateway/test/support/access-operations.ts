@@ -219,7 +219,7 @@ export const MATRIX_OPERATIONS: readonly MatrixOperation[] = [
     run: async (call, target) => {
       const subject = call.world.updateTargets.get(call.caller.name)![target];
       const current = await graphqlRequest(call.url, `query($id: ID!) { subject(id: $id) { version age } }`, { id: subject.id }, { authorization: `Bearer ${call.world.adminToken}` });
-      const { version, age } = current.data?.subject;
+      const { version, age } = current.data!.subject;
       return outcome(
         await send(call, `mutation($id: ID!, $v: Int!, $age: Int!) { updateSubject(id: $id, input: { age: $age }, expectedVersion: $v, reason: "matrix") { id age } }`, {
           id: subject.id,

@@ -1,6 +1,6 @@
 import { auditEvents } from '@trialgraph/database';
 import { sql } from 'drizzle-orm';
-import { bigserial, check, index, integer, pgEnum, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { check, index, integer, pgEnum, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 
 export const sex = pgEnum('sex', ['FEMALE', 'MALE', 'OTHER', 'UNKNOWN']);
 export const subjectStatus = pgEnum('subject_status', ['SCREENING', 'ENROLLED', 'SCREEN_FAILED', 'WITHDRAWN', 'COMPLETED']);

@@ -74,7 +74,10 @@ export function connectRedisNodes(urls: readonly string[], logger: Logger): Redi
       closing = true;
       await Promise.all(
         clients.map(async (client) => {
-          if (client.status !== 'ready') return client.disconnect();
+          if (client.status !== 'ready') {
+            client.disconnect();
+            return;
+          }
           await client.quit().catch(() => client.disconnect());
         }),
       );

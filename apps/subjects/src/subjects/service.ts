@@ -136,7 +136,7 @@ export async function createSubject(context: SubjectsContext, input: CreateSubje
             age,
             sex: input.sex,
           });
-          const created: Record<string, unknown> = {
+          const created: Record<string, string | number | null> = {
             subjectNumber: subject.subjectNumber,
             siteId: site.id,
             name,

@@ -81,7 +81,8 @@ export class ImportRegistry {
     let onAbort: (() => void) | undefined;
     const stoppedWaiting = new Promise<never>((_resolve, reject) => {
       onAbort = () => {
-        if (!started) reject(signal.reason);
+        // Whoever aborts gives an Error (a DOMException when abort() is called without one).
+        if (!started) reject(signal.reason as Error);
       };
       signal.addEventListener('abort', onAbort, { once: true });
     });

@@ -33,7 +33,8 @@ export interface ReceivedFile {
 export async function receiveUpload(receipt: UploadReceipt): Promise<ReceivedFile> {
   const counter = { bytes: 0 };
   const hash = createHash('sha256');
-  let stalled = false;
+  // Set by the timer, which TypeScript does not follow: typed here so the check in catch stays.
+  let stalled = false as boolean;
   // Restarted by every chunk that arrives.
   const idle = setTimeout(() => {
     stalled = true;

@@ -56,7 +56,7 @@ function unnestBatch(rows: readonly StorableVital[]): SQL {
     }
     subjectIndexes.push(index);
   }
-  const column = <Value extends number | string | null>(pick: (row: StorableVital) => Value) => toArrayLiteral(rows.map(pick));
+  const column = (pick: (row: StorableVital) => number | string | null) => toArrayLiteral(rows.map(pick));
   return sql`(
     select u.line, (${toArrayLiteral(subjectIds)}::uuid[])[u.subject_index] as subject_id,
            (${toArrayLiteral(siteIds)}::uuid[])[u.subject_index] as site_id, u.recorded_at_ms, u.heart_rate, u.systolic,
@@ -108,7 +108,7 @@ export async function writeVitalsBatch(
   );
   const duplicateLines: number[] = [];
   const conflictLines: number[] = [];
-  for (const row of compared) (row.identical ? duplicateLines : conflictLines).push(Number(row.line));
+  for (const row of compared) (row.identical ? duplicateLines : conflictLines).push(row.line);
   if (duplicateLines.length + conflictLines.length !== repeats.length) {
     throw new Error(`batch accounting failed: ${repeats.length} repeats, ${compared.length} compared`);
   }
