@@ -47,7 +47,7 @@ describe('request ids a user can quote, at the gateway (real processes)', () => 
     stack = await startAppStack({
       subjects: { SUBJECTS_DATABASE_URL: subjectsDatabase.url },
       vitals: { VITALS_DATABASE_URL: vitalsDatabase.url },
-      gateway: { RATE_LIMIT_READS: '2' },
+      gateway: { RATE_LIMIT_READS: '2', RATE_LIMIT_READS_PARTNER: '2' },
     });
   });
 

@@ -94,7 +94,7 @@ describe('REST under /api/v1, generated from the graph and run through the gatew
     expect(imported.status).toBe(200);
     const report = (await imported.json()) as any;
     expect(report).toMatchObject({ status: 'SUCCEEDED', fileName: 'ward.csv', rowsRead: 2, rowsAccepted: 1, rowsRejected: 1 });
-    expect(report.errors[0]).toMatchObject({ line: 3, code: 'INVALID_NUMBER' });
+    expect(report.errors.edges[0].node).toMatchObject({ line: 3, code: 'INVALID_NUMBER' });
     const polled = (await (await call(`/api/v1/imports/${report.id}`, { headers: coordinator })).json()) as any;
     expect(polled).toMatchObject({ id: report.id, status: 'SUCCEEDED', rowsAccepted: 1 });
     const vitals = (await (await call(`/api/v1/subjects/${subject.id}/vitals`, { headers: coordinator })).json()) as any;

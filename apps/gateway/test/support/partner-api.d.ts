@@ -16,6 +16,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/node": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["node_query"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/studies/{id}": {
         parameters: {
             query?: never;
@@ -58,10 +74,16 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description The subject's id. */
                         id: string;
+                        /** @description The fields to change. */
                         input: components["schemas"]["UpdateSubjectInput"];
-                        /** Format: int32 */
+                        /**
+                         * Format: int32
+                         * @description The version you read; the change is refused when someone changed the subject since.
+                         */
                         expectedVersion: number;
+                        /** @description Why the change is made, kept in the audit trail; must not be empty. */
                         reason: string;
                     };
                 };
@@ -276,6 +298,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** @description Creates a study with its sites. ADMIN only; CONFLICT when the code is taken. */
         post: {
             parameters: {
                 query?: never;
@@ -286,6 +309,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description The study and its sites. */
                         input: components["schemas"]["CreateStudyInput"];
                     };
                 };
@@ -403,6 +427,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description The person to enrol. */
                         input: components["schemas"]["CreateSubjectInput"];
                     };
                 };
@@ -522,7 +547,9 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description The subject's id. */
                         id: string;
+                        /** @description Why the subject leaves, kept in the audit trail; must not be empty. */
                         reason: string;
                     };
                 };
@@ -632,7 +659,8 @@ export interface paths {
         /**
          * @description Imports a CSV file of vital signs for the study's subjects (columns patient_id, record_time and at
          *     least one of heart_rate, blood_pressure or systolic+diastolic, temperature, respiratory_rate, spo2).
-         *     Send it as a multipart request with the header Apollo-Require-Preflight: true.
+         *     Send it as a multipart request with the header Apollo-Require-Preflight: true. To follow its
+         *     progress, choose its importId and poll vitalsImport(id) while the request runs.
          */
         post: {
             parameters: {
@@ -644,9 +672,26 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description The study whose subjects the rows are about; rows of other subjects are refused as UNKNOWN_SUBJECT. */
                         studyId: string;
+                        /** @description The CSV file, UTF-8, at most MAX_UPLOAD_BYTES (2 GiB by default). */
                         file: components["schemas"]["Upload"];
-                        options?: components["schemas"]["ImportOptions"];
+                        /** @description How to treat the file; the defaults when omitted. */
+                        options?: components["schemas"]["ImportOptionsInput"];
+                        /**
+                         * @description The id the import will have: a UUID the client draws (version 4), so it can follow the import
+                         *     with vitalsImport(id) while the file is sent and stored. An id used before is refused (CONFLICT)
+                         *     and changes nothing. Without it, the service draws one.
+                         */
+                        importId?: string;
+                        /**
+                         * Format: float
+                         * @description The file's size in bytes, when the client knows it: shown as bytesTotal. At most MAX_UPLOAD_BYTES.
+                         */
+                        fileSize?: number;
+                        /** Format: int32 */
+                        importVitals_sameFileAs_sameFileAs_errors_first?: number;
+                        importVitals_sameFileAs_sameFileAs_errors_after?: string;
                         /** Format: int32 */
                         importVitals_errors_first?: number;
                         importVitals_errors_after?: string;
@@ -755,6 +800,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** @description Stores one reading; CONFLICT when the subject already has a different reading at recordedAt. */
         post: {
             parameters: {
                 query?: never;
@@ -765,7 +811,14 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description The reading. */
                         input: components["schemas"]["RecordVitalSignInput"];
+                        /** Format: int32 */
+                        recordVitalSign_import_import_sameFileAs_sameFileAs_errors_first?: number;
+                        recordVitalSign_import_import_sameFileAs_sameFileAs_errors_after?: string;
+                        /** Format: int32 */
+                        recordVitalSign_import_import_errors_first?: number;
+                        recordVitalSign_import_import_errors_after?: string;
                     };
                 };
             };
@@ -1010,52 +1063,78 @@ export interface components {
         AuditEvent: {
             /**
              * Format: date-time
-             * @description ISO 8601, in UTC on output
+             * @description When the change was made.
              */
             at: string;
             /** @description The user (token subject) who made the change. */
             actor: string;
-            /** @description CREATE, UPDATE, WITHDRAW… */
+            /** @description What happened: CREATE, UPDATE, WITHDRAW for subjects; IMPORT_STARTED, IMPORT_FINISHED for imports; CREATE for readings and studies. */
             action: string;
+            /** @description The kind of record changed: Study, Subject, VitalSign or VitalsImport. */
             entityType: string;
+            /** @description The id of the record changed. */
             entityId: string;
             /** @description The field changed; null for an event about the whole entity. */
             field?: string;
+            /** @description The field's value before the change; null for a new record or a whole-entity event. */
             oldValue?: string;
+            /** @description The value after the change; for a created record or an import, its values as JSON. */
             newValue?: string;
+            /** @description Why the change was made, as the user gave it; null when none was asked for. */
             reason?: string;
         };
+        /** @description A page of audit events (Relay cursor connection). */
         AuditEventConnection: {
+            /** @description The events of this page, oldest first. */
             edges: components["schemas"]["AuditEventEdge"][];
+            /** @description Where this page lies in the list. */
             pageInfo: components["schemas"]["PageInfo"];
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @description How many events the entity has, across all pages.
+             */
             totalCount: number;
         };
+        /** @description One audit event of a page, with its place in the list. */
         AuditEventEdge: {
+            /** @description Opaque: pass it as after to get the events that follow this one. */
             cursor: string;
+            /** @description The event. */
             node: components["schemas"]["AuditEvent"];
         };
+        /** @description A site to create with its study. */
         CreateSiteInput: {
             /** @description 1 to 10 letters, digits or dashes; unique within the study. */
             code: string;
+            /** @description Name of the hospital or clinic, 1 to 200 characters. */
             name: string;
         };
+        /** @description A new study and its sites. */
         CreateStudyInput: {
             /** @description 2 to 12 letters, digits or dashes; unique. */
             code: string;
+            /** @description Full name of the study, 1 to 200 characters. */
             name: string;
+            /** @description Its sites; at least one. */
             sites: Record<string, never>[];
         };
+        /** @description A person to enrol; the server assigns the subject number. */
         CreateSubjectInput: {
+            /** @description The study to enrol into. */
             studyId: string;
+            /** @description The enrolling site, one of the study's sites (and of yours, for site-scoped roles). */
             siteId: string;
+            /** @description Personal data, optional; 1 to 200 characters. */
             name?: string;
             /**
              * Format: int32
              * @description Whole years, 1 to 130.
              */
             age: number;
-            /** @enum {string} */
+            /**
+             * @description Sex as recorded.
+             * @enum {string}
+             */
             sex: "FEMALE" | "MALE" | "OTHER" | "UNKNOWN";
         };
         /**
@@ -1063,8 +1142,12 @@ export interface components {
          * @enum {string}
          */
         ImportFailureCode: "MISSING_COLUMN" | "EMPTY_FILE" | "NOT_TEXT" | "LINE_TOO_LONG" | "UNCLOSED_QUOTE" | "FILE_TOO_LARGE" | "UPLOAD_INCOMPLETE" | "UPLOAD_STALLED";
-        ImportOptions: {
-            /** @enum {string} */
+        /** @description How an import treats the file. */
+        ImportOptionsInput: {
+            /**
+             * @description What to do with a bad row: store the others (SKIP) or nothing (ABORT).
+             * @enum {string}
+             */
             onError?: "SKIP" | "ABORT";
             /** @description Check and report everything, store nothing. */
             dryRun?: boolean;
@@ -1083,9 +1166,14 @@ export interface components {
              * @description 1-based line of the file where the row starts (the header is line 1).
              */
             line: number;
+            /** @description The column (header name) at fault; null when the fault is the whole row. */
             column?: string;
+            /** @description The value refused, cut to 200 characters; null when the fault is the whole row or the value is empty. */
             value?: string;
-            /** @enum {string} */
+            /**
+             * @description Why the row was refused; clients may switch on it.
+             * @enum {string}
+             */
             code: "MISSING_VALUE" | "MISSING_FIELDS" | "COLUMN_COUNT" | "INVALID_QUOTE" | "INVALID_NUMBER" | "OUT_OF_RANGE" | "INVALID_BLOOD_PRESSURE" | "INVALID_TIME" | "IMPLAUSIBLE_TIME" | "FUTURE_TIME" | "UNKNOWN_SUBJECT" | "CONFLICT";
             /** @description What is wrong with the row and how to fix it. */
             message: string;
@@ -1095,6 +1183,25 @@ export interface components {
          * @enum {string}
          */
         ImportRowErrorCode: "MISSING_VALUE" | "MISSING_FIELDS" | "COLUMN_COUNT" | "INVALID_QUOTE" | "INVALID_NUMBER" | "OUT_OF_RANGE" | "INVALID_BLOOD_PRESSURE" | "INVALID_TIME" | "IMPLAUSIBLE_TIME" | "FUTURE_TIME" | "UNKNOWN_SUBJECT" | "CONFLICT";
+        /** @description A page of an import's kept row errors (Relay cursor connection). */
+        ImportRowErrorConnection: {
+            /** @description The errors of this page, in line order. */
+            edges: components["schemas"]["ImportRowErrorEdge"][];
+            /** @description Where this page lies in the list. */
+            pageInfo: components["schemas"]["PageInfo"];
+            /**
+             * Format: int32
+             * @description How many row errors the import kept, across all pages (at most its maxErrors; rowsRejected counts every refused row).
+             */
+            totalCount: number;
+        };
+        /** @description One row error of a page, with its place in the list. */
+        ImportRowErrorEdge: {
+            /** @description Opaque: pass it as after to get the errors that follow this one. */
+            cursor: string;
+            /** @description The row error. */
+            node: components["schemas"]["ImportRowError"];
+        };
         /**
          * ImportStatus
          * @enum {string}
@@ -1123,7 +1230,9 @@ export interface components {
              */
             mean?: number;
         };
+        /** @description What clients may change. */
         Mutation: {
+            /** @description Creates a study with its sites. ADMIN only; CONFLICT when the code is taken. */
             createStudy: components["schemas"]["Study"];
             /** @description Assigns the next subject number of the study; the subject starts in SCREENING. */
             createSubject: components["schemas"]["Subject"];
@@ -1134,9 +1243,11 @@ export interface components {
             /**
              * @description Imports a CSV file of vital signs for the study's subjects (columns patient_id, record_time and at
              *     least one of heart_rate, blood_pressure or systolic+diastolic, temperature, respiratory_rate, spo2).
-             *     Send it as a multipart request with the header Apollo-Require-Preflight: true.
+             *     Send it as a multipart request with the header Apollo-Require-Preflight: true. To follow its
+             *     progress, choose its importId and poll vitalsImport(id) while the request runs.
              */
             importVitals: components["schemas"]["VitalsImport"];
+            /** @description Stores one reading; CONFLICT when the subject already has a different reading at recordedAt. */
             recordVitalSign: components["schemas"]["VitalSign"];
         };
         /**
@@ -1144,27 +1255,44 @@ export interface components {
          * @enum {string}
          */
         OnError: "SKIP" | "ABORT";
+        /** @description Where a page lies in its list (Relay cursor connections). */
         PageInfo: {
+            /** @description Whether more items follow this page: ask again with after set to endCursor. */
             hasNextPage: boolean;
+            /** @description Whether items come before this page (true when it was asked with after). */
             hasPreviousPage: boolean;
+            /** @description The cursor of the page's first item; null when the page is empty. */
             startCursor?: string;
+            /** @description The cursor of the page's last item; null when the page is empty. */
             endCursor?: string;
         };
+        /** @description What clients may read. */
         Query: {
             /** @description The studies you act in, in code order. first: at most 500. */
             studies: components["schemas"]["Study"][];
+            /**
+             * @description The Study, Site, Subject, VitalSign or VitalsImport with this global id (a nodeId). NOT_FOUND
+             *     when it does not exist or lies outside what you may read, as for the type's own query;
+             *     FORBIDDEN when your role may not read that type at all; BAD_USER_INPUT for a string that is
+             *     not a nodeId.
+             */
+            node?: Record<string, never>;
+            /** @description One study; NOT_FOUND when it does not exist or you do not act in it. */
             study?: components["schemas"]["Study"];
+            /** @description One subject; NOT_FOUND when it does not exist or lies outside your scope (another site's subject reads as unknown). */
             subject?: components["schemas"]["Subject"];
+            /** @description One subject by its number within a study; NOT_FOUND when there is none in your scope. */
             subjectByNumber?: components["schemas"]["Subject"];
             /** @description Many subjects of a study by number in one call (at most 5000 numbers); numbers that match no subject are left out. */
             subjectsByNumbers: components["schemas"]["Subject"][];
-            /** @description Subjects of a study in enrolment order. first: at most 500. */
+            /** @description Subjects of a study in enrolment order, only those in your scope. first: at most 500. */
             subjects: components["schemas"]["SubjectConnection"];
             /** @description Every recorded change of a study or subject, oldest first. ADMIN and MONITOR only. first: at most 500. */
             auditTrail: components["schemas"]["AuditEventConnection"];
+            /** @description One import report; null when it does not exist or you may not read it. */
             vitalsImport?: components["schemas"]["VitalsImport"];
-            /** @description Newest first. first: at most 100. */
-            vitalsImports: components["schemas"]["VitalsImport"][];
+            /** @description A study's import reports you may read, newest first. first: at most 100. */
+            vitalsImports: components["schemas"]["VitalsImportConnection"];
             /**
              * @description A download link for the study's vital signs (or one subject's), recordedAt between from and to
              *     (inclusive), in the given format. Refused when the export would hold more than MAX_EXPORT_READINGS
@@ -1172,142 +1300,13 @@ export interface components {
              */
             vitalsExport: components["schemas"]["VitalsExport"];
         };
+        /** @description One reading to store; at least one measure, each within its range (as on VitalSign). */
         RecordVitalSignInput: {
+            /** @description The subject measured. */
             subjectId: string;
             /**
              * Format: date-time
-             * @description ISO 8601, in UTC on output
-             */
-            recordedAt: string;
-            /** Format: int32 */
-            heartRate?: number;
-            /** Format: int32 */
-            systolic?: number;
-            /** Format: int32 */
-            diastolic?: number;
-            /**
-             * Format: float
-             * @description Degrees Celsius.
-             */
-            temperature?: number;
-            /** Format: int32 */
-            respiratoryRate?: number;
-            /** Format: int32 */
-            spo2?: number;
-        };
-        /**
-         * Sex
-         * @enum {string}
-         */
-        Sex: "FEMALE" | "MALE" | "OTHER" | "UNKNOWN";
-        /** @description A hospital or clinic that enrols subjects into a study. */
-        Site: {
-            id: string;
-            /** @description Short code used in subject numbers, e.g. S01. */
-            code: string;
-            name: string;
-        };
-        /** @description A clinical study: the unit that subject numbers are unique within. */
-        Study: {
-            id: string;
-            /** @description Short code used in subject numbers, e.g. CARD01. */
-            code: string;
-            name: string;
-            sites: components["schemas"]["Site"][];
-            /**
-             * Format: date-time
-             * @description ISO 8601, in UTC on output
-             */
-            createdAt: string;
-        };
-        /** @description A person taking part in a study. */
-        Subject: {
-            id: string;
-            /** @description Assigned by the server: <STUDY CODE>-<SITE CODE>-<sequence within the study, 4 digits>, e.g. CARD01-S01-0007. */
-            subjectNumber: string;
-            study: components["schemas"]["Study"];
-            site: components["schemas"]["Site"];
-            /** @description Personal data: only roles that may see PII get it. */
-            name?: string;
-            /** Format: int32 */
-            age: number;
-            /** @enum {string} */
-            sex: "FEMALE" | "MALE" | "OTHER" | "UNKNOWN";
-            /** @enum {string} */
-            status: "SCREENING" | "ENROLLED" | "SCREEN_FAILED" | "WITHDRAWN" | "COMPLETED";
-            /**
-             * Format: int32
-             * @description Increments with every change; pass it back as expectedVersion to update.
-             */
-            version: number;
-            /**
-             * Format: date-time
-             * @description ISO 8601, in UTC on output
-             */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @description ISO 8601, in UTC on output
-             */
-            updatedAt: string;
-        };
-        SubjectConnection: {
-            edges: components["schemas"]["SubjectEdge"][];
-            pageInfo: components["schemas"]["PageInfo"];
-            /**
-             * Format: int32
-             * @description How many subjects match the filters, across all pages.
-             */
-            totalCount: number;
-        };
-        SubjectEdge: {
-            cursor: string;
-            node: components["schemas"]["Subject"];
-        };
-        /**
-         * SubjectStatus
-         * @enum {string}
-         */
-        SubjectStatus: "SCREENING" | "ENROLLED" | "SCREEN_FAILED" | "WITHDRAWN" | "COMPLETED";
-        /** @description Only the fields given are changed. */
-        UpdateSubjectInput: {
-            name?: string;
-            /** Format: int32 */
-            age?: number;
-            /** @enum {string} */
-            sex?: "FEMALE" | "MALE" | "OTHER" | "UNKNOWN";
-            /** @enum {string} */
-            status?: "SCREENING" | "ENROLLED" | "SCREEN_FAILED" | "WITHDRAWN" | "COMPLETED";
-        };
-        /** @description A short-lived link to download an export, for browsers and other clients that cannot send a bearer token with a download. */
-        VitalsExport: {
-            /** @description Path and query on the gateway (e.g. /api/v1/studies/{id}/vitals.csv?link=…): GET it without a token before expiresAt; it downloads as the caller who asked, with their scope, and is audited. */
-            url: string;
-            /**
-             * Format: date-time
-             * @description ISO 8601, in UTC on output
-             */
-            expiresAt: string;
-            /** @enum {string} */
-            format: "CSV" | "FHIR" | "SDTM";
-            /**
-             * Format: int32
-             * @description Readings the export holds now (more may be stored before it is downloaded).
-             */
-            readings: number;
-        };
-        /**
-         * VitalsExportFormat
-         * @enum {string}
-         */
-        VitalsExportFormat: "CSV" | "FHIR" | "SDTM";
-        /** @description One set of measurements of a subject at one instant. Unique per subject and recordedAt. */
-        VitalSign: {
-            id: string;
-            subject: components["schemas"]["Subject"];
-            /**
-             * Format: date-time
-             * @description ISO 8601, in UTC on output
+             * @description When the measurements were taken; not more than 5 minutes ahead of the server's clock.
              */
             recordedAt: string;
             /**
@@ -1317,16 +1316,14 @@ export interface components {
             heartRate?: number;
             /**
              * Format: int32
-             * @description mmHg, 50 to 300.
+             * @description mmHg, 50 to 300; give diastolic with it.
              */
             systolic?: number;
             /**
              * Format: int32
-             * @description mmHg, 20 to 200, below systolic.
+             * @description mmHg, 20 to 200, below systolic; give systolic with it.
              */
             diastolic?: number;
-            /** @description Systolic/diastolic, e.g. 120/80; null unless both are known. */
-            bloodPressure?: string;
             /**
              * Format: float
              * @description Degrees Celsius, 30 to 45.
@@ -1342,16 +1339,218 @@ export interface components {
              * @description Oxygen saturation in percent, 50 to 100.
              */
             spo2?: number;
-            /** @description The import that stored it; null when recorded one by one. */
+        };
+        /**
+         * Sex
+         * @enum {string}
+         */
+        Sex: "FEMALE" | "MALE" | "OTHER" | "UNKNOWN";
+        /** @description A hospital or clinic that enrols subjects into a study. */
+        Site: {
+            /** @description Global id, for node(id:) and Relay; opaque. */
+            nodeId: string;
+            /** @description The site's id (a UUID); site-scoped tokens list these in their sites claim. */
+            id: string;
+            /** @description Short code used in subject numbers, e.g. S01. */
+            code: string;
+            /** @description Name of the hospital or clinic. */
+            name: string;
+        };
+        /** @description A clinical study: the unit that subject numbers are unique within. */
+        Study: {
+            /** @description Global id, for node(id:) and Relay; opaque. */
+            nodeId: string;
+            /** @description The study's id (a UUID); pass it as studyId to the queries and mutations that take one. */
+            id: string;
+            /** @description Short code used in subject numbers, e.g. CARD01. */
+            code: string;
+            /** @description Full name of the study, as shown to people. */
+            name: string;
+            /** @description Every site of the study, in code order. Visible to every role that may read the study. */
+            sites: components["schemas"]["Site"][];
+            /**
+             * Format: date-time
+             * @description When the study was created.
+             */
+            createdAt: string;
+        };
+        /** @description A person taking part in a study. */
+        Subject: {
+            /** @description Global id, for node(id:) and Relay; opaque. */
+            nodeId: string;
+            /** @description The subject's id (a UUID). */
+            id: string;
+            /** @description Assigned by the server: <STUDY CODE>-<SITE CODE>-<sequence within the study, 4 digits>, e.g. CARD01-S01-0007. */
+            subjectNumber: string;
+            /** @description The study the subject takes part in. */
+            study: components["schemas"]["Study"];
+            /** @description The site that enrolled the subject. */
+            site: components["schemas"]["Site"];
+            /**
+             * @description Personal data: ADMIN, and INVESTIGATOR, COORDINATOR and MONITOR within their scope, get it;
+             *     others get null with a FORBIDDEN error. Null also when it was never recorded.
+             */
+            name?: string;
+            /**
+             * Format: int32
+             * @description Age in whole years at enrolment, 1 to 130.
+             */
+            age: number;
+            /**
+             * @description Sex as recorded.
+             * @enum {string}
+             */
+            sex: "FEMALE" | "MALE" | "OTHER" | "UNKNOWN";
+            /**
+             * @description Where the subject stands in the study; see SubjectStatus for the allowed moves.
+             * @enum {string}
+             */
+            status: "SCREENING" | "ENROLLED" | "SCREEN_FAILED" | "WITHDRAWN" | "COMPLETED";
+            /**
+             * Format: int32
+             * @description Increments with every change; pass it back as expectedVersion to update.
+             */
+            version: number;
+            /**
+             * Format: date-time
+             * @description When the subject was enrolled.
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When the subject last changed (equal to createdAt until the first change).
+             */
+            updatedAt: string;
+        };
+        /** @description A page of subjects (Relay cursor connection). */
+        SubjectConnection: {
+            /** @description The subjects of this page, in enrolment order. */
+            edges: components["schemas"]["SubjectEdge"][];
+            /** @description Where this page lies in the list. */
+            pageInfo: components["schemas"]["PageInfo"];
+            /**
+             * Format: int32
+             * @description How many subjects match the filters, across all pages.
+             */
+            totalCount: number;
+        };
+        /** @description One subject of a page, with its place in the list. */
+        SubjectEdge: {
+            /** @description Opaque: pass it as after to get the subjects that follow this one. */
+            cursor: string;
+            /** @description The subject. */
+            node: components["schemas"]["Subject"];
+        };
+        /**
+         * SubjectStatus
+         * @enum {string}
+         */
+        SubjectStatus: "SCREENING" | "ENROLLED" | "SCREEN_FAILED" | "WITHDRAWN" | "COMPLETED";
+        /** @description Only the fields given are changed. */
+        UpdateSubjectInput: {
+            /** @description New name, 1 to 200 characters; null clears it. age, sex and status cannot be cleared. */
+            name?: string;
+            /**
+             * Format: int32
+             * @description New age in whole years, 1 to 130.
+             */
+            age?: number;
+            /**
+             * @description New sex.
+             * @enum {string}
+             */
+            sex?: "FEMALE" | "MALE" | "OTHER" | "UNKNOWN";
+            /**
+             * @description New status; only the moves SubjectStatus allows (WITHDRAWN through withdrawSubject).
+             * @enum {string}
+             */
+            status?: "SCREENING" | "ENROLLED" | "SCREEN_FAILED" | "WITHDRAWN" | "COMPLETED";
+        };
+        /** @description A short-lived link to download an export, for browsers and other clients that cannot send a bearer token with a download. */
+        VitalsExport: {
+            /** @description Path and query on the gateway (e.g. /api/v1/studies/{id}/vitals.csv?link=…): GET it without a token before expiresAt; it downloads as the caller who asked, with their scope, and is audited. */
+            url: string;
+            /**
+             * Format: date-time
+             * @description When the link stops working (EXPORT_LINK_TTL_MS after it was made); ask for a new one after that.
+             */
+            expiresAt: string;
+            /**
+             * @description The format the link downloads.
+             * @enum {string}
+             */
+            format: "CSV" | "FHIR" | "SDTM";
+            /**
+             * Format: int32
+             * @description Readings the export holds now (more may be stored before it is downloaded).
+             */
+            readings: number;
+        };
+        /**
+         * VitalsExportFormat
+         * @enum {string}
+         */
+        VitalsExportFormat: "CSV" | "FHIR" | "SDTM";
+        /** @description One set of measurements of a subject at one instant. Unique per subject and recordedAt. */
+        VitalSign: {
+            /** @description The reading's id. */
+            id: string;
+            /** @description Global id, for node(id:) and Relay; opaque. */
+            nodeId: string;
+            /** @description The subject measured. */
+            subject: components["schemas"]["Subject"];
+            /**
+             * Format: date-time
+             * @description When the measurements were taken (not when they were stored).
+             */
+            recordedAt: string;
+            /**
+             * Format: int32
+             * @description Beats per minute, 20 to 300; null when not measured.
+             */
+            heartRate?: number;
+            /**
+             * Format: int32
+             * @description Systolic blood pressure, mmHg, 50 to 300; null when not measured.
+             */
+            systolic?: number;
+            /**
+             * Format: int32
+             * @description Diastolic blood pressure, mmHg, 20 to 200, below systolic; null when not measured.
+             */
+            diastolic?: number;
+            /** @description Systolic/diastolic, e.g. 120/80; null unless both are known. */
+            bloodPressure?: string;
+            /**
+             * Format: float
+             * @description Degrees Celsius, 30 to 45 (imports convert °F); null when not measured.
+             */
+            temperature?: number;
+            /**
+             * Format: int32
+             * @description Breaths per minute, 4 to 80; null when not measured.
+             */
+            respiratoryRate?: number;
+            /**
+             * Format: int32
+             * @description Oxygen saturation in percent, 50 to 100; null when not measured.
+             */
+            spo2?: number;
+            /** @description The import that stored it; null when recorded one by one, or when you may not read that import's report. */
+            import?: components["schemas"]["VitalsImport"];
+            /** @description The id of the import that stored it; null when recorded one by one. */
             importId?: string;
             /**
              * Format: int32
-             * @description The line of the imported file it came from.
+             * @description The line of the imported file it came from (the header is line 1); null when recorded one by one.
              */
             sourceLine?: number;
         };
+        /** @description A page of a subject's readings (Relay cursor connection). */
         VitalSignConnection: {
+            /** @description The readings of this page, newest first. */
             edges: components["schemas"]["VitalSignEdge"][];
+            /** @description Where this page lies in the list. */
             pageInfo: components["schemas"]["PageInfo"];
             /**
              * Format: int32
@@ -1364,51 +1563,124 @@ export interface components {
              */
             totalCount: number;
         };
+        /** @description One reading of a page, with its place in the list. */
         VitalSignEdge: {
+            /** @description Opaque: pass it as after to get the readings that follow this one. */
             cursor: string;
+            /** @description The reading. */
             node: components["schemas"]["VitalSign"];
         };
+        /**
+         * @description The report of one CSV import: its options, counts and row errors. Visible to ADMIN, to MONITOR
+         *     within their studies, and to others for the imports they sent themselves.
+         */
         VitalsImport: {
+            /** @description The import's id (a UUID). */
             id: string;
+            /** @description Global id, for node(id:) and Relay; opaque. */
+            nodeId: string;
+            /** @description The study the file was imported into. */
+            study: components["schemas"]["Study"];
+            /** @description The id of the study the file was imported into. */
             studyId: string;
+            /** @description The name of the uploaded file, as the client sent it (upload.csv when it sent none). */
             fileName: string;
-            /** @enum {string} */
+            /**
+             * @description Where the import stands; RUNNING until it ends.
+             * @enum {string}
+             */
             status: "RUNNING" | "SUCCEEDED" | "FAILED" | "ABORTED" | "INTERRUPTED";
-            /** @enum {string} */
+            /**
+             * @description What the import does with a bad row.
+             * @enum {string}
+             */
             onError: "SKIP" | "ABORT";
+            /** @description Whether it only checked the file, storing nothing. */
             dryRun: boolean;
             /**
              * Format: int32
-             * @description rowsRead = rowsAccepted + rowsRejected + rowsDuplicate.
+             * @description rowsRead = rowsAccepted + rowsRejected + rowsDuplicate once the import has ended. While it is
+             *     RUNNING, rowsRead and rowsRejected show its progress (updated at least every second, once the
+             *     file is received and being stored); rowsAccepted and rowsDuplicate stay 0 until it ends, since
+             *     its rows are stored, or not, all at once.
              */
             rowsRead: number;
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @description Rows stored (for a dry run: rows that would be stored).
+             */
             rowsAccepted: number;
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @description Rows refused, each with a row error (the first maxErrors of them kept).
+             */
             rowsRejected: number;
             /**
              * Format: int32
              * @description Rows identical to one already stored (for example, the same file sent twice).
              */
             rowsDuplicate: number;
-            /** Format: float */
+            /**
+             * Format: float
+             * @description Bytes of the file received so far (a Float: files may exceed 2^31 bytes); while RUNNING, updated at least every second.
+             */
             bytesRead: number;
+            /**
+             * Format: float
+             * @description The file's size as the client declared it (importVitals fileSize), so progress can be shown as a fraction; null when it did not.
+             */
+            bytesTotal?: number;
+            /** @description SHA-256 of the file as received, 64 lowercase hex digits; null until the whole file has arrived. */
+            sha256?: string;
+            /**
+             * Format: float
+             * @description Size of the file in bytes; null until the whole file has arrived.
+             */
+            byteCount?: number;
+            /**
+             * @description The first earlier SUCCEEDED import (not a dry run) of the same file (same sha256) into the same
+             *     study, among the imports you may read: this file was imported already. Its rows count as
+             *     duplicates here; nothing is stored twice.
+             */
+            sameFileAs?: components["schemas"]["VitalsImport"];
             /** @description Why the import FAILED (beginning with an ImportFailureCode, e.g. "UNCLOSED_QUOTE: …") or was ABORTED. */
             failureReason?: string;
             /**
              * Format: date-time
-             * @description ISO 8601, in UTC on output
+             * @description When the upload began.
              */
             startedAt: string;
             /**
              * Format: date-time
-             * @description ISO 8601, in UTC on output
+             * @description When the import ended; null while RUNNING.
              */
             finishedAt?: string;
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @description Milliseconds from startedAt to finishedAt; null while RUNNING.
+             */
             durationMs?: number;
-            /** @description Row errors in line order; at most maxErrors are kept. first: at most 1000; after: the line of the last error you have. */
-            errors: components["schemas"]["ImportRowError"][];
+            /** @description Row errors in line order; at most maxErrors are kept (rowsRejected counts them all). first: at most 1000. */
+            errors: components["schemas"]["ImportRowErrorConnection"];
+        };
+        /** @description A page of a study's import reports (Relay cursor connection). */
+        VitalsImportConnection: {
+            /** @description The reports of this page, newest first. */
+            edges: components["schemas"]["VitalsImportEdge"][];
+            /** @description Where this page lies in the list. */
+            pageInfo: components["schemas"]["PageInfo"];
+            /**
+             * Format: int32
+             * @description How many reports of the study you may read, across all pages.
+             */
+            totalCount: number;
+        };
+        /** @description One import report of a page, with its place in the list. */
+        VitalsImportEdge: {
+            /** @description Opaque: pass it as after to get the reports that follow this one. */
+            cursor: string;
+            /** @description The import report. */
+            node: components["schemas"]["VitalsImport"];
         };
         /** @description A subject's readings over a window, summarised per measure. Readings without a measure do not count for it. */
         VitalsSummary: {
@@ -1478,6 +1750,111 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Study"][];
+                };
+            };
+            /** @description BAD_USER_INPUT or BAD_REQUEST: the message says what to change */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: the role may not do this here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: no such record within the caller’s scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CONFLICT: e.g. a stale expectedVersion; read the record again */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description too large: a body over MAX_REQUEST_BYTES or MAX_UPLOAD_BYTES, an export over MAX_EXPORT_READINGS */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: see Retry-After */
+            429: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: a dependency is down or too slow; see Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    node_query: {
+        parameters: {
+            query: {
+                id: string;
+                node_import_import_sameFileAs_sameFileAs_errors_first?: number;
+                node_import_import_sameFileAs_sameFileAs_errors_after?: string;
+                node_import_import_errors_first?: number;
+                node_import_import_errors_after?: string;
+                node_sameFileAs_sameFileAs_errors_first?: number;
+                node_sameFileAs_sameFileAs_errors_after?: string;
+                node_errors_first?: number;
+                node_errors_after?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
                 };
             };
             /** @description BAD_USER_INPUT or BAD_REQUEST: the message says what to change */
@@ -2152,6 +2529,8 @@ export interface operations {
     vitalsImport_query: {
         parameters: {
             query?: {
+                vitalsImport_sameFileAs_sameFileAs_errors_first?: number;
+                vitalsImport_sameFileAs_sameFileAs_errors_after?: string;
                 vitalsImport_errors_first?: number;
                 vitalsImport_errors_after?: string;
             };
@@ -2253,8 +2632,11 @@ export interface operations {
         parameters: {
             query?: {
                 first?: number;
-                vitalsImports_errors_first?: number;
-                vitalsImports_errors_after?: string;
+                after?: string;
+                vitalsImports_edges_edges_node_node_sameFileAs_sameFileAs_errors_first?: number;
+                vitalsImports_edges_edges_node_node_sameFileAs_sameFileAs_errors_after?: string;
+                vitalsImports_edges_edges_node_node_errors_first?: number;
+                vitalsImports_edges_edges_node_node_errors_after?: string;
             };
             header?: never;
             path: {
@@ -2269,7 +2651,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["VitalsImport"][];
+                    "application/json": components["schemas"]["VitalsImportConnection"];
                 };
             };
             /** @description BAD_USER_INPUT or BAD_REQUEST: the message says what to change */
