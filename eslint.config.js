@@ -43,10 +43,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { ignoreRestSiblings: true }],
       '@typescript-eslint/require-await': 'off',
       'no-control-regex': 'off',
-      '@typescript-eslint/only-throw-error': [
-        'error',
-        { allow: [{ from: 'file', name: 'RowRefused', path: 'packages/csv/src/vitals-row-reader.ts' }] },
-      ],
+      '@typescript-eslint/only-throw-error': ['error', { allow: [{ from: 'file', name: 'RowRefused', path: 'packages/csv/src/vitals-row-reader.ts' }] }],
     },
   },
   {

@@ -1,6 +1,13 @@
 import { defineConfig } from 'vitest/config';
 
-const everyTest = ['apps/*/src/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'bench/test/**/*.test.ts', 'test/**/*.test.ts'];
+const everyTest = [
+  'apps/*/src/**/*.test.ts',
+  'apps/*/test/**/*.test.ts',
+  'packages/*/src/**/*.test.ts',
+  'packages/*/test/**/*.test.ts',
+  'bench/test/**/*.test.ts',
+  'test/**/*.test.ts',
+];
 /** Tests that start processes or talk to PostgreSQL or Redis end in .int.test.ts; the rest need nothing running. */
 const INTEGRATION = '**/*.int.test.ts';
 

@@ -24,7 +24,8 @@ const appServices = Object.entries(services).flatMap(([name, service]) => {
   const app = /^apps\/(\w+)\/Dockerfile$/.exec(service.build?.dockerfile ?? '')?.[1];
   return app ? [{ name, service, app: app as AppName }] : [];
 });
-const environmentOf = (service: ComposeService) => Object.fromEntries(Object.entries(service.environment ?? {}).map(([key, value]) => [key, String(value ?? '')]));
+const environmentOf = (service: ComposeService) =>
+  Object.fromEntries(Object.entries(service.environment ?? {}).map(([key, value]) => [key, String(value ?? '')]));
 
 function nginxConfigOf(service: ComposeService): string | undefined {
   const file = mountedAt(service, '/etc/nginx/conf.d/default.conf', root);
@@ -52,20 +53,27 @@ describe('docker-compose.yml', () => {
   });
 
   it('runs PostgreSQL, Redis, two subjects instances behind a balancer, vitals, the gateway, Prometheus and Grafana', () => {
-    expect(appServices.map(({ name, app }) => `${name}:${app}`).sort()).toEqual(['gateway:gateway', 'subjects-1:subjects', 'subjects-2:subjects', 'vitals:vitals']);
+    expect(appServices.map(({ name, app }) => `${name}:${app}`).sort()).toEqual([
+      'gateway:gateway',
+      'subjects-1:subjects',
+      'subjects-2:subjects',
+      'vitals:vitals',
+    ]);
     for (const name of ['postgres', 'redis', 'subjects', 'prometheus', 'grafana']) expect(services[name], name).toBeDefined();
     const published = Object.values(services).flatMap((service) => (service.ports ?? []).map((port) => port.split(':')[0]));
     expect(new Set(published).size).toBe(published.length);
   });
 
-  it('builds every app from the repository root with the app\'s own Dockerfile', () => {
+  it("builds every app from the repository root with the app's own Dockerfile", () => {
     expect(existsSync(new URL('.dockerignore', root))).toBe(true);
     expect(readFileSync(new URL('.dockerignore', root), 'utf8')).toMatch(/node_modules[\s\S]*dist/);
     for (const [name, service] of Object.entries(services)) {
       if (!service.build) continue;
       const context = new URL(service.build.context.replace(/\/?$/, '/'), root);
       expect(statSync(context).isDirectory(), `${name}: build context`).toBe(true);
-      expect(existsSync(new URL(service.build.context === '.' ? 'package-lock.json' : 'package.json', context)), `${name}: context holds the workspace`).toBe(true);
+      expect(existsSync(new URL(service.build.context === '.' ? 'package-lock.json' : 'package.json', context)), `${name}: context holds the workspace`).toBe(
+        true,
+      );
       expect(existsSync(new URL(service.build.dockerfile ?? 'Dockerfile', context)), `${name}: Dockerfile`).toBe(true);
     }
   });
@@ -85,7 +93,9 @@ describe('docker-compose.yml', () => {
     expect(users.length).toBeGreaterThan(0);
     expect(users.at(-1)).not.toMatch(/^(root|0)(:|$)/);
     const nodeOptions = nodeOptionsOf(fileURLToPath(new URL(`apps/${app}/dist/main.js`, root)));
-    expect(final.instructions.find(([keyword]) => keyword === 'CMD')?.[1]).toBe(JSON.stringify(['node', ...nodeOptions, `apps/${app}/dist/main.js`]).replaceAll('","', '", "'));
+    expect(final.instructions.find(([keyword]) => keyword === 'CMD')?.[1]).toBe(
+      JSON.stringify(['node', ...nodeOptions, `apps/${app}/dist/main.js`]).replaceAll('","', '", "'),
+    );
     expect(JSON.parse(readFileSync(new URL(`apps/${app}/package.json`, root), 'utf8')).scripts.start).toBe(['node', ...nodeOptions, 'dist/main.js'].join(' '));
     expect(final.instructions.find(([keyword]) => keyword === 'HEALTHCHECK')?.[1]).toContain('/healthz');
     expect(existsSync(new URL(`apps/${app}/src/main.ts`, root))).toBe(true);
@@ -100,19 +110,22 @@ describe('docker-compose.yml', () => {
     for (const name of imageEnv) expect(Object.keys(ENVIRONMENTS[app as AppName]), `ENV ${name}`).toContain(name);
   });
 
-  it.each(appServices.map((entry) => [entry.name, entry] as const))('sets only variables %s knows, with values its configuration accepts', (_name, { service, app }) => {
-    const schema = ENVIRONMENTS[app];
-    const env = environmentOf(service);
-    for (const key of Object.keys(env)) expect(Object.keys(schema), `${app} does not read ${key}`).toContain(key);
-    for (const [key, validator] of Object.entries(schema)) {
-      if (!validator.safeParse(undefined).success) expect(env[key], `${key} is required`).toBeTruthy();
-    }
-    const config = parseEnvironment(schema, env) as Record<string, unknown> & AuthSettings & { SHUTDOWN_TIMEOUT_MS: number };
-    expect(config.NODE_ENV).toBe('production');
-    // Production refuses to start without a key to verify tokens with.
-    expect(() => resolveVerifierOptions(config)).not.toThrow();
-    expect(durationMs(service.stop_grace_period ?? '10s')).toBeGreaterThan(config.SHUTDOWN_TIMEOUT_MS);
-  });
+  it.each(appServices.map((entry) => [entry.name, entry] as const))(
+    'sets only variables %s knows, with values its configuration accepts',
+    (_name, { service, app }) => {
+      const schema = ENVIRONMENTS[app];
+      const env = environmentOf(service);
+      for (const key of Object.keys(env)) expect(Object.keys(schema), `${app} does not read ${key}`).toContain(key);
+      for (const [key, validator] of Object.entries(schema)) {
+        if (!validator.safeParse(undefined).success) expect(env[key], `${key} is required`).toBeTruthy();
+      }
+      const config = parseEnvironment(schema, env) as Record<string, unknown> & AuthSettings & { SHUTDOWN_TIMEOUT_MS: number };
+      expect(config.NODE_ENV).toBe('production');
+      // Production refuses to start without a key to verify tokens with.
+      expect(() => resolveVerifierOptions(config)).not.toThrow();
+      expect(durationMs(service.stop_grace_period ?? '10s')).toBeGreaterThan(config.SHUTDOWN_TIMEOUT_MS);
+    },
+  );
 
   it('points every URL at a service that exists, on the port it listens on, and waits for it', () => {
     for (const { name, service } of appServices) {
@@ -120,7 +133,9 @@ describe('docker-compose.yml', () => {
         if (!/^(https?|postgres(ql)?|rediss?):\/\//.test(value)) continue;
         for (const part of value.split(',')) {
           const url = new URL(part.trim());
-          const port = Number(url.port || { 'http:': 80, 'https:': 443, 'postgres:': 5432, 'postgresql:': 5432, 'redis:': 6379, 'rediss:': 6379 }[url.protocol]);
+          const port = Number(
+            url.port || { 'http:': 80, 'https:': 443, 'postgres:': 5432, 'postgresql:': 5432, 'redis:': 6379, 'rediss:': 6379 }[url.protocol],
+          );
           expect(services[url.hostname], `${name} ${key}: no service ${url.hostname}`).toBeDefined();
           expect(portOf(url.hostname), `${name} ${key}: ${url.hostname} does not listen on ${port}`).toBe(port);
           expect(dependsOn(service), `${name} must depend on ${url.hostname}`).toContain(url.hostname);
@@ -179,7 +194,9 @@ describe('docker-compose.yml', () => {
     const datasources = parse(readFileSync(new URL('provisioning/datasources/prometheus.yml', `${provisioning.href}/../`), 'utf8')) as {
       datasources: Array<{ uid: string; type: string; url: string }>;
     };
-    expect(datasources.datasources).toContainEqual(expect.objectContaining({ uid: 'prometheus', type: 'prometheus', url: `http://prometheus:${portOf('prometheus')}` }));
+    expect(datasources.datasources).toContainEqual(
+      expect.objectContaining({ uid: 'prometheus', type: 'prometheus', url: `http://prometheus:${portOf('prometheus')}` }),
+    );
     const providers = parse(readFileSync(new URL('provisioning/dashboards/trialgraph.yml', `${provisioning.href}/../`), 'utf8')) as {
       providers: Array<{ options: { path: string } }>;
     };

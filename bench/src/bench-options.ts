@@ -53,9 +53,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   const quick = mode === 'quick';
   const runs = flags.has('runs') ? Number(flags.get('runs')) : quick ? 1 : 3;
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a whole number of at least 1, got ${String(flags.get('runs'))}`);
-  const only = flags.has('only')
-    ? new Set(String(flags.get('only')).split(',').map(Number))
-    : new Set([1, 2, 3, 4, 5, 6, 7]);
+  const only = flags.has('only') ? new Set(String(flags.get('only')).split(',').map(Number)) : new Set([1, 2, 3, 4, 5, 6, 7]);
   for (const measure of only) if (!(measure >= 1 && measure <= 7)) throw new Error(`--only takes measures 1 to 7, got ${String(flags.get('only'))}`);
   return {
     mode,

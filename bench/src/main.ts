@@ -63,17 +63,28 @@ async function importMeasures(opts: BenchOptions): Promise<void> {
     const importFile = () => (importCsv ??= files.writeVitalsCsv('import.csv', opts.importRows, subjectNumbersOf(ready.study)));
     await measure(2, 'import through the gateway', async () => measureImportThroughput(opts, ready, await importFile(), files, log));
     // After the import measure, whose last run left a study's worth of readings to export.
-    await measure(7, 'export through the gateway', async () => measureExportThroughput(opts, { ...ready, vitalsDatabaseUrl: vitalsDb.url }, await importFile(), log));
+    await measure(7, 'export through the gateway', async () =>
+      measureExportThroughput(opts, { ...ready, vitalsDatabaseUrl: vitalsDb.url }, await importFile(), log),
+    );
     // The memory measure starts its own gateway and vitals per size.
     await stopAll(vitals, gateway);
     vitals = gateway = undefined;
     await measure(3, 'peak RSS while importing', () => {
       log('measure 3: peak RSS of gateway and vitals while importing');
-      return measureImportMemory(opts, { subjects: ready.subjects, vitalsDatabaseUrl: vitalsDb.url, vitalsSql: ready.vitalsSql, study: ready.study }, files, log);
+      return measureImportMemory(
+        opts,
+        { subjects: ready.subjects, vitalsDatabaseUrl: vitalsDb.url, vitalsSql: ready.vitalsSql, study: ready.study },
+        files,
+        log,
+      );
     });
   } catch (error) {
     // The shared set-up failed: both measures are unmeasured.
-    for (const [number, name] of [[2, 'import through the gateway'], [3, 'peak RSS while importing'], [7, 'export through the gateway']] as const) {
+    for (const [number, name] of [
+      [2, 'import through the gateway'],
+      [3, 'peak RSS while importing'],
+      [7, 'export through the gateway'],
+    ] as const) {
       if (opts.only.has(number) && !results.some((row) => row.measure === number)) results.push(errorRow(number, name, error));
     }
     log(`import set-up failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
@@ -102,7 +113,11 @@ async function readMeasures(opts: BenchOptions): Promise<void> {
     }),
   );
   await measure(5, 'read latency at volume', async () =>
-    measureReadLatencyAtVolume(opts, { subjects: await database('tg_bench_volsubj'), few: await database('tg_bench_volfew'), many: await database('tg_bench_volmany') }, log),
+    measureReadLatencyAtVolume(
+      opts,
+      { subjects: await database('tg_bench_volsubj'), few: await database('tg_bench_volfew'), many: await database('tg_bench_volmany') },
+      log,
+    ),
   );
 }
 

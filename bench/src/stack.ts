@@ -1,4 +1,15 @@
-import { adminHeaders, enrolStudy, graphqlRequest, graphqlUrl, startApp, startAppStack, startTogether, distinctFreePorts, type AppProcess, type AppStack } from '@trialgraph/testing';
+import {
+  adminHeaders,
+  enrolStudy,
+  graphqlRequest,
+  graphqlUrl,
+  startApp,
+  startAppStack,
+  startTogether,
+  distinctFreePorts,
+  type AppProcess,
+  type AppStack,
+} from '@trialgraph/testing';
 
 export { graphqlUrl, startTogether, stopAll } from '@trialgraph/testing';
 
@@ -16,7 +27,10 @@ export function startSubjects(databaseUrl: string, env: Record<string, string> =
 export type Stack = AppStack;
 
 /** The three processes on the benchmark's databases, started side by side; `env` adds to every process's, or to subjects'. */
-export function startStack(databases: { subjects: string; vitals: string }, env: { every?: Record<string, string>; subjects?: Record<string, string> } = {}): Promise<Stack> {
+export function startStack(
+  databases: { subjects: string; vitals: string },
+  env: { every?: Record<string, string>; subjects?: Record<string, string> } = {},
+): Promise<Stack> {
   return startAppStack({
     env: { ...PROCESS_ENV, ...env.every },
     subjects: { SUBJECTS_DATABASE_URL: databases.subjects, ...env.subjects },
@@ -29,7 +43,12 @@ export async function startVitalsAndGateway(subjects: AppProcess, vitalsDatabase
   const [vitalsPort, gatewayPort] = (await distinctFreePorts(2)) as [number, number];
   const [vitals, gateway] = await startTogether([
     startApp('vitals', { ...PROCESS_ENV, PORT: String(vitalsPort), VITALS_DATABASE_URL: vitalsDatabaseUrl, SUBJECTS_URL: graphqlUrl(subjects) }),
-    startApp('gateway', { ...PROCESS_ENV, PORT: String(gatewayPort), SUBJECTS_URL: graphqlUrl(subjects), VITALS_URL: `http://127.0.0.1:${vitalsPort}/graphql` }),
+    startApp('gateway', {
+      ...PROCESS_ENV,
+      PORT: String(gatewayPort),
+      SUBJECTS_URL: graphqlUrl(subjects),
+      VITALS_URL: `http://127.0.0.1:${vitalsPort}/graphql`,
+    }),
   ]);
   return { vitals: vitals!, gateway: gateway! };
 }

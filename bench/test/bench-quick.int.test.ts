@@ -38,7 +38,10 @@ describe('the benchmark in quick mode', () => {
     expect(report.machine.postgres).toMatch(/^\d+/);
     for (const measure of [1, 2, 3, 4, 5, 6]) {
       const rows = report.results.filter((row) => row.measure === measure);
-      expect(rows.some((row) => typeof row.figure === 'number' && Number.isFinite(row.figure)), `measure ${measure} has a figure`).toBe(true);
+      expect(
+        rows.some((row) => typeof row.figure === 'number' && Number.isFinite(row.figure)),
+        `measure ${measure} has a figure`,
+      ).toBe(true);
     }
     for (const row of report.results) {
       // PostgreSQL and Redis run wherever the suite runs, so every row must be measurable here.

@@ -42,7 +42,8 @@ describe('a 60-second soak', () => {
     }
     expect(report.processes.map((process) => process.name).sort()).toEqual(['gateway', 'subjects', 'vitals']);
     for (const process of report.processes) {
-      for (const figure of ['rssStartBytes', 'rssEndBytes', 'handlesStart', 'handlesEnd'] as const) expect(isMeasured(process[figure]), `${process.name} ${figure}`).toBe(true);
+      for (const figure of ['rssStartBytes', 'rssEndBytes', 'handlesStart', 'handlesEnd'] as const)
+        expect(isMeasured(process[figure]), `${process.name} ${figure}`).toBe(true);
     }
     expect(output).toContain('| operation | sent | ok | errors | throughput | p50 | p95 | p99 |');
     expect(output).toContain('| process | RSS start | RSS end | growth | open handles start | end | growth |');

@@ -66,7 +66,9 @@ describe('an upload cut off by its client leaving, or by vitals being killed (pr
   /** Sends the start of the upload through the gateway as the whole body is announced, waits for its import to run, then vanishes. */
   async function uploadAndLeave(number: number): Promise<{ importId: string; leftAt: number }> {
     const fileName = `left-${String(number).padStart(2, '0')}.csv`;
-    const chunks = body.chunks.map((chunk) => (chunk.includes('filename="left-00.csv"') ? Buffer.from(chunk.toString().replace('left-00.csv', fileName)) : chunk));
+    const chunks = body.chunks.map((chunk) =>
+      chunk.includes('filename="left-00.csv"') ? Buffer.from(chunk.toString().replace('left-00.csv', fileName)) : chunk,
+    );
     const request = openRawHttpRequest({
       url: servers.stack.gateway.url,
       headers: { 'content-type': body.contentType, 'content-length': String(body.length), 'apollo-require-preflight': 'true', authorization },
@@ -122,7 +124,11 @@ describe('an upload cut off by its client leaving, or by vitals being killed (pr
     }
 
     // No transaction is left open, and the pool still has every connection: as many reads as it has connections are answered at once.
-    await waitFor('no vitals transaction to be open', async () => inTransaction(await databaseSessions(adminSql, 'trialgraph-vitals')).length === 0, STOPPED_WITHIN_MS).catch(async () => {
+    await waitFor(
+      'no vitals transaction to be open',
+      async () => inTransaction(await databaseSessions(adminSql, 'trialgraph-vitals')).length === 0,
+      STOPPED_WITHIN_MS,
+    ).catch(async () => {
       expect(inTransaction(await databaseSessions(adminSql, 'trialgraph-vitals'))).toEqual([]);
     });
     // A connection kept by an import that ended would add up: ten uploads, ten connections. The pool may grow meanwhile, by its size at most.
@@ -131,7 +137,12 @@ describe('an upload cut off by its client leaving, or by vitals being killed (pr
     const origin = Date.now();
     const reads = await Promise.all(
       Array.from({ length: POOL_SIZE }, () =>
-        timedGraphqlRequest(servers.stack.gateway.url, { query: `query($s: ID!) { vitalsImports(studyId: $s, first: 20) { edges { node { id status } } } }`, variables: { s: study.studyId }, headers, timeoutMs: 10_000 }),
+        timedGraphqlRequest(servers.stack.gateway.url, {
+          query: `query($s: ID!) { vitalsImports(studyId: $s, first: 20) { edges { node { id status } } } }`,
+          variables: { s: study.studyId },
+          headers,
+          timeoutMs: 10_000,
+        }),
       ),
     );
     const slow = reads.filter((read) => read.failure || read.response?.errors || read.ms > SCHEDULING_SLACK_MS);
@@ -180,7 +191,12 @@ describe('an upload cut off by its client leaving, or by vitals being killed (pr
     const report = await waitFor(
       'the import to be reported as ended',
       async () => {
-        const outcome = await timedGraphqlRequest(servers.stack.gateway.url, { query: IMPORT_REPORT, variables: { id: running!.id }, headers, timeoutMs: 10_000 });
+        const outcome = await timedGraphqlRequest(servers.stack.gateway.url, {
+          query: IMPORT_REPORT,
+          variables: { id: running!.id },
+          headers,
+          timeoutMs: 10_000,
+        });
         const status = outcome.response?.data?.vitalsImport?.status;
         return status && status !== 'RUNNING' ? outcome.response?.data?.vitalsImport : undefined;
       },

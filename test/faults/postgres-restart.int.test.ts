@@ -14,7 +14,15 @@ import {
 import { importVitalsFile, type ImportVitalsResult } from '@trialgraph/upload-client';
 import postgres from 'postgres';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { describeOutcomes, expectRefusedNaming, RECOVERY_MS, SCHEDULING_SLACK_MS, secondsSince, summarizeOutcome, waitUntilStoringRows } from './support/fault-expectations.js';
+import {
+  describeOutcomes,
+  expectRefusedNaming,
+  RECOVERY_MS,
+  SCHEDULING_SLACK_MS,
+  secondsSince,
+  summarizeOutcome,
+  waitUntilStoringRows,
+} from './support/fault-expectations.js';
 
 /**
  * Set on both subgraphs: a connection to PostgreSQL that does not open within DB_CONNECT_TIMEOUT_MS
@@ -109,7 +117,11 @@ describe('PostgreSQL restarted under load (private PostgreSQL, real processes)',
         async () => stream.results.find((outcome) => outcome.startedAt > restarted.backAt && created(outcome)),
         RECOVERY_MS + FAIL_FAST_MS,
       ).catch(() => undefined);
-      await waitFor('20 more creations', async () => stream.results.filter((outcome) => outcome.startedAt > restarted.backAt && created(outcome)).length >= 20, RECOVERY_MS * 2).catch(() => {});
+      await waitFor(
+        '20 more creations',
+        async () => stream.results.filter((outcome) => outcome.startedAt > restarted.backAt && created(outcome)).length >= 20,
+        RECOVERY_MS * 2,
+      ).catch(() => {});
       return { ...restarted, recovered, probing };
     })().finally(() => stream.stop());
     const outcomes = await stream.stop();
@@ -123,7 +135,10 @@ describe('PostgreSQL restarted under load (private PostgreSQL, real processes)',
 
     // No call hung: each was answered, the ones during the outage within the fail-fast bound.
     const late = outcomes.filter((outcome) => outcome.failure || outcome.ms > FAIL_FAST_MS + SCHEDULING_SLACK_MS);
-    expect(late.map((outcome) => summarizeOutcome(outcome, origin)), context).toEqual([]);
+    expect(
+      late.map((outcome) => summarizeOutcome(outcome, origin)),
+      context,
+    ).toEqual([]);
     // Every refusal says the database is the problem, as SERVICE_UNAVAILABLE.
     for (const outcome of refused) expectRefusedNaming(outcome, /database|postgres/i, FAIL_FAST_MS + SCHEDULING_SLACK_MS);
     expect(refused.length, 'the outage was felt').toBeGreaterThan(0);
@@ -188,7 +203,11 @@ describe('PostgreSQL restarted under load (private PostgreSQL, real processes)',
     expect(answeredAt! - backAt, context).toBeLessThanOrEqual(FAIL_FAST_MS + SCHEDULING_SLACK_MS);
     const report = (answer as ImportVitalsResult).data?.importVitals;
     if (report) expect(['FAILED', 'INTERRUPTED']).toContain(report.status);
-    else expect((answer as ImportVitalsResult).errors?.map((error) => error.extensions?.code), context).toEqual(['SERVICE_UNAVAILABLE']);
+    else
+      expect(
+        (answer as ImportVitalsResult).errors?.map((error) => error.extensions?.code),
+        context,
+      ).toEqual(['SERVICE_UNAVAILABLE']);
 
     // vitals survived, and serves again within seconds of the database's return.
     expectAllAlive();
@@ -220,7 +239,13 @@ describe('PostgreSQL restarted under load (private PostgreSQL, real processes)',
       expect(ended.rowsAccepted).toBe(stored!.n);
 
       // Sending the file again completes it: every valid row stored once, none twice.
-      const again = await importVitalsFile({ url: servers.stack.gateway.url, studyId: study.studyId, file: file.stream(5_000), fileName: 'restart.csv', token });
+      const again = await importVitalsFile({
+        url: servers.stack.gateway.url,
+        studyId: study.studyId,
+        file: file.stream(5_000),
+        fileName: 'restart.csv',
+        token,
+      });
       expect(again.errors).toBeUndefined();
       const second = again.data?.importVitals;
       expect(second).toMatchObject({ status: 'SUCCEEDED', rowsRead: IMPORT_ROWS, rowsRejected: file.expected.bad });

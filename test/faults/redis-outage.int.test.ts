@@ -84,7 +84,12 @@ describe('Redis killed, restarted and paused under concurrent createSubject on t
     const stream = callRepeatedly({
       workers: 8,
       call: async (index) => {
-        const outcome = await timedGraphqlRequest(graphqlUrl(instances[index % 2]!), { query: CREATE_SUBJECT, variables: { input }, headers, timeoutMs: 30_000 });
+        const outcome = await timedGraphqlRequest(graphqlUrl(instances[index % 2]!), {
+          query: CREATE_SUBJECT,
+          variables: { input },
+          headers,
+          timeoutMs: 30_000,
+        });
         instanceOf.set(outcome, index % 2);
         return outcome;
       },
@@ -97,7 +102,11 @@ describe('Redis killed, restarted and paused under concurrent createSubject on t
       const faultAt = Date.now();
       await fault();
       const backAt = Date.now();
-      await waitFor('both instances to create again', async () => createdAfter(0, backAt).length >= 10 && createdAfter(1, backAt).length >= 10, RECOVERY_MS * 2).catch(() => {});
+      await waitFor(
+        'both instances to create again',
+        async () => createdAfter(0, backAt).length >= 10 && createdAfter(1, backAt).length >= 10,
+        RECOVERY_MS * 2,
+      ).catch(() => {});
       return { faultAt, backAt };
     })().finally(() => stream.stop());
     const outcomes = await stream.stop();
@@ -107,7 +116,10 @@ describe('Redis killed, restarted and paused under concurrent createSubject on t
     // No creation waited past the configured lock wait, and every refusal names Redis.
     const bound = LOCK_WAIT_MS + SCHEDULING_SLACK_MS;
     const late = outcomes.filter((outcome) => outcome.failure || outcome.ms > bound);
-    expect(late.map((outcome) => summarizeOutcome(outcome, origin)), context).toEqual([]);
+    expect(
+      late.map((outcome) => summarizeOutcome(outcome, origin)),
+      context,
+    ).toEqual([]);
     for (const outcome of refused) expectRefusedNaming(outcome, /redis/i, bound);
     expect(refused.length, 'the fault was felt').toBeGreaterThan(0);
 

@@ -44,7 +44,12 @@ describe('a subgraph killed or hung while the gateway serves queries that need b
     study = await enrolStudy(servers.stack.gateway.url, { code: 'OUT01', subjects: 3 });
     headers = await adminHeaders();
     const file = generateVitalsCsv({ rows: 30, subjects: study.subjectNumbers, seed: 4 });
-    const imported = await importVitalsFile({ url: servers.stack.gateway.url, studyId: study.studyId, file: file.stream(), token: await testToken({ roles: ['ADMIN'] }) });
+    const imported = await importVitalsFile({
+      url: servers.stack.gateway.url,
+      studyId: study.studyId,
+      file: file.stream(),
+      token: await testToken({ roles: ['ADMIN'] }),
+    });
     expect(imported.data?.importVitals.status).toBe('SUCCEEDED');
     variables = { subjectId: study.subjectIds[0]!, importId: imported.data!.importVitals.id };
     const healthy = await query();

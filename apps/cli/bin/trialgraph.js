@@ -11,7 +11,11 @@ const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 if (!existsSync(built)) {
   process.stderr.write('trialgraph is not built yet: building it once with `npm run build` (about a minute)…\n');
-  const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: repositoryRoot, stdio: ['ignore', 'inherit', 'inherit'], shell: process.platform === 'win32' });
+  const build = spawnSync('npm', ['run', 'build', '--silent'], {
+    cwd: repositoryRoot,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    shell: process.platform === 'win32',
+  });
   if (build.status !== 0 || !existsSync(built)) {
     process.stderr.write('The build failed (see above). Run `npm ci` and then `npm run build` at the repository root, and try again.\n');
     process.exit(build.status || 1);

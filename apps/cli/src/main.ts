@@ -6,9 +6,7 @@ import { startStack, type StackPorts } from './commands/start-stack.js';
 import { printToken, type TokenOptions } from './commands/token.js';
 import { validateFile } from './commands/validate-file.js';
 
-const program = new Command()
-  .name('trialgraph')
-  .description('Run and feed the trialgraph clinical-trial GraphQL platform');
+const program = new Command().name('trialgraph').description('Run and feed the trialgraph clinical-trial GraphQL platform');
 
 program
   .command('start')

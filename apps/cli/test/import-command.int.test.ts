@@ -64,7 +64,12 @@ describe('the trialgraph command against a running stack (real processes, real P
     token = await testToken({ roles: ['ADMIN'] });
 
     const headers = await adminHeaders();
-    const study = await graphqlRequest(gatewayUrl, `mutation { createStudy(input: { code: "CLI01", name: "CLI", sites: [{ code: "S01", name: "North" }] }) { id sites { id } } }`, {}, headers);
+    const study = await graphqlRequest(
+      gatewayUrl,
+      `mutation { createStudy(input: { code: "CLI01", name: "CLI", sites: [{ code: "S01", name: "North" }] }) { id sites { id } } }`,
+      {},
+      headers,
+    );
     studyId = study.data?.createStudy.id;
     subjectNumbers = [];
     for (let index = 0; index < 4; index++) {
@@ -146,7 +151,13 @@ describe('the trialgraph command against a running stack (real processes, real P
 
   it('exits 2 when rows were rejected, prints the counts as JSON, and writes every row error beside the file', async () => {
     // 1,200 bad rows: more than the first page of errors the import answers with.
-    const { path, file } = writeGenerated('ward-7.csv', { rows: 12_000, seed: 2, badRowFraction: 0.1, dialect: 'tab-epoch', start: new Date('2025-06-01T00:00:00Z') });
+    const { path, file } = writeGenerated('ward-7.csv', {
+      rows: 12_000,
+      seed: 2,
+      badRowFraction: 0.1,
+      dialect: 'tab-epoch',
+      start: new Date('2025-06-01T00:00:00Z'),
+    });
     const before = await storedCount();
     const run = await trialgraph(['import', 'ward-7.csv', '--study', studyId, '--gateway', gatewayUrl, '--token', token, '--json', '--errors-csv'], workDir);
     expect(run.exitCode).toBe(2);
@@ -191,7 +202,10 @@ describe('the trialgraph command against a running stack (real processes, real P
   });
 
   it('exits 1 and says why when the gateway refuses the import', async () => {
-    const run = await trialgraph(['import', 'clean.csv', '--study', '00000000-0000-4000-8000-000000000000', '--gateway', gatewayUrl, '--token', token], workDir);
+    const run = await trialgraph(
+      ['import', 'clean.csv', '--study', '00000000-0000-4000-8000-000000000000', '--gateway', gatewayUrl, '--token', token],
+      workDir,
+    );
     expect(run.exitCode).toBe(1);
     expect(run.stderr).toContain('import refused: No study with id 00000000-0000-4000-8000-000000000000 (NOT_FOUND)');
     expect(run.stdout).toBe('');
@@ -207,7 +221,13 @@ describe('the trialgraph command against a running stack (real processes, real P
     const messy = await trialgraph(['validate', 'eu-export.csv', '--timezone', file.timezone, '--json'], workDir);
     expect(messy.exitCode).toBe(2);
     const report = JSON.parse(messy.stdout);
-    expect(report).toMatchObject({ status: 'INVALID ROWS', fileName: 'eu-export.csv', rowsRead: 2_000, rowsAccepted: file.expected.valid, rowsRejected: file.expected.bad });
+    expect(report).toMatchObject({
+      status: 'INVALID ROWS',
+      fileName: 'eu-export.csv',
+      rowsRead: 2_000,
+      rowsAccepted: file.expected.valid,
+      rowsRejected: file.expected.bad,
+    });
     const table = await trialgraph(['validate', 'eu-export.csv', '--timezone', file.timezone], workDir);
     expect(table.stdout).toContain('│ INVALID_BLOOD_PRESSURE ');
     const codes: Record<string, number> = {};

@@ -74,15 +74,19 @@ describe('starting without a key', () => {
     expect(run.stdout + run.stderr).toContain('JWT_SECRET or JWKS_URL must be set in production');
   });
 
-  it.each(['gateway', 'subjects', 'vitals'] as const)('%s refuses to start in production without JWT_ISSUER and JWT_AUDIENCE, naming them', (app) => {
-    const run = spawnSync(process.execPath, [appEntry(app)], {
-      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', JWT_SECRET: TEST_JWT_SECRET, DATA_DIR: dataDir, PORT: '1', LOG_LEVEL: 'info' },
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
-    expect(run.status).toBe(1);
-    expect(run.stdout + run.stderr).toContain('JWT_ISSUER must be set in production');
-    expect(run.stdout + run.stderr).toContain('JWT_AUDIENCE must be set in production');
-    expect(run.stdout + run.stderr).not.toContain(TEST_JWT_SECRET);
-  }, 90_000);
+  it.each(['gateway', 'subjects', 'vitals'] as const)(
+    '%s refuses to start in production without JWT_ISSUER and JWT_AUDIENCE, naming them',
+    (app) => {
+      const run = spawnSync(process.execPath, [appEntry(app)], {
+        env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', JWT_SECRET: TEST_JWT_SECRET, DATA_DIR: dataDir, PORT: '1', LOG_LEVEL: 'info' },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(run.status).toBe(1);
+      expect(run.stdout + run.stderr).toContain('JWT_ISSUER must be set in production');
+      expect(run.stdout + run.stderr).toContain('JWT_AUDIENCE must be set in production');
+      expect(run.stdout + run.stderr).not.toContain(TEST_JWT_SECRET);
+    },
+    90_000,
+  );
 });

@@ -37,7 +37,8 @@ const roleBudgetVariables = Object.fromEntries(
   ),
 ) as Record<RoleBudgetVariable, z.ZodOptional<z.ZodNumber>>;
 
-const count = (defaultValue: number) => z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').default(defaultValue);
+const count = (defaultValue: number) =>
+  z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').default(defaultValue);
 
 /** The gateway's configuration: the only place this process reads the environment. */
 export const gatewayEnvironment = {
@@ -49,12 +50,20 @@ export const gatewayEnvironment = {
   NODE_ENV: nodeEnv,
   SHUTDOWN_TIMEOUT_MS: positiveMilliseconds(30_000),
   /** The largest vitals CSV upload passed through, in bytes (default 2 GiB). */
-  MAX_UPLOAD_BYTES: z.coerce.number().int().positive('must be a positive number of bytes').default(2 * 1024 ** 3),
+  MAX_UPLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .positive('must be a positive number of bytes')
+    .default(2 * 1024 ** 3),
   ...authEnvironment,
   /** Where development tokens are kept when no JWT key is configured. */
   DATA_DIR: dataDir,
   /** The largest JSON request body (query and variables), in bytes. */
-  MAX_REQUEST_BYTES: z.coerce.number().int().positive('must be a positive number of bytes').default(1024 * 1024),
+  MAX_REQUEST_BYTES: z.coerce
+    .number()
+    .int()
+    .positive('must be a positive number of bytes')
+    .default(1024 * 1024),
   ...operationLimitVariables,
   ...requestTimeoutVariables,
   /** How long one call to a subgraph may take, from sending the request to the end of the answer. */
@@ -80,12 +89,22 @@ export const gatewayEnvironment = {
   /** Comma-separated roles without rate limits. */
   RATE_LIMIT_EXEMPT_ROLES: z
     .string()
-    .transform((value) => value.split(',').map((role) => role.trim()).filter(Boolean))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((role) => role.trim())
+        .filter(Boolean),
+    )
     .default(['ADMIN']),
   /** Comma-separated origins allowed to call from a browser; unset in development allows any. */
   CORS_ORIGINS: z
     .string()
-    .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    )
     .optional(),
 };
 
@@ -101,7 +120,10 @@ export function roleBudgetsOf(config: Pick<GatewayConfig, 'RATE_LIMIT_READS' | '
   return Object.fromEntries(
     ROLES.map((role) => [
       role,
-      { reads: config[`RATE_LIMIT_READS_${role}`] ?? config.RATE_LIMIT_READS, mutations: config[`RATE_LIMIT_MUTATIONS_${role}`] ?? config.RATE_LIMIT_MUTATIONS },
+      {
+        reads: config[`RATE_LIMIT_READS_${role}`] ?? config.RATE_LIMIT_READS,
+        mutations: config[`RATE_LIMIT_MUTATIONS_${role}`] ?? config.RATE_LIMIT_MUTATIONS,
+      },
     ]),
   ) as Record<Role, RateBudget>;
 }

@@ -22,11 +22,7 @@ export function readSupergraph(): string {
   return readFileSync(new URL('supergraph.graphql', schemaDirectory), 'utf8');
 }
 
-export function createGateway(
-  supergraphSdl: string,
-  subgraphUrls: Record<SubgraphName, string>,
-  options: { subgraphTimeoutMs: number },
-): ApolloGateway {
+export function createGateway(supergraphSdl: string, subgraphUrls: Record<SubgraphName, string>, options: { subgraphTimeoutMs: number }): ApolloGateway {
   return new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) =>

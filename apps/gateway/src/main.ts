@@ -22,9 +22,7 @@ collectProcessMetrics('gateway');
 const production = config.NODE_ENV === 'production';
 const subgraphUrls = { subjects: config.SUBJECTS_URL, vitals: config.VITALS_URL };
 const supergraphSdl = readSupergraph();
-const routedUrls = Object.fromEntries(
-  subgraphNamesIn(supergraphSdl).map((name) => [name, subgraphUrls[name as keyof typeof subgraphUrls]]),
-);
+const routedUrls = Object.fromEntries(subgraphNamesIn(supergraphSdl).map((name) => [name, subgraphUrls[name as keyof typeof subgraphUrls]]));
 
 const verifierOptions = resolveVerifierOptionsOrExit(config, logger);
 const verifyToken = createTokenVerifier(verifierOptions);
@@ -33,7 +31,9 @@ const verifyToken = createTokenVerifier(verifierOptions);
 // isLocalRequest) and lives half a day, not as long as the process.
 const developmentSecret = verifierOptions.generatedSecret ? verifierOptions.secret : undefined;
 const sandboxHeaders = developmentSecret
-  ? async () => ({ Authorization: `Bearer ${await mintToken({ subject: 'sandbox-admin', roles: ['ADMIN'] }, { secret: developmentSecret, expiresIn: SANDBOX_TOKEN_LIFETIME })}` })
+  ? async () => ({
+      Authorization: `Bearer ${await mintToken({ subject: 'sandbox-admin', roles: ['ADMIN'] }, { secret: developmentSecret, expiresIn: SANDBOX_TOKEN_LIFETIME })}`,
+    })
   : undefined;
 // Verified once per request, from the headers, before the body is read; the context reuses it.
 const identities = new WeakMap<IncomingMessage, Promise<Identity>>();
@@ -76,7 +76,12 @@ const server = await startGraphqlServer<GatewayContext>({
   maxUploadBytes: config.MAX_UPLOAD_BYTES,
   bodyLimit: config.MAX_REQUEST_BYTES,
   // Unset CORS_ORIGINS: pages of this machine only in development, no browser origin in production.
-  cors: { origin: config.CORS_ORIGINS ?? (production ? false : [...LOCALHOST_ORIGINS]), credentials: false, maxAge: 600, exposedHeaders: [...BROWSER_EXPOSED_HEADERS] },
+  cors: {
+    origin: config.CORS_ORIGINS ?? (production ? false : [...LOCALHOST_ORIGINS]),
+    credentials: false,
+    maxAge: 600,
+    exposedHeaders: [...BROWSER_EXPOSED_HEADERS],
+  },
   readiness: () => checkSubgraphsReady(routedUrls),
   shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
   authenticateBeforeBody: identityOf,
@@ -96,7 +101,9 @@ const server = await startGraphqlServer<GatewayContext>({
       uploadResponseTimeoutMs: config.UPLOAD_RESPONSE_TIMEOUT_MS,
       maxRequestBytes: config.MAX_REQUEST_BYTES,
     });
-    app.post(['/', '/graphql'], createUploadPassThrough({
+    app.post(
+      ['/', '/graphql'],
+      createUploadPassThrough({
         vitalsUrl: config.VITALS_URL,
         maxUploadBytes: config.MAX_UPLOAD_BYTES,
         timeouts,
@@ -104,7 +111,8 @@ const server = await startGraphqlServer<GatewayContext>({
         responseIdleMs: config.SUBGRAPH_TIMEOUT_MS,
         logger,
         takeImportSlot: async (req) => rateLimiter.takeImportSlot(await identityOf(req)),
-      }));
+      }),
+    );
   },
   context: async ({ req, requestId }) => ({ requestId, authorization: req.headers.authorization, identity: await identityOf(req) }),
 });

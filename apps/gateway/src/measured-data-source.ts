@@ -94,10 +94,10 @@ export class MeasuredDataSource<Context extends AnyContext> extends RemoteGraphQ
       return deadlineExpiredError({ expiry: scope.signal.reason, waitingFor: this.#subgraph, cause: error });
     }
     if (error instanceof SubgraphTimeout || (error as { cause?: unknown }).cause instanceof SubgraphTimeout) {
-      return new ServiceUnavailableError(
-        `the ${this.#subgraph} service did not answer within ${this.#timeoutMs} ms (SUBGRAPH_TIMEOUT_MS); retry in a moment`,
-        { dependency: this.#subgraph, cause: error },
-      );
+      return new ServiceUnavailableError(`the ${this.#subgraph} service did not answer within ${this.#timeoutMs} ms (SUBGRAPH_TIMEOUT_MS); retry in a moment`, {
+        dependency: this.#subgraph,
+        cause: error,
+      });
     }
     return new ServiceUnavailableError(`the ${this.#subgraph} service is unreachable right now; retry in a moment`, {
       dependency: this.#subgraph,

@@ -132,7 +132,9 @@ export function createRateLimiter(settings: RateLimitSettings): RateLimiter {
         const waitMs = budget === 'import' ? Math.min(outcome.msBeforeNext, settings.windowMs) : outcome.msBeforeNext;
         const retryAfterSeconds = Math.max(1, Math.ceil(waitMs / 1000));
         const limitName =
-          budget === 'import' ? `${allowance.variable} (${allowance.points} at once)` : `${allowance.variable} (${allowance.points} per ${settings.windowMs} ms)`;
+          budget === 'import'
+            ? `${allowance.variable} (${allowance.points} at once)`
+            : `${allowance.variable} (${allowance.points} per ${settings.windowMs} ms)`;
         throw new RateLimitedError(
           `too many ${budget === 'import' ? 'imports at once' : `${budget}s`} for this caller: the limit is ${limitName}; retry in ${retryAfterSeconds} s`,
           { retryAfterSeconds, limit: allowance.variable },

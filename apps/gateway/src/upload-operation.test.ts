@@ -14,8 +14,16 @@ describe('which multipart requests the gateway passes through to vitals', () => 
 
   it.each([
     ['a query', '{ studies { id } }', 'file uploads are accepted only for a single importVitals mutation'],
-    ['another mutation beside it', 'mutation($f: Upload!) { importVitals(studyId: "x", file: $f) { id } createStudy(input: {code: "A", name: "B", sites: []}) { id } }', 'file uploads are accepted only for a single importVitals mutation'],
-    ['two operations', 'mutation A($f: Upload!) { importVitals(studyId: "x", file: $f) { id } } mutation B { importVitals(studyId: "x", file: null) { id } }', 'file uploads are accepted only for a single importVitals mutation'],
+    [
+      'another mutation beside it',
+      'mutation($f: Upload!) { importVitals(studyId: "x", file: $f) { id } createStudy(input: {code: "A", name: "B", sites: []}) { id } }',
+      'file uploads are accepted only for a single importVitals mutation',
+    ],
+    [
+      'two operations',
+      'mutation A($f: Upload!) { importVitals(studyId: "x", file: $f) { id } } mutation B { importVitals(studyId: "x", file: null) { id } }',
+      'file uploads are accepted only for a single importVitals mutation',
+    ],
   ])('refuses %s', (_label, query, reason) => {
     expect(refuseUploadOperation(operations(query))).toBe(reason);
   });

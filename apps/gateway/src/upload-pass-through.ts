@@ -99,7 +99,11 @@ export function createUploadPassThrough(options: UploadPassThroughOptions): Requ
       }
       const declared = Number(req.headers['content-length'] ?? 0);
       if (declared > options.maxUploadBytes + MAX_PREAMBLE_BYTES) {
-        throw new UploadRefusal(413, ErrorCode.BAD_USER_INPUT, `the upload is larger than the ${options.maxUploadBytes}-byte limit (MAX_UPLOAD_BYTES); split the file`);
+        throw new UploadRefusal(
+          413,
+          ErrorCode.BAD_USER_INPUT,
+          `the upload is larger than the ${options.maxUploadBytes}-byte limit (MAX_UPLOAD_BYTES); split the file`,
+        );
       }
       giveSlotBack = await takeSlot(options, req);
       check = checkMultipartRequest(req.headers, { maxFiles: MAX_FILES, maxFieldBytes: MAX_PREAMBLE_BYTES });
@@ -164,7 +168,9 @@ export function createUploadPassThrough(options: UploadPassThroughOptions): Requ
       }
       options.logger.warn({ err: error, requestId }, 'upload pass-through failed');
       if (res.headersSent || abort.signal.aborted) return void res.destroy();
-      refuse(new UploadRefusal(502, ErrorCode.SERVICE_UNAVAILABLE, 'the vitals service could not take the upload; retry in a moment', {}, { dependency: 'vitals' }));
+      refuse(
+        new UploadRefusal(502, ErrorCode.SERVICE_UNAVAILABLE, 'the vitals service could not take the upload; retry in a moment', {}, { dependency: 'vitals' }),
+      );
     }
   };
 }
@@ -214,7 +220,11 @@ async function readPreamble(reader: AsyncIterator<Buffer>, check: MultipartCheck
     // busboy emits its events after the write returns; let it catch up.
     await new Promise((resolve) => setImmediate(resolve));
     if (!isSettled() && size > MAX_PREAMBLE_BYTES) {
-      throw new UploadRefusal(400, ErrorCode.BAD_REQUEST, 'the "operations" and "map" fields must come first and be under 1 MiB (GraphQL multipart request spec)');
+      throw new UploadRefusal(
+        400,
+        ErrorCode.BAD_REQUEST,
+        'the "operations" and "map" fields must come first and be under 1 MiB (GraphQL multipart request spec)',
+      );
     }
   }
   return { chunks, fields: await check.preamble };

@@ -81,12 +81,19 @@ describe('access control through the gateway and at each subgraph (real processe
     /** Subjects at each target's site, one request per target (aliases), as ADMIN. */
     const enrol = async (target: Target, names: Array<string | null>): Promise<MatrixSubject[]> => {
       const { studyId, siteId } = siteOf[target];
-      const fields = names.map((name, index) => `s${index}: createSubject(input: { studyId: "${studyId}", siteId: "${siteId}", name: ${JSON.stringify(name)}, age: 50, sex: FEMALE }) { id subjectNumber }`);
+      const fields = names.map(
+        (name, index) =>
+          `s${index}: createSubject(input: { studyId: "${studyId}", siteId: "${siteId}", name: ${JSON.stringify(name)}, age: 50, sex: FEMALE }) { id subjectNumber }`,
+      );
       const response = await as('ADMIN', `mutation { ${fields.join(' ')} }`);
       if (!response.data) throw new Error(`enrolment failed: ${JSON.stringify(response.errors)}`);
       return names.map((_name, index) => ({ ...(response.data![`s${index}`] as { id: string; subjectNumber: string }), studyId, siteId }));
     };
-    const [[own], [other], [elsewhere]] = await Promise.all([enrol('own site', ['Ada Own']), enrol('other site', ['Bea Other']), enrol('other study', ['Cy Elsewhere'])]);
+    const [[own], [other], [elsewhere]] = await Promise.all([
+      enrol('own site', ['Ada Own']),
+      enrol('other site', ['Bea Other']),
+      enrol('other study', ['Cy Elsewhere']),
+    ]);
     world = { studyA, studyB, subjects: { 'own site': own!, 'other site': other!, 'other study': elsewhere! } };
 
     // Per caller, subjects of its own to update (in batches within the gateway's alias limit).
@@ -94,13 +101,21 @@ describe('access control through the gateway and at each subgraph (real processe
       TARGETS.map(async (target) => {
         const made: MatrixSubject[] = [];
         for (let start = 0; start < MATRIX_CALLERS.length; start += 25) {
-          made.push(...(await enrol(target, MATRIX_CALLERS.slice(start, start + 25).map((caller) => `Updated by ${caller.name}`))));
+          made.push(
+            ...(await enrol(
+              target,
+              MATRIX_CALLERS.slice(start, start + 25).map((caller) => `Updated by ${caller.name}`),
+            )),
+          );
         }
         return made;
       }),
     );
     const updateTargets = new Map(
-      MATRIX_CALLERS.map((caller, index) => [caller.name, Object.fromEntries(TARGETS.map((target, t) => [target, perTarget[t]![index]!])) as Record<Target, MatrixSubject>]),
+      MATRIX_CALLERS.map((caller, index) => [
+        caller.name,
+        Object.fromEntries(TARGETS.map((target, t) => [target, perTarget[t]![index]!])) as Record<Target, MatrixSubject>,
+      ]),
     );
     // A reading per subject, and an import report with row errors sent from each target's site.
     await Promise.all(
@@ -169,7 +184,10 @@ describe('access control through the gateway and at each subgraph (real processe
     it('a partner reads subject id, number and site only through subjectsByNumbers, not age, sex, status or createdAt', async () => {
       const subject = world.subjects['other site'];
       const ask = (fields: string) =>
-        as('PARTNER', `query($s: ID!, $n: [String!]!) { subjectsByNumbers(studyId: $s, subjectNumbers: $n) { ${fields} } }`, { s: subject.studyId, n: [subject.subjectNumber] });
+        as('PARTNER', `query($s: ID!, $n: [String!]!) { subjectsByNumbers(studyId: $s, subjectNumbers: $n) { ${fields} } }`, {
+          s: subject.studyId,
+          n: [subject.subjectNumber],
+        });
       const allowed = await ask('id subjectNumber site { id code }');
       expect(allowed.errors).toBeUndefined();
       expect(allowed.data?.subjectsByNumbers).toEqual([{ id: subject.id, subjectNumber: subject.subjectNumber, site: { id: subject.siteId, code: 'A2' } }]);
@@ -182,69 +200,107 @@ describe('access control through the gateway and at each subgraph (real processe
 
     it('[INVESTIGATOR, PARTNER] at S01 lists and looks up S01 subjects only, names included', async () => {
       const headers = { authorization: `Bearer ${await signAt(['INVESTIGATOR', 'PARTNER'])}` };
-      const list = await graphqlRequest(gateway.url, `query($s: ID!) { subjects(studyId: $s, first: 500) { totalCount edges { node { name site { code } } } } }`, { s: world.studyA.id }, headers);
+      const list = await graphqlRequest(
+        gateway.url,
+        `query($s: ID!) { subjects(studyId: $s, first: 500) { totalCount edges { node { name site { code } } } } }`,
+        { s: world.studyA.id },
+        headers,
+      );
       expect(list.errors).toBeUndefined();
       expect(new Set(list.data?.subjects.edges.map((edge: any) => edge.node.site.code))).toEqual(new Set(['A1']));
       expect(JSON.stringify(list.data)).not.toContain('Bea Other');
       const numbers = [world.subjects['own site'].subjectNumber, world.subjects['other site'].subjectNumber];
-      const lookup = await graphqlRequest(gateway.url, `query($s: ID!, $n: [String!]!) { subjectsByNumbers(studyId: $s, subjectNumbers: $n) { subjectNumber name } }`, { s: world.studyA.id, n: numbers }, headers);
+      const lookup = await graphqlRequest(
+        gateway.url,
+        `query($s: ID!, $n: [String!]!) { subjectsByNumbers(studyId: $s, subjectNumbers: $n) { subjectNumber name } }`,
+        { s: world.studyA.id, n: numbers },
+        headers,
+      );
       expect(lookup.data?.subjectsByNumbers).toEqual([{ subjectNumber: numbers[0], name: 'Ada Own' }]);
     });
 
-    it.each([
-      [['COORDINATOR', 'MONITOR']],
-      [['COORDINATOR', 'PARTNER']],
-      [['INVESTIGATOR', 'PARTNER']],
-    ] as Array<[Role[]]>)('%j at S01 may neither record nor import a vital sign of an S02 subject', async (roles) => {
-      const token = await signAt(roles);
-      const other = world.subjects['other site'];
-      const before = await as('ADMIN', `query($id: ID!) { subject(id: $id) { vitals { totalCount } } }`, { id: other.id });
-      const recorded = await graphqlRequest(
-        gateway.url,
-        `mutation($input: RecordVitalSignInput!) { recordVitalSign(input: $input) { id } }`,
-        { input: { subjectId: other.id, recordedAt: '2026-03-01T08:00:00Z', heartRate: 80 } },
-        { authorization: `Bearer ${token}` },
-      );
-      // With MONITOR the subject is readable but not writable; without, it reads as not there.
-      expect(errorCodes(recorded)).toEqual([roles.includes('MONITOR') ? 'FORBIDDEN' : 'NOT_FOUND']);
-      const imported = await importVitalsFile({
-        url: gateway.url,
-        studyId: world.studyA.id,
-        file: toStream(`patient_id,record_time,heart_rate\n${other.subjectNumber},2026-03-01T09:00:00Z,81\n`),
-        fileName: 's02.csv',
-        token,
-      });
-      if (roles.includes('COORDINATOR') || roles.includes('PARTNER')) {
-        expect(imported.data?.importVitals).toMatchObject({ rowsAccepted: 0, rowsRejected: 1, errors: [expect.objectContaining({ code: 'UNKNOWN_SUBJECT' })] });
-      }
-      const after = await as('ADMIN', `query($id: ID!) { subject(id: $id) { vitals { totalCount } } }`, { id: other.id });
-      expect(after.data?.subject.vitals.totalCount).toBe(before.data?.subject.vitals.totalCount);
-    });
+    it.each([[['COORDINATOR', 'MONITOR']], [['COORDINATOR', 'PARTNER']], [['INVESTIGATOR', 'PARTNER']]] as Array<[Role[]]>)(
+      '%j at S01 may neither record nor import a vital sign of an S02 subject',
+      async (roles) => {
+        const token = await signAt(roles);
+        const other = world.subjects['other site'];
+        const before = await as('ADMIN', `query($id: ID!) { subject(id: $id) { vitals { totalCount } } }`, { id: other.id });
+        const recorded = await graphqlRequest(
+          gateway.url,
+          `mutation($input: RecordVitalSignInput!) { recordVitalSign(input: $input) { id } }`,
+          { input: { subjectId: other.id, recordedAt: '2026-03-01T08:00:00Z', heartRate: 80 } },
+          { authorization: `Bearer ${token}` },
+        );
+        // With MONITOR the subject is readable but not writable; without, it reads as not there.
+        expect(errorCodes(recorded)).toEqual([roles.includes('MONITOR') ? 'FORBIDDEN' : 'NOT_FOUND']);
+        const imported = await importVitalsFile({
+          url: gateway.url,
+          studyId: world.studyA.id,
+          file: toStream(`patient_id,record_time,heart_rate\n${other.subjectNumber},2026-03-01T09:00:00Z,81\n`),
+          fileName: 's02.csv',
+          token,
+        });
+        if (roles.includes('COORDINATOR') || roles.includes('PARTNER')) {
+          expect(imported.data?.importVitals).toMatchObject({
+            rowsAccepted: 0,
+            rowsRejected: 1,
+            errors: [expect.objectContaining({ code: 'UNKNOWN_SUBJECT' })],
+          });
+        }
+        const after = await as('ADMIN', `query($id: ID!) { subject(id: $id) { vitals { totalCount } } }`, { id: other.id });
+        expect(after.data?.subject.vitals.totalCount).toBe(before.data?.subject.vitals.totalCount);
+      },
+    );
 
     it('an S01 investigator cannot read an S02 coordinator’s import report, and a partner reads only the reports it sent', async () => {
       const s02Report = matrixWorld.reports['other site'];
-      const read = (who: string, id: string) => as(who, `query($id: ID!) { vitalsImport(id: $id) { fileName errors { edges { node { line value } } } } }`, { id });
+      const read = (who: string, id: string) =>
+        as(who, `query($id: ID!) { vitalsImport(id: $id) { fileName errors { edges { node { line value } } } } }`, { id });
       expect((await read('INVESTIGATOR', s02Report)).data?.vitalsImport).toBeNull();
-      const partnerUpload = await importVitalsFile({ url: gateway.url, studyId: world.studyA.id, file: toStream(`patient_id,record_time,heart_rate\nNOBODY,2026-03-02T08:00:00Z,70\n`), fileName: 'partner-one.csv', token: tokenFor('PARTNER') });
+      const partnerUpload = await importVitalsFile({
+        url: gateway.url,
+        studyId: world.studyA.id,
+        file: toStream(`patient_id,record_time,heart_rate\nNOBODY,2026-03-02T08:00:00Z,70\n`),
+        fileName: 'partner-one.csv',
+        token: tokenFor('PARTNER'),
+      });
       const partnerReport = partnerUpload.data!.importVitals.id;
       const secondPartner = await sign({ subject: 'partner-two', roles: ['PARTNER'], studies: [world.studyA.id] });
-      const other = await graphqlRequest(gateway.url, `query($id: ID!) { vitalsImport(id: $id) { fileName } }`, { id: partnerReport }, { authorization: `Bearer ${secondPartner}` });
+      const other = await graphqlRequest(
+        gateway.url,
+        `query($id: ID!) { vitalsImport(id: $id) { fileName } }`,
+        { id: partnerReport },
+        { authorization: `Bearer ${secondPartner}` },
+      );
       expect(other.data?.vitalsImport).toBeNull();
-      const list = await graphqlRequest(gateway.url, `query($s: ID!) { vitalsImports(studyId: $s, first: 100) { edges { node { fileName } } } }`, { s: world.studyA.id }, { authorization: `Bearer ${secondPartner}` });
+      const list = await graphqlRequest(
+        gateway.url,
+        `query($s: ID!) { vitalsImports(studyId: $s, first: 100) { edges { node { fileName } } } }`,
+        { s: world.studyA.id },
+        { authorization: `Bearer ${secondPartner}` },
+      );
       expect(list.data?.vitalsImports.edges).toEqual([]);
-      expect((await read('PARTNER', partnerReport)).data?.vitalsImport).toMatchObject({ fileName: 'partner-one.csv', errors: { edges: [{ node: expect.objectContaining({ line: 2 }) }] } });
+      expect((await read('PARTNER', partnerReport)).data?.vitalsImport).toMatchObject({
+        fileName: 'partner-one.csv',
+        errors: { edges: [{ node: expect.objectContaining({ line: 2 }) }] },
+      });
       expect((await read('MONITOR', s02Report)).data?.vitalsImport?.errors.edges.length).toBeGreaterThan(0);
     });
 
     it('a site id of another study reads NOT_FOUND exactly like an id that does not exist', async () => {
       const ask = (siteId: string) =>
-        as('ADMIN', `mutation($input: CreateSubjectInput!) { createSubject(input: $input) { id } }`, { input: { studyId: world.studyA.id, siteId, age: 30, sex: 'MALE' } });
+        as('ADMIN', `mutation($input: CreateSubjectInput!) { createSubject(input: $input) { id } }`, {
+          input: { studyId: world.studyA.id, siteId, age: 30, sex: 'MALE' },
+        });
       const elsewhere = world.studyB.sites[0]!.id;
       const missing = '00000000-0000-4000-8000-000000000000';
       const [otherStudy, unknown] = await Promise.all([ask(elsewhere), ask(missing)]);
       expect(errorCodes(otherStudy)).toEqual(['NOT_FOUND']);
       expect(otherStudy.errors?.[0]?.message.replace(elsewhere, '<id>')).toBe(unknown.errors?.[0]?.message.replace(missing, '<id>'));
-      const listed = await as('ADMIN', `query($s: ID!, $site: ID) { subjects(studyId: $s, siteId: $site) { totalCount } }`, { s: world.studyA.id, site: elsewhere });
+      const listed = await as('ADMIN', `query($s: ID!, $site: ID) { subjects(studyId: $s, siteId: $site) { totalCount } }`, {
+        s: world.studyA.id,
+        site: elsewhere,
+      });
       expect(errorCodes(listed)).toEqual(['NOT_FOUND']);
       expect(listed.errors?.[0]?.message).not.toMatch(/another study|B1/);
     });
@@ -273,14 +329,26 @@ describe('access control through the gateway and at each subgraph (real processe
   it('writes who imported which file to the audit trail, which the database refuses to alter', async () => {
     const own = world.subjects['own site'];
     const csv = `patient_id,record_time,heart_rate\n${own.subjectNumber},2026-02-01T08:00:00Z,71\n`;
-    const coordinator = await importVitalsFile({ url: gateway.url, studyId: world.studyA.id, file: toStream(csv), fileName: 'acl.csv', importOptions: { dryRun: true }, token: tokenFor('COORDINATOR') });
+    const coordinator = await importVitalsFile({
+      url: gateway.url,
+      studyId: world.studyA.id,
+      file: toStream(csv),
+      fileName: 'acl.csv',
+      importOptions: { dryRun: true },
+      token: tokenFor('COORDINATOR'),
+    });
     const importId = coordinator.data?.importVitals.id;
     const trail = await as('ADMIN', `query($id: ID!) { vitalsImport(id: $id) { auditTrail { actor action entityId newValue } } }`, { id: importId });
     expect(trail.data?.vitalsImport.auditTrail.map((event: any) => [event.actor, event.action, event.entityId])).toEqual([
       ['coordinator-a1', 'IMPORT_STARTED', importId],
       ['coordinator-a1', 'IMPORT_FINISHED', importId],
     ]);
-    expect(JSON.parse(trail.data?.vitalsImport.auditTrail[1].newValue)).toMatchObject({ fileName: 'acl.csv', status: 'SUCCEEDED', rowsRead: 1, rowsAccepted: 1 });
+    expect(JSON.parse(trail.data?.vitalsImport.auditTrail[1].newValue)).toMatchObject({
+      fileName: 'acl.csv',
+      status: 'SUCCEEDED',
+      rowsRead: 1,
+      rowsAccepted: 1,
+    });
     const ownTrail = await as('COORDINATOR', `query($id: ID!) { vitalsImport(id: $id) { fileName auditTrail { actor } } }`, { id: importId });
     expect(ownTrail.data?.vitalsImport).toEqual({ fileName: 'acl.csv', auditTrail: null });
     expect(errorCodes(ownTrail)).toEqual(['FORBIDDEN']);
@@ -299,14 +367,46 @@ describe('access control through the gateway and at each subgraph (real processe
     const own = () => world.subjects['own site'];
 
     it.each([
-      ['a subjects cursor past the integer range', `query($s: ID!, $a: String) { subjects(studyId: $s, after: $a) { totalCount } }`, () => ({ s: world.studyA.id, a: cursor('subjects', 1e12) })],
-      ['a vitals cursor past any date', `query($id: ID!, $a: String) { subject(id: $id) { vitals(after: $a) { totalCount } } }`, () => ({ id: own().id, a: cursor('vitals', 1e17) })],
-      ['a negative audit cursor', `query($id: ID!, $a: String) { auditTrail(entityId: $id, after: $a) { totalCount } }`, () => ({ id: own().id, a: cursor('audit', -1) })],
-      ['a DateTime that is not one', `mutation($i: RecordVitalSignInput!) { recordVitalSign(input: $i) { id } }`, () => ({ i: { subjectId: own().id, recordedAt: 'yesterday', heartRate: 70 } })],
-      ['a DateTime in year 0', `mutation($i: RecordVitalSignInput!) { recordVitalSign(input: $i) { id } }`, () => ({ i: { subjectId: own().id, recordedAt: '0000-01-01T00:00:00Z', heartRate: 70 } })],
-      ['a DateTime filter that is not one', `query($id: ID!, $f: DateTime) { subject(id: $id) { vitals(from: $f) { totalCount } } }`, () => ({ id: own().id, f: '2026-02-30T00:00:00Z' })],
-      ['a NUL in a withdrawal reason', `mutation($id: ID!, $r: String!) { withdrawSubject(id: $id, reason: $r) { id } }`, () => ({ id: own().id, r: 'moved\u0000away' })],
-      ['an escape code in a study name', `mutation($i: CreateStudyInput!) { createStudy(input: $i) { id } }`, () => ({ i: { code: 'ESC1', name: 'Evil \u001b[2J', sites: [{ code: 'S1', name: 'x' }] } })],
+      [
+        'a subjects cursor past the integer range',
+        `query($s: ID!, $a: String) { subjects(studyId: $s, after: $a) { totalCount } }`,
+        () => ({ s: world.studyA.id, a: cursor('subjects', 1e12) }),
+      ],
+      [
+        'a vitals cursor past any date',
+        `query($id: ID!, $a: String) { subject(id: $id) { vitals(after: $a) { totalCount } } }`,
+        () => ({ id: own().id, a: cursor('vitals', 1e17) }),
+      ],
+      [
+        'a negative audit cursor',
+        `query($id: ID!, $a: String) { auditTrail(entityId: $id, after: $a) { totalCount } }`,
+        () => ({ id: own().id, a: cursor('audit', -1) }),
+      ],
+      [
+        'a DateTime that is not one',
+        `mutation($i: RecordVitalSignInput!) { recordVitalSign(input: $i) { id } }`,
+        () => ({ i: { subjectId: own().id, recordedAt: 'yesterday', heartRate: 70 } }),
+      ],
+      [
+        'a DateTime in year 0',
+        `mutation($i: RecordVitalSignInput!) { recordVitalSign(input: $i) { id } }`,
+        () => ({ i: { subjectId: own().id, recordedAt: '0000-01-01T00:00:00Z', heartRate: 70 } }),
+      ],
+      [
+        'a DateTime filter that is not one',
+        `query($id: ID!, $f: DateTime) { subject(id: $id) { vitals(from: $f) { totalCount } } }`,
+        () => ({ id: own().id, f: '2026-02-30T00:00:00Z' }),
+      ],
+      [
+        'a NUL in a withdrawal reason',
+        `mutation($id: ID!, $r: String!) { withdrawSubject(id: $id, reason: $r) { id } }`,
+        () => ({ id: own().id, r: 'moved\u0000away' }),
+      ],
+      [
+        'an escape code in a study name',
+        `mutation($i: CreateStudyInput!) { createStudy(input: $i) { id } }`,
+        () => ({ i: { code: 'ESC1', name: 'Evil \u001b[2J', sites: [{ code: 'S1', name: 'x' }] } }),
+      ],
     ] as Array<[string, string, () => Record<string, unknown>]>)('%s', async (_label, query, variables) => {
       const response = await as('ADMIN', query, variables());
       expect(response.status).toBeLessThan(500);
@@ -322,16 +422,25 @@ describe('access control through the gateway and at each subgraph (real processe
       { authorization: `Bearer ${tokenFor('COORDINATOR')}` },
     );
     const line = await waitFor('the refusal in the subjects log', async () =>
-      subjects.output().split('\n').find((entry) => entry.includes('"mutation refused"') && entry.includes('EnrolElsewhere')),
+      subjects
+        .output()
+        .split('\n')
+        .find((entry) => entry.includes('"mutation refused"') && entry.includes('EnrolElsewhere')),
     );
     // The gateway names its fetch after the client's operation (EnrolElsewhere__subjects__0).
-    expect(JSON.parse(line)).toMatchObject({ actor: 'coordinator-a1', operation: expect.stringMatching(/^EnrolElsewhere/), field: 'createSubject', code: 'FORBIDDEN' });
+    expect(JSON.parse(line)).toMatchObject({
+      actor: 'coordinator-a1',
+      operation: expect.stringMatching(/^EnrolElsewhere/),
+      field: 'createSubject',
+      code: 'FORBIDDEN',
+    });
     expect(line).not.toContain('Quentin Refused');
     expect(line).not.toContain(world.studyA.sites[1]!.id);
   });
 
   describe('the attacker’s list', () => {
-    const countSubjects = async () => (await as('ADMIN', `query($s: ID!) { subjects(studyId: $s) { totalCount } }`, { s: world.studyA.id })).data?.subjects.totalCount;
+    const countSubjects = async () =>
+      (await as('ADMIN', `query($s: ID!) { subjects(studyId: $s) { totalCount } }`, { s: world.studyA.id })).data?.subjects.totalCount;
     const CREATE = `mutation($input: CreateSubjectInput!) { createSubject(input: $input) { id } }`;
     const createVariables = () => ({ input: { studyId: world.studyA.id, siteId: world.studyA.sites[0]!.id, age: 30, sex: 'MALE' } });
     const secret = new TextEncoder().encode(TEST_JWT_SECRET);
@@ -339,18 +448,83 @@ describe('access control through the gateway and at each subgraph (real processe
 
     const badTokens: Array<[string, () => Promise<string | undefined>]> = [
       ['no token', async () => undefined],
-      ['an expired token', () => new SignJWT({ roles: ['ADMIN'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('x').setIssuer(ISSUER).setAudience(AUDIENCE).setExpirationTime(Math.floor(Date.now() / 1000) - 3600).sign(secret)],
-      ['a token not yet valid', () => new SignJWT({ roles: ['ADMIN'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('x').setIssuer(ISSUER).setAudience(AUDIENCE).setNotBefore(Math.floor(Date.now() / 1000) + 3600).setExpirationTime('2h').sign(secret)],
+      [
+        'an expired token',
+        () =>
+          new SignJWT({ roles: ['ADMIN'] })
+            .setProtectedHeader({ alg: 'HS256' })
+            .setSubject('x')
+            .setIssuer(ISSUER)
+            .setAudience(AUDIENCE)
+            .setExpirationTime(Math.floor(Date.now() / 1000) - 3600)
+            .sign(secret),
+      ],
+      [
+        'a token not yet valid',
+        () =>
+          new SignJWT({ roles: ['ADMIN'] })
+            .setProtectedHeader({ alg: 'HS256' })
+            .setSubject('x')
+            .setIssuer(ISSUER)
+            .setAudience(AUDIENCE)
+            .setNotBefore(Math.floor(Date.now() / 1000) + 3600)
+            .setExpirationTime('2h')
+            .sign(secret),
+      ],
       ['alg none', async () => `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({ sub: 'x', roles: ['ADMIN'], iss: ISSUER, aud: AUDIENCE })}.`],
-      ['HS256 signed with the wrong secret', () => mintToken({ subject: 'x', roles: ['ADMIN'] }, { secret: 'not-the-secret-but-long-enough-to-sign', issuer: ISSUER, audience: AUDIENCE })],
-      ['a token from another issuer', () => mintToken({ subject: 'x', roles: ['ADMIN'] }, { secret: TEST_JWT_SECRET, issuer: 'https://evil.test', audience: AUDIENCE })],
+      [
+        'HS256 signed with the wrong secret',
+        () => mintToken({ subject: 'x', roles: ['ADMIN'] }, { secret: 'not-the-secret-but-long-enough-to-sign', issuer: ISSUER, audience: AUDIENCE }),
+      ],
+      [
+        'a token from another issuer',
+        () => mintToken({ subject: 'x', roles: ['ADMIN'] }, { secret: TEST_JWT_SECRET, issuer: 'https://evil.test', audience: AUDIENCE }),
+      ],
       ['a malformed token', async () => 'abc.def'],
-      ['a token without exp', () => new SignJWT({ roles: ['ADMIN'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('x').setIssuer(ISSUER).setAudience(AUDIENCE).setIssuedAt().sign(secret)],
-      ['a token expiring in year 9999', () => new SignJWT({ roles: ['ADMIN'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('x').setIssuer(ISSUER).setAudience(AUDIENCE).setIssuedAt().setExpirationTime(Date.UTC(9999, 0, 1) / 1000).sign(secret)],
-      ['a token issued a year ahead', () => new SignJWT({ roles: ['ADMIN'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('x').setIssuer(ISSUER).setAudience(AUDIENCE).setIssuedAt(Math.floor(Date.now() / 1000) + 365 * 86_400).setExpirationTime(Math.floor(Date.now() / 1000) + 365 * 86_400 + 3_600).sign(secret)],
-      ['a token for another audience', () => mintToken({ subject: 'x', roles: ['ADMIN'] }, { secret: TEST_JWT_SECRET, issuer: ISSUER, audience: 'another-api' })],
+      [
+        'a token without exp',
+        () =>
+          new SignJWT({ roles: ['ADMIN'] })
+            .setProtectedHeader({ alg: 'HS256' })
+            .setSubject('x')
+            .setIssuer(ISSUER)
+            .setAudience(AUDIENCE)
+            .setIssuedAt()
+            .sign(secret),
+      ],
+      [
+        'a token expiring in year 9999',
+        () =>
+          new SignJWT({ roles: ['ADMIN'] })
+            .setProtectedHeader({ alg: 'HS256' })
+            .setSubject('x')
+            .setIssuer(ISSUER)
+            .setAudience(AUDIENCE)
+            .setIssuedAt()
+            .setExpirationTime(Date.UTC(9999, 0, 1) / 1000)
+            .sign(secret),
+      ],
+      [
+        'a token issued a year ahead',
+        () =>
+          new SignJWT({ roles: ['ADMIN'] })
+            .setProtectedHeader({ alg: 'HS256' })
+            .setSubject('x')
+            .setIssuer(ISSUER)
+            .setAudience(AUDIENCE)
+            .setIssuedAt(Math.floor(Date.now() / 1000) + 365 * 86_400)
+            .setExpirationTime(Math.floor(Date.now() / 1000) + 365 * 86_400 + 3_600)
+            .sign(secret),
+      ],
+      [
+        'a token for another audience',
+        () => mintToken({ subject: 'x', roles: ['ADMIN'] }, { secret: TEST_JWT_SECRET, issuer: ISSUER, audience: 'another-api' }),
+      ],
       ['a token without issuer and audience', () => mintToken({ subject: 'x', roles: ['ADMIN'] }, { secret: TEST_JWT_SECRET })],
-      ['a token whose studies claim is "*"', () => mintToken({ subject: 'x', roles: ['MONITOR'], studies: ['*'] }, { secret: TEST_JWT_SECRET, issuer: ISSUER, audience: AUDIENCE })],
+      [
+        'a token whose studies claim is "*"',
+        () => mintToken({ subject: 'x', roles: ['MONITOR'], studies: ['*'] }, { secret: TEST_JWT_SECRET, issuer: ISSUER, audience: AUDIENCE }),
+      ],
     ];
 
     for (const [label, makeToken] of badTokens) {
@@ -374,16 +548,25 @@ describe('access control through the gateway and at each subgraph (real processe
 
     it('refuses _entities without a token, and resolves another site’s subject to nothing for a coordinator', async () => {
       const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Subject { id subjectNumber name } } }`;
-      const representations = [{ __typename: 'Subject', id: world.subjects['other site'].id }, { __typename: 'Subject', id: world.subjects['own site'].id }];
+      const representations = [
+        { __typename: 'Subject', id: world.subjects['other site'].id },
+        { __typename: 'Subject', id: world.subjects['own site'].id },
+      ];
       const anonymous = await graphqlRequest(`${subjects.url}graphql`, query, { r: representations });
       expect(errorCodes(anonymous)).toEqual(['UNAUTHENTICATED']);
       const coordinator = await as('COORDINATOR', query, { r: representations }, `${subjects.url}graphql`);
-      expect(coordinator.data?._entities).toEqual([null, { id: world.subjects['own site'].id, subjectNumber: world.subjects['own site'].subjectNumber, name: 'Ada Own' }]);
+      expect(coordinator.data?._entities).toEqual([
+        null,
+        { id: world.subjects['own site'].id, subjectNumber: world.subjects['own site'].subjectNumber, name: 'Ada Own' },
+      ]);
     });
 
     it('asked directly for another site’s subject, the vitals subgraph returns none of its readings', async () => {
       const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Subject { id vitals { totalCount } latestVitalSign { heartRate } } } }`;
-      const representations = [{ __typename: 'Subject', id: world.subjects['other site'].id }, { __typename: 'Subject', id: world.subjects['own site'].id }];
+      const representations = [
+        { __typename: 'Subject', id: world.subjects['other site'].id },
+        { __typename: 'Subject', id: world.subjects['own site'].id },
+      ];
       const admin = await as('ADMIN', query, { r: representations }, `${vitals.url}graphql`);
       expect(admin.data?._entities.map((entity: any) => entity.vitals.totalCount > 0)).toEqual([true, true]);
       const coordinator = await as('COORDINATOR', query, { r: representations }, `${vitals.url}graphql`);
@@ -443,7 +626,9 @@ describe('access control through the gateway and at each subgraph (real processe
         body: JSON.stringify({ query: CREATE, variables: createVariables() }),
       });
       expect(simple.status).toBe(400);
-      const viaGet = await fetch(`${gateway.url}?query=${encodeURIComponent('{ studies { id } }')}`, { headers: { authorization: `Bearer ${tokenFor('ADMIN')}` } });
+      const viaGet = await fetch(`${gateway.url}?query=${encodeURIComponent('{ studies { id } }')}`, {
+        headers: { authorization: `Bearer ${tokenFor('ADMIN')}` },
+      });
       expect(viaGet.status).toBe(400);
       expect(await viaGet.text()).toMatch(/CSRF|preflight/i);
       expect(await countSubjects()).toBe(before);

@@ -1,5 +1,14 @@
 import postgres from 'postgres';
-import { adminHeaders, createTestDatabase, errorCodes, graphqlRequest, startApp, TEST_POSTGRES_URL, type AppProcess, type TestDatabase } from '@trialgraph/testing';
+import {
+  adminHeaders,
+  createTestDatabase,
+  errorCodes,
+  graphqlRequest,
+  startApp,
+  TEST_POSTGRES_URL,
+  type AppProcess,
+  type TestDatabase,
+} from '@trialgraph/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const CREATE_STUDY = `mutation($input: CreateStudyInput!) { createStudy(input: $input) { id code sites { id code } } }`;
@@ -17,9 +26,21 @@ describe('the gateway in front of the subjects subgraph (real processes, real Po
     database = await createTestDatabase('tg_gateway');
     subjects = await startApp('subjects', { SUBJECTS_DATABASE_URL: database.url, NODE_ENV: 'production' });
     gateway = await startApp('gateway', { SUBJECTS_URL: `${subjects.url}graphql`, VITALS_URL: 'http://127.0.0.1:9/graphql' });
-    const created = await graphqlRequest(gateway.url, CREATE_STUDY, {
-      input: { code: 'GW01', name: 'Gateway Study', sites: [{ code: 'S01', name: 'North' }, { code: 'S02', name: 'South' }] },
-    }, headers);
+    const created = await graphqlRequest(
+      gateway.url,
+      CREATE_STUDY,
+      {
+        input: {
+          code: 'GW01',
+          name: 'Gateway Study',
+          sites: [
+            { code: 'S01', name: 'North' },
+            { code: 'S02', name: 'South' },
+          ],
+        },
+      },
+      headers,
+    );
     study = created.data?.createStudy;
   });
 
@@ -35,9 +56,14 @@ describe('the gateway in front of the subjects subgraph (real processes, real Po
   });
 
   it('creates a subject through the gateway', async () => {
-    const response = await graphqlRequest(gateway.url, CREATE_SUBJECT, {
-      input: { studyId: study.id, siteId: study.sites[1]?.id, name: 'Jo', age: 33, sex: 'OTHER' },
-    }, headers);
+    const response = await graphqlRequest(
+      gateway.url,
+      CREATE_SUBJECT,
+      {
+        input: { studyId: study.id, siteId: study.sites[1]?.id, name: 'Jo', age: 33, sex: 'OTHER' },
+      },
+      headers,
+    );
     expect(response.errors).toBeUndefined();
     expect(response.data?.createSubject).toMatchObject({ subjectNumber: 'GW01-S02-0001', status: 'SCREENING', study: { code: 'GW01' }, site: { code: 'S02' } });
   });

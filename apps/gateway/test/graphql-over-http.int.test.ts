@@ -29,7 +29,12 @@ describe('GraphQL over HTTP conformance (graphql-http audit, real processes)', (
       subjects: { SUBJECTS_DATABASE_URL: subjectsDatabase.url },
       vitals: { VITALS_DATABASE_URL: vitalsDatabase.url },
     });
-    productionGateway = await startApp('gateway', { NODE_ENV: 'production', LOG_LEVEL: 'warn', SUBJECTS_URL: graphqlUrl(stack.subjects), VITALS_URL: graphqlUrl(stack.vitals) });
+    productionGateway = await startApp('gateway', {
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      SUBJECTS_URL: graphqlUrl(stack.subjects),
+      VITALS_URL: graphqlUrl(stack.vitals),
+    });
   });
 
   afterAll(async () => {

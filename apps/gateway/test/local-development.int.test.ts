@@ -68,7 +68,7 @@ async function preflight(url: string, origin: string): Promise<Response> {
   return fetch(url, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
 }
 
-describe('a development stack stays on the developer\'s machine (real processes)', () => {
+describe("a development stack stays on the developer's machine (real processes)", () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'tg-local-dev-'));
   const outside = networkAddress();
   let subjectsDatabase: TestDatabase;
@@ -92,7 +92,12 @@ describe('a development stack stays on the developer\'s machine (real processes)
     [loopbackGateway, productionSubjects, configuredGateway] = await Promise.all([
       startApp('gateway', { ...developmentKey, SUBJECTS_URL: graphqlUrl(stack.subjects), VITALS_URL: graphqlUrl(stack.vitals) }),
       startApp('subjects', { SUBJECTS_DATABASE_URL: subjectsDatabase.url, NODE_ENV: 'production' }),
-      startApp('gateway', { ...developmentKey, CORS_ORIGINS: 'https://app.example.org', SUBJECTS_URL: graphqlUrl(stack.subjects), VITALS_URL: graphqlUrl(stack.vitals) }),
+      startApp('gateway', {
+        ...developmentKey,
+        CORS_ORIGINS: 'https://app.example.org',
+        SUBJECTS_URL: graphqlUrl(stack.subjects),
+        VITALS_URL: graphqlUrl(stack.vitals),
+      }),
     ]);
   });
 

@@ -73,7 +73,12 @@ describe('GET /metrics after a known workload (gateway, subjects, vitals on real
       const refused = await graphqlRequest(gateway.url, `query Mistyped { studies { nope } }`, {}, admin);
       expect(errorCodes(refused)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
     }
-    const history = await graphqlRequest(gateway.url, `query ImportHistory($studyId: ID!) { vitalsImports(studyId: $studyId) { edges { node { id } } } }`, { studyId }, admin);
+    const history = await graphqlRequest(
+      gateway.url,
+      `query ImportHistory($studyId: ID!) { vitalsImports(studyId: $studyId) { edges { node { id } } } }`,
+      { studyId },
+      admin,
+    );
     expect(history.errors).toBeUndefined();
 
     const [a, b] = numbers as [string, string];

@@ -160,38 +160,77 @@ describe('multipart uploads are parsed once, strictly, at the gateway and at vit
   const malformed: Array<[string, () => Part[], RegExp]> = [
     [
       'a second operations field after the map (an arbitrary query smuggled in front of importVitals)',
-      () => [{ field: 'operations', value: otherQuery() }, { field: 'map', value: map }, { field: 'operations', value: importOperations() }, { file: '0', content: csv() }],
+      () => [
+        { field: 'operations', value: otherQuery() },
+        { field: 'map', value: map },
+        { field: 'operations', value: importOperations() },
+        { file: '0', content: csv() },
+      ],
       /more than the "operations" and "map" fields/,
     ],
     [
       'two operations fields before the map',
-      () => [{ field: 'operations', value: otherQuery() }, { field: 'operations', value: importOperations() }, { field: 'map', value: map }, { file: '0', content: csv() }],
+      () => [
+        { field: 'operations', value: otherQuery() },
+        { field: 'operations', value: importOperations() },
+        { field: 'map', value: map },
+        { file: '0', content: csv() },
+      ],
       /second "operations" field/,
     ],
     [
       'the map before the operations',
-      () => [{ field: 'map', value: map }, { field: 'operations', value: importOperations() }, { file: '0', content: csv() }],
+      () => [
+        { field: 'map', value: map },
+        { field: 'operations', value: importOperations() },
+        { file: '0', content: csv() },
+      ],
       /"map" field comes before "operations"/,
     ],
     [
       'the file before the map',
-      () => [{ field: 'operations', value: importOperations() }, { file: '0', content: csv() }, { field: 'map', value: map }],
+      () => [
+        { field: 'operations', value: importOperations() },
+        { file: '0', content: csv() },
+        { field: 'map', value: map },
+      ],
       /comes before "operations" and "map"/,
     ],
-    ['a map naming a file the request does not carry', () => [{ field: 'operations', value: importOperations() }, { field: 'map', value: map }], /no such part/],
+    [
+      'a map naming a file the request does not carry',
+      () => [
+        { field: 'operations', value: importOperations() },
+        { field: 'map', value: map },
+      ],
+      /no such part/,
+    ],
     [
       'a file the map does not name',
-      () => [{ field: 'operations', value: importOperations() }, { field: 'map', value: map }, { file: '1', content: csv() }],
+      () => [
+        { field: 'operations', value: importOperations() },
+        { field: 'map', value: map },
+        { file: '1', content: csv() },
+      ],
       /file part "1" is not named in "map"/,
     ],
     [
       'an extra file after a 30,000-row file the map names, found only as the body ends',
-      () => [{ field: 'operations', value: importOperations() }, { field: 'map', value: map }, { file: '0', content: largeUniqueCsv(30_000) }, { file: '1', content: csv() }],
+      () => [
+        { field: 'operations', value: importOperations() },
+        { field: 'map', value: map },
+        { file: '0', content: largeUniqueCsv(30_000) },
+        { file: '1', content: csv() },
+      ],
       /more than 1 file/,
     ],
     [
       'an extra file after the one the map names',
-      () => [{ field: 'operations', value: importOperations() }, { field: 'map', value: map }, { file: '0', content: csv() }, { file: '1', content: csv() }],
+      () => [
+        { field: 'operations', value: importOperations() },
+        { field: 'map', value: map },
+        { file: '0', content: csv() },
+        { file: '1', content: csv() },
+      ],
       /more than 1 file/,
     ],
   ];
@@ -210,7 +249,11 @@ describe('multipart uploads are parsed once, strictly, at the gateway and at vit
     it('still takes a well-formed upload', async () => {
       const response = await postMultipart(
         targets()[target],
-        multipartBody([{ field: 'operations', value: importOperations() }, { field: 'map', value: map }, { file: '0', content: csv() }]),
+        multipartBody([
+          { field: 'operations', value: importOperations() },
+          { field: 'map', value: map },
+          { file: '0', content: csv() },
+        ]),
         admin.authorization,
       );
       expect(response.status, response.text).toBe(200);
@@ -226,16 +269,25 @@ describe('multipart uploads are parsed once, strictly, at the gateway and at vit
       const given = { studyId, options: null, token: partner, ...override() };
       const operations = JSON.stringify({ query: IMPORT_VITALS_MUTATION, variables: { studyId: given.studyId, file: null, options: given.options } });
       const chunks = [
-        Buffer.from(multipartBody([{ field: 'operations', value: operations }, { field: 'map', value: map }]).replace(`--${BOUNDARY}--\r\n`, '')),
+        Buffer.from(
+          multipartBody([
+            { field: 'operations', value: operations },
+            { field: 'map', value: map },
+          ]).replace(`--${BOUNDARY}--\r\n`, ''),
+        ),
         Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="0"; filename="large.csv"\r\nContent-Type: text/csv\r\n\r\n`),
         ...largeCsvChunks(subjectNumber, 40 * 1024 * 1024),
         Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
       ];
-      const answer = await sendWholeBody(targets()[target], {
-        'content-type': `multipart/form-data; boundary=${BOUNDARY}`,
-        'apollo-require-preflight': 'true',
-        authorization: `Bearer ${given.token}`,
-      }, chunks);
+      const answer = await sendWholeBody(
+        targets()[target],
+        {
+          'content-type': `multipart/form-data; boundary=${BOUNDARY}`,
+          'apollo-require-preflight': 'true',
+          authorization: `Bearer ${given.token}`,
+        },
+        chunks,
+      );
       expect(answer.error, answer.error).toBeUndefined();
       expect(JSON.parse(answer.text).errors?.[0]?.extensions?.code, answer.text).toBe(code);
     });
@@ -245,7 +297,11 @@ describe('multipart uploads are parsed once, strictly, at the gateway and at vit
     const monitor = await authHeaders({ subject: 'monitor-mp', roles: ['MONITOR'], studies: [studyId] });
     const response = await postMultipart(
       gateway.url,
-      multipartBody([{ field: 'operations', value: otherQuery() }, { field: 'map', value: map }, { file: '0', content: csv() }]),
+      multipartBody([
+        { field: 'operations', value: otherQuery() },
+        { field: 'map', value: map },
+        { file: '0', content: csv() },
+      ]),
       monitor.authorization,
     );
     expect(response.status).toBe(400);

@@ -76,9 +76,14 @@ describe('work per request is bounded before it runs (real processes, real Postg
     for (let start = 0; start < SUBJECTS; start += 20) {
       const batch = await Promise.all(
         Array.from({ length: 20 }, () =>
-          graphqlRequest(gateway.url, `mutation($input: CreateSubjectInput!) { createSubject(input: $input) { id subjectNumber } }`, {
-            input: { studyId, siteId, age: 40, sex: 'FEMALE' },
-          }, admin),
+          graphqlRequest(
+            gateway.url,
+            `mutation($input: CreateSubjectInput!) { createSubject(input: $input) { id subjectNumber } }`,
+            {
+              input: { studyId, siteId, age: 40, sex: 'FEMALE' },
+            },
+            admin,
+          ),
         ),
       );
       created.push(...batch.map((response) => response.data?.createSubject));

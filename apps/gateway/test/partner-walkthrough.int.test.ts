@@ -15,7 +15,10 @@ describe('the partner walkthrough with a typed OpenAPI client', () => {
   let siteId: string;
 
   const clientAs = async (claims: { roles: Array<'COORDINATOR' | 'PARTNER' | 'MONITOR' | 'INVESTIGATOR'>; sites?: string[]; subject: string }) =>
-    createClient<paths>({ baseUrl: gateway.url.replace(/\/$/, ''), headers: { authorization: `Bearer ${await testToken({ ...claims, studies: [studyId] })}` } });
+    createClient<paths>({
+      baseUrl: gateway.url.replace(/\/$/, ''),
+      headers: { authorization: `Bearer ${await testToken({ ...claims, studies: [studyId] })}` },
+    });
   const csvBody = { bodySerializer: (body: unknown) => body as string, headers: { 'content-type': 'text/csv' } };
 
   beforeAll(async () => {
@@ -24,7 +27,12 @@ describe('the partner walkthrough with a typed OpenAPI client', () => {
     const vitals = await startApp('vitals', { VITALS_DATABASE_URL: vitalsDb.url, SUBJECTS_URL: `${subjects.url}graphql` });
     gateway = await startApp('gateway', { SUBJECTS_URL: `${subjects.url}graphql`, VITALS_URL: `${vitals.url}graphql` });
     apps = [gateway, vitals, subjects];
-    const study = await graphqlRequest(gateway.url, `mutation { createStudy(input: { code: "PTN01", name: "Partners", sites: [{ code: "S01", name: "North" }] }) { id sites { id } } }`, {}, await adminHeaders());
+    const study = await graphqlRequest(
+      gateway.url,
+      `mutation { createStudy(input: { code: "PTN01", name: "Partners", sites: [{ code: "S01", name: "North" }] }) { id sites { id } } }`,
+      {},
+      await adminHeaders(),
+    );
     studyId = study.data?.createStudy.id;
     siteId = study.data?.createStudy.sites[0].id;
   });
@@ -35,7 +43,9 @@ describe('the partner walkthrough with a typed OpenAPI client', () => {
   });
 
   it('uses types generated from the document the gateway serves', async () => {
-    expect(readFileSync(PARTNER_API_TYPES, 'utf8'), 'regenerate test/support/partner-api.d.ts with generatePartnerApiTypes()').toBe(await generatePartnerApiTypes());
+    expect(readFileSync(PARTNER_API_TYPES, 'utf8'), 'regenerate test/support/partner-api.d.ts with generatePartnerApiTypes()').toBe(
+      await generatePartnerApiTypes(),
+    );
   });
 
   it('creates a subject, imports CSV files, polls the import and exports FHIR and SDTM, each as the role allowed to', async () => {
@@ -65,7 +75,11 @@ describe('the partner walkthrough with a typed OpenAPI client', () => {
       ...csvBody,
     });
     expect(fromDevice.response.status).toBe(200);
-    const refusedImport = await monitor.POST('/api/v1/studies/{studyId}/vitals/imports', { params: { path }, body: 'patient_id,record_time,spo2\n' as never, ...csvBody });
+    const refusedImport = await monitor.POST('/api/v1/studies/{studyId}/vitals/imports', {
+      params: { path },
+      body: 'patient_id,record_time,spo2\n' as never,
+      ...csvBody,
+    });
     expect(refusedImport.response.status).toBe(403);
 
     // 3. The partner polls its import; another user's report reads as not found to them.
@@ -78,11 +92,16 @@ describe('the partner walkthrough with a typed OpenAPI client', () => {
     // 4. The monitor exports the study as FHIR and SDTM; a partner may not.
     const fhir = await monitor.GET('/api/v1/studies/{studyId}/vitals.ndjson', { params: { path, query: { format: 'fhir' } }, parseAs: 'text' });
     expect(fhir.response.status).toBe(200);
-    const observations = (fhir.data as unknown as string).trimEnd().split('\n').map((line) => JSON.parse(line) as { code: { coding: Array<{ code: string }> } });
+    const observations = (fhir.data as unknown as string)
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { code: { coding: Array<{ code: string }> } });
     expect(observations.map((observation) => observation.code.coding[0]!.code).sort()).toEqual(['59408-5', '8310-5', '85354-9', '8867-4']);
     const sdtm = await monitor.GET('/api/v1/studies/{studyId}/sdtm/vs.csv', { params: { path }, parseAs: 'text' });
     expect(sdtm.response.status).toBe(200);
-    expect((sdtm.data as unknown as string).split('\n')[0]).toBe('STUDYID,DOMAIN,USUBJID,VSSEQ,VSTESTCD,VSTEST,VSORRES,VSORRESU,VSSTRESC,VSSTRESN,VSSTRESU,VSDTC');
+    expect((sdtm.data as unknown as string).split('\n')[0]).toBe(
+      'STUDYID,DOMAIN,USUBJID,VSSEQ,VSTESTCD,VSTEST,VSORRES,VSORRESU,VSSTRESC,VSSTRESN,VSSTRESU,VSDTC',
+    );
     const refusedExport = await partner.GET('/api/v1/studies/{studyId}/sdtm/vs.csv', { params: { path }, parseAs: 'text' });
     expect(refusedExport.response.status).toBe(403);
   });

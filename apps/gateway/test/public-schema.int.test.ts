@@ -37,10 +37,21 @@ describe('the public schema through the gateway (real processes, real PostgreSQL
 
   beforeAll(async () => {
     [subjectsDb, vitalsDb] = await Promise.all([createTestDatabase('tg_pubschema_s'), createTestDatabase('tg_pubschema_v')]);
-    stack = await startAppStack({ env: { LOG_LEVEL: 'warn' }, subjects: { SUBJECTS_DATABASE_URL: subjectsDb.url }, vitals: { VITALS_DATABASE_URL: vitalsDb.url } });
+    stack = await startAppStack({
+      env: { LOG_LEVEL: 'warn' },
+      subjects: { SUBJECTS_DATABASE_URL: subjectsDb.url },
+      vitals: { VITALS_DATABASE_URL: vitalsDb.url },
+    });
     admin = await testToken({ roles: ['ADMIN'], subject: 'admin-1' });
     const created = await query(admin, `mutation($input: CreateStudyInput!) { createStudy(input: $input) { id code sites { id code nodeId } } }`, {
-      input: { code: 'PUB01', name: 'Public schema', sites: [{ code: 'S01', name: 'North' }, { code: 'S02', name: 'South' }] },
+      input: {
+        code: 'PUB01',
+        name: 'Public schema',
+        sites: [
+          { code: 'S01', name: 'North' },
+          { code: 'S02', name: 'South' },
+        ],
+      },
     });
     expect(created.errors).toBeUndefined();
     study = created.data?.createStudy;
@@ -55,7 +66,9 @@ describe('the public schema through the gateway (real processes, real PostgreSQL
     }
     const [north, south] = enrolled as [(typeof enrolled)[number], (typeof enrolled)[number]];
     const bad = Array.from({ length: 5 }, (_, index) => `${north.subjectNumber},2025-03-0${index + 2} 08:00,999`);
-    const csv = ['patient_id,record_time,heart_rate', `${north.subjectNumber},2025-03-01 08:00,71`, `${south.subjectNumber},2025-03-01 08:00,72`, ...bad].join('\n');
+    const csv = ['patient_id,record_time,heart_rate', `${north.subjectNumber},2025-03-01 08:00,71`, `${south.subjectNumber},2025-03-01 08:00,72`, ...bad].join(
+      '\n',
+    );
     const imported = await upload(admin, `${csv}\n`, 'both-sites.csv');
     expect(imported).toMatchObject({ rowsAccepted: 2, rowsRejected: 5 });
     const reportNode = await query(admin, `query($id: ID!) { vitalsImport(id: $id) { nodeId } }`, { id: imported.id });
@@ -127,10 +140,14 @@ describe('the public schema through the gateway (real processes, real PostgreSQL
 
   describe('links in place of bare ids', () => {
     it('gives an import’s study and a reading’s import as objects; the deprecated ids still answer', async () => {
-      const response = await query(admin, `query($id: ID!, $subject: ID!) {
+      const response = await query(
+        admin,
+        `query($id: ID!, $subject: ID!) {
         vitalsImport(id: $id) { studyId study { id code } }
         subject(id: $subject) { latestVitalSign { importId import { id fileName } } }
-      }`, { id: report.id, subject: subjects[0]!.id });
+      }`,
+        { id: report.id, subject: subjects[0]!.id },
+      );
       expect(response.errors).toBeUndefined();
       expect(response.data).toEqual({
         vitalsImport: { studyId: study.id, study: { id: study.id, code: 'PUB01' } },
@@ -139,7 +156,9 @@ describe('the public schema through the gateway (real processes, real PostgreSQL
     });
 
     it('hides a reading’s import from a coordinator who may read the reading but not that report', async () => {
-      const response = await query(s01Coordinator, `query($id: ID!) { subject(id: $id) { latestVitalSign { heartRate import { fileName } } } }`, { id: subjects[0]!.id });
+      const response = await query(s01Coordinator, `query($id: ID!) { subject(id: $id) { latestVitalSign { heartRate import { fileName } } } }`, {
+        id: subjects[0]!.id,
+      });
       expect(response.errors).toBeUndefined();
       expect(response.data?.subject.latestVitalSign).toEqual({ heartRate: 71, import: null });
     });
@@ -183,7 +202,11 @@ describe('the public schema through the gateway (real processes, real PostgreSQL
       const lines = (response: Awaited<ReturnType<typeof query>>) => response.data?.vitalsImport.errors.edges.map((edge: any) => edge.node.line);
       const first = await query(admin, ERRORS, { id: report.id });
       expect(first.errors).toBeUndefined();
-      expect(first.data?.vitalsImport.errors).toMatchObject({ totalCount: 5, pageInfo: { hasNextPage: true }, edges: [{ node: { line: 4, code: 'OUT_OF_RANGE' } }, { node: { line: 5 } }] });
+      expect(first.data?.vitalsImport.errors).toMatchObject({
+        totalCount: 5,
+        pageInfo: { hasNextPage: true },
+        edges: [{ node: { line: 4, code: 'OUT_OF_RANGE' } }, { node: { line: 5 } }],
+      });
       expect(lines(await query(admin, ERRORS, { id: report.id, after: first.data?.vitalsImport.errors.pageInfo.endCursor }))).toEqual([6, 7]);
       expect(lines(await query(admin, ERRORS, { id: report.id, after: '6' }))).toEqual([7, 8]);
       expect(errorCodes(await query(admin, ERRORS, { id: report.id, after: 'not a cursor' }))).toEqual(['BAD_USER_INPUT']);
@@ -191,11 +214,14 @@ describe('the public schema through the gateway (real processes, real PostgreSQL
   });
 
   it('names the import options input ImportOptionsInput, and types row error codes as an enum', async () => {
-    const response = await query(admin, `{
+    const response = await query(
+      admin,
+      `{
       options: __type(name: "ImportOptionsInput") { kind }
       old: __type(name: "ImportOptions") { kind }
       rowError: __type(name: "ImportRowError") { fields { name type { ofType { kind name } } } }
-    }`);
+    }`,
+    );
     expect(response.data?.options).toEqual({ kind: 'INPUT_OBJECT' });
     expect(response.data?.old).toBeNull();
     expect(response.data?.rowError.fields.find((field: any) => field.name === 'code').type.ofType).toEqual({ kind: 'ENUM', name: 'ImportRowErrorCode' });

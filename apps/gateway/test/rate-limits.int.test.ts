@@ -28,7 +28,11 @@ const READ = `{ studies { code } }`;
 
 /** An HTTP call that keeps the status and the Retry-After header, which GraphQL clients usually hide. */
 async function call(url: string, query: string, variables: Record<string, unknown>, headers: Record<string, string>) {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
   const body = (await response.json()) as { data?: any; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
   return { status: response.status, retryAfter: response.headers.get('retry-after'), ...body };
 }
@@ -167,7 +171,12 @@ describe('rate limits per caller at the gateway, shared across instances through
     release();
     const ran = await running;
     expect(ran, JSON.stringify(ran)).toMatchObject({ status: 200, data: { importVitals: { status: 'SUCCEEDED', rowsAccepted: 2 } } });
-    const next = await importVitalsFile({ url: second.url, studyId, file: fileOf(`patient_id,record_time,heart_rate\n${subjectNumber},2026-01-01T00:02:00Z,72\n`), token });
+    const next = await importVitalsFile({
+      url: second.url,
+      studyId,
+      file: fileOf(`patient_id,record_time,heart_rate\n${subjectNumber},2026-01-01T00:02:00Z,72\n`),
+      token,
+    });
     expect(next, JSON.stringify(next)).toMatchObject({ status: 200, data: { importVitals: { status: 'SUCCEEDED', rowsAccepted: 1 } } });
   });
 
@@ -196,14 +205,15 @@ describe('rate limits per caller at the gateway, shared across instances through
       timeout: 30_000,
     });
     expect(started.status).toBe(1);
-    expect(started.stderr).toContain('RATE_LIMIT_READS_PARTNERS: not a role\'s budget; the roles are ADMIN, INVESTIGATOR, COORDINATOR, MONITOR, PARTNER');
+    expect(started.stderr).toContain("RATE_LIMIT_READS_PARTNERS: not a role's budget; the roles are ADMIN, INVESTIGATOR, COORDINATOR, MONITOR, PARTNER");
     expect(started.stderr).toContain('RATE_LIMIT_MUTATIONS_MONITOR: must be a number');
     expect(started.stderr).not.toContain('many');
   });
 
   it('counts refusals by role in /metrics', async () => {
     const scrapes = await Promise.all([scrapeMetrics(first.url), scrapeMetrics(second.url)]);
-    const refusals = (labels: Record<string, string>) => scrapes.reduce((sum, scrape) => sum + metricValue(scrape, 'trialgraph_rate_limit_refusals_total', labels), 0);
+    const refusals = (labels: Record<string, string>) =>
+      scrapes.reduce((sum, scrape) => sum + metricValue(scrape, 'trialgraph_rate_limit_refusals_total', labels), 0);
     expect(refusals({ role: 'MONITOR', budget: 'read' })).toBeGreaterThanOrEqual(3);
     expect(refusals({ role: 'COORDINATOR', budget: 'mutation' })).toBe(1);
     expect(refusals({ role: 'PARTNER', budget: 'read' })).toBe(1);
@@ -224,11 +234,15 @@ describe('rate limits per caller at the gateway, shared across instances through
 
     await redis.restart();
     const limitedAgain = await monitor('monitor-after-redis');
-    await waitFor('limits to apply again once Redis is back', async () => {
-      for (let index = 0; index <= READS; index++) {
-        if ((await call(first.url, READ, {}, limitedAgain)).status === 429) return true;
-      }
-      return false;
-    }, 30_000);
+    await waitFor(
+      'limits to apply again once Redis is back',
+      async () => {
+        for (let index = 0; index <= READS; index++) {
+          if ((await call(first.url, READ, {}, limitedAgain)).status === 429) return true;
+        }
+        return false;
+      },
+      30_000,
+    );
   });
 });

@@ -63,9 +63,12 @@ describe('request ids a user can quote, at the gateway (real processes)', () => 
     expect(exposed).toEqual(expect.arrayContaining(['x-request-id', 'retry-after']));
   });
 
-  it('puts the request id in an error a subgraph raised, and keeps the caller\'s own id', async () => {
+  it("puts the request id in an error a subgraph raised, and keeps the caller's own id", async () => {
     const answer = await post(
-      { query: 'mutation($input: CreateSubjectInput!) { createSubject(input: $input) { id } }', variables: { input: { studyId: 'x', siteId: 'y', age: 30, sex: 'MALE' } } },
+      {
+        query: 'mutation($input: CreateSubjectInput!) { createSubject(input: $input) { id } }',
+        variables: { input: { studyId: 'x', siteId: 'y', age: 30, sex: 'MALE' } },
+      },
       { ...(await adminHeaders()), 'x-request-id': 'ticket-4711' },
     );
     expectQuotable(answer, 'BAD_USER_INPUT');

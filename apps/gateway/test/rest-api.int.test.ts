@@ -21,7 +21,12 @@ describe('REST under /api/v1, generated from the graph and run through the gatew
     const vitals = await startApp('vitals', { VITALS_DATABASE_URL: vitalsDb.url, SUBJECTS_URL: `${subjects.url}graphql` });
     gateway = await startApp('gateway', { SUBJECTS_URL: `${subjects.url}graphql`, VITALS_URL: `${vitals.url}graphql` });
     apps = [gateway, vitals, subjects];
-    const study = await graphqlRequest(gateway.url, `mutation { createStudy(input: { code: "RST01", name: "Rest", sites: [{ code: "S01", name: "North" }] }) { id sites { id } } }`, {}, await adminHeaders());
+    const study = await graphqlRequest(
+      gateway.url,
+      `mutation { createStudy(input: { code: "RST01", name: "Rest", sites: [{ code: "S01", name: "North" }] }) { id sites { id } } }`,
+      {},
+      await adminHeaders(),
+    );
     studyId = study.data?.createStudy.id;
     siteId = study.data?.createStudy.sites[0].id;
     coordinator = await authHeaders({ roles: ['COORDINATOR'], studies: [studyId], sites: [siteId] });
@@ -33,7 +38,7 @@ describe('REST under /api/v1, generated from the graph and run through the gatew
   });
 
   it('publishes an OpenAPI 3.1 document that validates, with the bearer scheme, errors and every route', async () => {
-    const document = (await (await call('/api/v1/openapi.json')).json()) as any;
+    const document = await (await call('/api/v1/openapi.json')).json();
     expect(document.openapi).toBe('3.1.0');
     const validation = await validate(structuredClone(document));
     expect(validation.valid ? '' : compileErrors(validation).slice(0, 3000)).toBe('');
@@ -60,26 +65,33 @@ describe('REST under /api/v1, generated from the graph and run through the gatew
   it('enrols, reads, pages and changes a subject, with 409 on a stale version', async () => {
     const created = await json('/api/v1/subjects', 'POST', { input: { studyId, siteId, age: 51, sex: 'FEMALE' } }, coordinator);
     expect(created.status, await created.clone().text()).toBe(201);
-    const subject = (await created.json()) as any;
+    const subject = await created.json();
     expect(subject.subjectNumber).toMatch(/^RST01-S01-\d+$/);
     const read = await call(`/api/v1/subjects/${subject.id}`, { headers: coordinator });
     expect(read.status).toBe(200);
-    expect(((await read.json()) as any).version).toBe(subject.version);
+    expect((await read.json()).version).toBe(subject.version);
     await json('/api/v1/subjects', 'POST', { input: { studyId, siteId, age: 52, sex: 'MALE' } }, coordinator);
-    const firstPage = (await (await call(`/api/v1/studies/${studyId}/subjects?first=1`, { headers: coordinator })).json()) as any;
+    const firstPage = await (await call(`/api/v1/studies/${studyId}/subjects?first=1`, { headers: coordinator })).json();
     expect(firstPage.edges).toHaveLength(1);
     expect(firstPage.pageInfo.hasNextPage).toBe(true);
-    const secondPage = (await (await call(`/api/v1/studies/${studyId}/subjects?first=1&after=${encodeURIComponent(firstPage.pageInfo.endCursor)}`, { headers: coordinator })).json()) as any;
+    const secondPage = await (
+      await call(`/api/v1/studies/${studyId}/subjects?first=1&after=${encodeURIComponent(firstPage.pageInfo.endCursor)}`, { headers: coordinator })
+    ).json();
     expect(secondPage.edges[0].node.id).not.toBe(firstPage.edges[0].node.id);
-    const changed = await json(`/api/v1/subjects/${subject.id}`, 'PATCH', { input: { age: 53 }, expectedVersion: subject.version, reason: 'typo' }, coordinator);
+    const changed = await json(
+      `/api/v1/subjects/${subject.id}`,
+      'PATCH',
+      { input: { age: 53 }, expectedVersion: subject.version, reason: 'typo' },
+      coordinator,
+    );
     expect(changed.status).toBe(200);
     const stale = await json(`/api/v1/subjects/${subject.id}`, 'PATCH', { input: { age: 54 }, expectedVersion: subject.version, reason: 'typo' }, coordinator);
     expect(stale.status).toBe(409);
-    expect(((await stale.json()) as any).errors[0].extensions.code).toBe('CONFLICT');
+    expect((await stale.json()).errors[0].extensions.code).toBe('CONFLICT');
   });
 
   it('answers each refusal with its status: 401, 403, 404 and 400', async () => {
-    const created = (await (await json('/api/v1/subjects', 'POST', { input: { studyId, siteId, age: 40, sex: 'MALE' } }, coordinator)).json()) as any;
+    const created = await (await json('/api/v1/subjects', 'POST', { input: { studyId, siteId, age: 40, sex: 'MALE' } }, coordinator)).json();
     expect((await call(`/api/v1/subjects/${created.id}`)).status).toBe(401);
     const partner = await call(`/api/v1/subjects/${created.id}`, { headers: await authHeaders({ roles: ['PARTNER'], studies: [studyId] }) });
     expect(partner.status).toBe(403);
@@ -88,16 +100,20 @@ describe('REST under /api/v1, generated from the graph and run through the gatew
   });
 
   it('imports a CSV file sent as the body, reports it, and serves the readings and the report', async () => {
-    const subject = (await (await json('/api/v1/subjects', 'POST', { input: { studyId, siteId, age: 61, sex: 'FEMALE' } }, coordinator)).json()) as any;
+    const subject = await (await json('/api/v1/subjects', 'POST', { input: { studyId, siteId, age: 61, sex: 'FEMALE' } }, coordinator)).json();
     const csv = `patient_id,record_time,heart_rate,blood_pressure\n${subject.subjectNumber},2026-03-01 08:00,72,120/80\n${subject.subjectNumber},2026-03-01 09:00,abc,120/80\n`;
-    const imported = await call(`/api/v1/studies/${studyId}/vitals/imports?timezone=Europe/Paris&fileName=ward.csv`, { method: 'POST', body: csv, headers: { 'content-type': 'text/csv', ...coordinator } });
+    const imported = await call(`/api/v1/studies/${studyId}/vitals/imports?timezone=Europe/Paris&fileName=ward.csv`, {
+      method: 'POST',
+      body: csv,
+      headers: { 'content-type': 'text/csv', ...coordinator },
+    });
     expect(imported.status).toBe(200);
-    const report = (await imported.json()) as any;
+    const report = await imported.json();
     expect(report).toMatchObject({ status: 'SUCCEEDED', fileName: 'ward.csv', rowsRead: 2, rowsAccepted: 1, rowsRejected: 1 });
     expect(report.errors.edges[0].node).toMatchObject({ line: 3, code: 'INVALID_NUMBER' });
-    const polled = (await (await call(`/api/v1/imports/${report.id}`, { headers: coordinator })).json()) as any;
+    const polled = await (await call(`/api/v1/imports/${report.id}`, { headers: coordinator })).json();
     expect(polled).toMatchObject({ id: report.id, status: 'SUCCEEDED', rowsAccepted: 1 });
-    const vitals = (await (await call(`/api/v1/subjects/${subject.id}/vitals`, { headers: coordinator })).json()) as any;
+    const vitals = await (await call(`/api/v1/subjects/${subject.id}/vitals`, { headers: coordinator })).json();
     expect(vitals.totalCount).toBe(1);
     expect(vitals.edges[0].node).toMatchObject({ recordedAt: '2026-03-01T07:00:00.000Z', heartRate: 72, bloodPressure: '120/80' });
     const monitor = await authHeaders({ roles: ['MONITOR'], studies: [studyId] });

@@ -1,5 +1,18 @@
 import { authEnvironment } from '@trialgraph/auth';
-import { databaseLimitsEnvironment, dataDir, listenHost, loadEnvironmentOrExit, logLevel, nodeEnv, port, positiveMilliseconds, postgresUrl, redisUrls, requestTimeEnvironment, subgraphLimitVariables } from '@trialgraph/config';
+import {
+  databaseLimitsEnvironment,
+  dataDir,
+  listenHost,
+  loadEnvironmentOrExit,
+  logLevel,
+  nodeEnv,
+  port,
+  positiveMilliseconds,
+  postgresUrl,
+  redisUrls,
+  requestTimeEnvironment,
+  subgraphLimitVariables,
+} from '@trialgraph/config';
 import { z } from 'zod';
 
 /** The subjects subgraph's configuration: the only place this process reads the environment. */

@@ -31,7 +31,10 @@ if (config.TEST_ONLY_ALLOCATION_DELAY_MS > 0) {
   logger.warn({ delayMs: config.TEST_ONLY_ALLOCATION_DELAY_MS }, 'TEST_ONLY_ALLOCATION_DELAY_MS is set: every createSubject is slowed on purpose');
 }
 
-if (config.SEED_DEMO_DATA && (await seedDemoData(createContextFactory({ db: database.db, logger, numberLock, limits: subgraphLimitsOf(config) })('seed', SYSTEM_IDENTITY)))) {
+if (
+  config.SEED_DEMO_DATA &&
+  (await seedDemoData(createContextFactory({ db: database.db, logger, numberLock, limits: subgraphLimitsOf(config) })('seed', SYSTEM_IDENTITY)))
+) {
   logger.info('seeded the demo study CARD01');
 }
 

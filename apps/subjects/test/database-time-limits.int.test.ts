@@ -84,7 +84,8 @@ describe('subjects statements bounded by deadline, client and session limits (re
   it('answers SERVICE_UNAVAILABLE naming the deadline when it passes during a blocked statement, and cancels the statement', async () => {
     const release = await lockStudies();
     try {
-      const before = metricValue(await scrapeMetrics(subjects.url), 'trialgraph_db_statements_cancelled_total', { database: 'subjects', reason: 'deadline' }) ?? 0;
+      const before =
+        metricValue(await scrapeMetrics(subjects.url), 'trialgraph_db_statements_cancelled_total', { database: 'subjects', reason: 'deadline' }) ?? 0;
       const sent = Date.now();
       const answer = await studiesOf(subjects, { [REQUEST_DEADLINE_HEADER]: String(sent + 1_000) });
       const tookMs = Date.now() - sent;
@@ -109,7 +110,9 @@ describe('subjects statements bounded by deadline, client and session limits (re
       client.abort();
       expect(await leaving).toBeInstanceOf(Error);
       await waitFor('no statement left behind by the client that left', async () => (await studiesStatements()).length === 0, 1_000);
-      expect(metricValue(await scrapeMetrics(subjects.url), 'trialgraph_db_statements_cancelled_total', { database: 'subjects', reason: 'client_gone' })).toBe(1);
+      expect(metricValue(await scrapeMetrics(subjects.url), 'trialgraph_db_statements_cancelled_total', { database: 'subjects', reason: 'client_gone' })).toBe(
+        1,
+      );
     } finally {
       await release();
     }

@@ -1,4 +1,13 @@
-import { adminHeaders, createTestDatabase, graphqlRequest, startApp, startRedisServer, type AppProcess, type RedisServer, type TestDatabase } from '@trialgraph/testing';
+import {
+  adminHeaders,
+  createTestDatabase,
+  graphqlRequest,
+  startApp,
+  startRedisServer,
+  type AppProcess,
+  type RedisServer,
+  type TestDatabase,
+} from '@trialgraph/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -49,7 +58,8 @@ describe('createSubject refusals that name the right cause (private Redis, real 
     await database?.drop();
   });
 
-  const createSubject = () => graphqlRequest(subjects.url, CREATE_SUBJECT, { input: { studyId: study.id, siteId: study.siteId, age: 40, sex: 'FEMALE' } }, headers);
+  const createSubject = () =>
+    graphqlRequest(subjects.url, CREATE_SUBJECT, { input: { studyId: study.id, siteId: study.siteId, age: 40, sex: 'FEMALE' } }, headers);
 
   it('says Redis is not answering when Redis is paused past the lock TTL, and numbers again once it resumes', async () => {
     expect((await createSubject()).errors).toBeUndefined();

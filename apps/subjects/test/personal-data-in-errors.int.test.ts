@@ -19,7 +19,12 @@ describe('personal data in errors (real processes, real PostgreSQL)', () => {
     apps.production = await startApp('subjects', { SUBJECTS_DATABASE_URL: database.url, NODE_ENV: 'production' });
     apps.development = await startApp('subjects', { SUBJECTS_DATABASE_URL: database.url, NODE_ENV: 'development' });
     headers = await adminHeaders();
-    const created = await graphqlRequest(`${apps.production.url}graphql`, `mutation { createStudy(input: { code: "PII1", name: "PII", sites: [{ code: "S1", name: "One" }] }) { id sites { id } } }`, {}, headers);
+    const created = await graphqlRequest(
+      `${apps.production.url}graphql`,
+      `mutation { createStudy(input: { code: "PII1", name: "PII", sites: [{ code: "S1", name: "One" }] }) { id sites { id } } }`,
+      {},
+      headers,
+    );
     studyId = created.data?.createStudy.id;
     siteId = created.data?.createStudy.sites[0].id;
     // A constraint only a name of the tests' own choosing breaks: a statement that fails in the database with that name among its parameters.
@@ -63,12 +68,17 @@ describe('personal data in errors (real processes, real PostgreSQL)', () => {
       const before = await count();
       const nul = await call(CREATE_SUBJECT, { input: { studyId, siteId, name: 'Ada\u0000Nul', age: 40, sex: 'FEMALE' } });
       expect(errorCodes(nul)).toEqual(['BAD_USER_INPUT']);
-      expect(nul.errors?.[0]?.message).toBe('input.name contains a control character (U+0000) at position 4: remove it; only tab, line feed and carriage return are allowed in text');
+      expect(nul.errors?.[0]?.message).toBe(
+        'input.name contains a control character (U+0000) at position 4: remove it; only tab, line feed and carriage return are allowed in text',
+      );
       expect(nul.errors?.[0]?.extensions?.field).toBe('input.name');
       const existing = await call(CREATE_SUBJECT, { input: { studyId, siteId, name: 'Bo Plain', age: 40, sex: 'MALE' } });
       const reason = await call(UPDATE_SUBJECT, { id: existing.data?.createSubject.id, input: { age: 41 }, v: 1, reason: 'typo\u0000' });
       expect(errorCodes(reason)).toEqual(['BAD_USER_INPUT']);
-      const escape = await call(`mutation { createStudy(input: { code: "ESC${mode === 'production' ? 'P' : 'D'}", name: "Evil \\u001b[2J", sites: [{ code: "S1", name: "x" }] }) { id } }`, {});
+      const escape = await call(
+        `mutation { createStudy(input: { code: "ESC${mode === 'production' ? 'P' : 'D'}", name: "Evil \\u001b[2J", sites: [{ code: "S1", name: "x" }] }) { id } }`,
+        {},
+      );
       expect(errorCodes(escape)).toEqual(['BAD_USER_INPUT']);
       expect(await count()).toBe(before + 1);
     });

@@ -48,7 +48,9 @@ describe.each(['postgres', 'pglite'] as const)('the subjects request role on %s'
   it('appends what requests append and changes what an update changes', async () => {
     await run(`insert into studies (id, code, name) values ('${STUDY}', 'ROLE1', 'Role study')`);
     await run(`insert into sites (id, study_id, code, name) values ('${SITE}', '${STUDY}', 'S1', 'Site')`);
-    await run(`insert into subjects (study_id, site_id, sequence, subject_number, name, age, sex) values ('${STUDY}', '${SITE}', 1, 'ROLE1-S1-0001', 'Jo', 40, 'OTHER')`);
+    await run(
+      `insert into subjects (study_id, site_id, sequence, subject_number, name, age, sex) values ('${STUDY}', '${SITE}', 1, 'ROLE1-S1-0001', 'Jo', 40, 'OTHER')`,
+    );
     await run(`select id from subjects for update`);
     await run(`update subjects set name = 'Jo Roe', age = 41, status = 'ENROLLED', version = 2, updated_at = now()`);
     await run(`insert into audit_events (actor, action, entity_type, entity_id) values ('tester', 'UPDATE', 'Subject', 'x')`);

@@ -43,12 +43,31 @@ describe('subject numbers across instances (Redlock; real processes, PostgreSQL 
     return instance;
   };
   const newStudy = async (code: string) => {
-    const created = await graphqlRequest(gateway.url, CREATE_STUDY, { input: { code, name: `Numbering ${code}`, sites: [{ code: 'S01', name: 'North' }, { code: 'S02', name: 'South' }] } }, headers);
+    const created = await graphqlRequest(
+      gateway.url,
+      CREATE_STUDY,
+      {
+        input: {
+          code,
+          name: `Numbering ${code}`,
+          sites: [
+            { code: 'S01', name: 'North' },
+            { code: 'S02', name: 'South' },
+          ],
+        },
+      },
+      headers,
+    );
     expect(created.errors).toBeUndefined();
     return created.data?.createStudy as { id: string; sites: Array<{ id: string }> };
   };
   const createSubject = (study: { id: string; sites: Array<{ id: string }> }, index: number) =>
-    graphqlRequest(gateway.url, CREATE_SUBJECT, { input: { studyId: study.id, siteId: study.sites[index % 2]!.id, age: 20 + (index % 60), sex: 'FEMALE' } }, headers);
+    graphqlRequest(
+      gateway.url,
+      CREATE_SUBJECT,
+      { input: { studyId: study.id, siteId: study.sites[index % 2]!.id, age: 20 + (index % 60), sex: 'FEMALE' } },
+      headers,
+    );
   const storedSequences = async (studyId: string) =>
     (await sql`select sequence from subjects where study_id = ${studyId} order by sequence`).map((row) => Number(row.sequence));
   const lockKeys = () => redis.keys(`${keyPrefix}*`);
@@ -81,7 +100,11 @@ describe('subject numbers across instances (Redlock; real processes, PostgreSQL 
     proxy.setTargets([`${a.url}graphql`, `${b.url}graphql`]);
 
     const started = Date.now();
-    const responses = await mapConcurrently(Array.from({ length: 1000 }, (_, index) => index), 50, (index) => createSubject(study, index));
+    const responses = await mapConcurrently(
+      Array.from({ length: 1000 }, (_, index) => index),
+      50,
+      (index) => createSubject(study, index),
+    );
     const elapsed = Date.now() - started;
 
     const failures = responses.filter((response) => response.errors);
@@ -111,7 +134,11 @@ describe('subject numbers across instances (Redlock; real processes, PostgreSQL 
     const study = await newStudy('NUM02');
     proxy.setTargets([`${c.url}graphql`, `${d.url}graphql`]);
 
-    const responses = await mapConcurrently(Array.from({ length: 200 }, (_, index) => index), 20, (index) => createSubject(study, index));
+    const responses = await mapConcurrently(
+      Array.from({ length: 200 }, (_, index) => index),
+      20,
+      (index) => createSubject(study, index),
+    );
 
     const numbers = responses.filter((response) => !response.errors).map((response) => response.data?.createSubject.subjectNumber as string);
     expect(new Set(numbers).size).toBe(numbers.length);

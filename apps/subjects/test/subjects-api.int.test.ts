@@ -48,7 +48,14 @@ describe.each(['postgres', 'pglite'] as const)('subjects API on %s', (kind) => {
     const asAdmin = await adminHeaders();
     call = (query, variables) => graphqlRequest(server.url, query, variables, asAdmin);
     const created = await call(CREATE_STUDY, {
-      input: { code: 'card01', name: 'Cardiac Study', sites: [{ code: 's01', name: 'North' }, { code: 'S02', name: 'South' }] },
+      input: {
+        code: 'card01',
+        name: 'Cardiac Study',
+        sites: [
+          { code: 's01', name: 'North' },
+          { code: 'S02', name: 'South' },
+        ],
+      },
     });
     study = created.data?.createStudy;
   });
@@ -112,7 +119,12 @@ describe.each(['postgres', 'pglite'] as const)('subjects API on %s', (kind) => {
     ['an empty name', { name: '   ' }, 'BAD_USER_INPUT', 'name must not be empty'],
     ['a malformed study id', { studyId: 'nope' }, 'BAD_USER_INPUT', 'studyId "nope" is not a valid id'],
     ['an unknown study', { studyId: '00000000-0000-4000-8000-000000000000' }, 'NOT_FOUND', 'No study with id 00000000-0000-4000-8000-000000000000'],
-    ['an unknown site', { siteId: '00000000-0000-4000-8000-000000000000' }, 'NOT_FOUND', 'No site with id 00000000-0000-4000-8000-000000000000 in study CARD01'],
+    [
+      'an unknown site',
+      { siteId: '00000000-0000-4000-8000-000000000000' },
+      'NOT_FOUND',
+      'No site with id 00000000-0000-4000-8000-000000000000 in study CARD01',
+    ],
   ])('refuses a subject with %s and stores nothing', async (_label, override, code, message) => {
     const before = await call(SUBJECTS_PAGE, { studyId: study.id, first: 0 });
     const response = await call(CREATE_SUBJECT, { input: { studyId: study.id, siteId: siteId('S01'), name: 'X', age: 30, sex: 'MALE', ...override } });
@@ -212,7 +224,11 @@ describe.each(['postgres', 'pglite'] as const)('subjects API on %s', (kind) => {
     const subject = await newSubject();
     await call(UPDATE_SUBJECT, { id: subject.id, input: { age: 44, name: 'Jane Smith' }, expectedVersion: 1, reason: 'married; birthday' });
     const events = database.pglite
-      ? (await database.pglite.query<any>(`select action, field, old_value, new_value, reason, actor from audit_events where entity_id = $1 order by id`, [subject.id])).rows
+      ? (
+          await database.pglite.query<any>(`select action, field, old_value, new_value, reason, actor from audit_events where entity_id = $1 order by id`, [
+            subject.id,
+          ])
+        ).rows
       : await database.postgresClient!`select action, field, old_value, new_value, reason, actor from audit_events where entity_id = ${subject.id} order by id`;
     const updates = events.filter((event: any) => event.action === 'UPDATE');
     expect(updates).toEqual([
@@ -220,7 +236,12 @@ describe.each(['postgres', 'pglite'] as const)('subjects API on %s', (kind) => {
       { action: 'UPDATE', field: 'age', old_value: '40', new_value: '44', reason: 'married; birthday', actor: 'test-admin' },
     ]);
     expect(events.filter((event: any) => event.action === 'CREATE').map((event: any) => event.field)).toEqual([
-      'subjectNumber', 'siteId', 'name', 'age', 'sex', 'status',
+      'subjectNumber',
+      'siteId',
+      'name',
+      'age',
+      'sex',
+      'status',
     ]);
     // The service's own connection runs as its request role, which holds no UPDATE or DELETE here.
     const tamper = database.pglite
@@ -236,16 +257,17 @@ describe.each(['postgres', 'pglite'] as const)('subjects API on %s', (kind) => {
     );
     expect(trail.data?.auditTrail.totalCount).toBe(8);
     expect(trail.data?.auditTrail.edges.map((edge: any) => edge.node.field)).toEqual(['subjectNumber', 'siteId', 'name', 'age', 'sex', 'status', 'name']);
-    const rest = await call(`query($id: ID!, $after: String) { auditTrail(entityId: $id, after: $after) { edges { node { field oldValue newValue reason actor } } } }`, {
-      id: subject.id,
-      after: trail.data?.auditTrail.pageInfo.endCursor,
-    });
+    const rest = await call(
+      `query($id: ID!, $after: String) { auditTrail(entityId: $id, after: $after) { edges { node { field oldValue newValue reason actor } } } }`,
+      {
+        id: subject.id,
+        after: trail.data?.auditTrail.pageInfo.endCursor,
+      },
+    );
     expect(rest.data?.auditTrail.edges.map((edge: any) => edge.node)).toEqual([
       { field: 'age', oldValue: '40', newValue: '44', reason: 'married; birthday', actor: 'test-admin' },
     ]);
-    const erase = database.pglite
-      ? database.pglite.query(`delete from subjects`)
-      : database.postgresClient!`delete from subjects`;
+    const erase = database.pglite ? database.pglite.query(`delete from subjects`) : database.postgresClient!`delete from subjects`;
     await expect(erase).rejects.toThrow(/permission denied for table subjects/);
   });
 });

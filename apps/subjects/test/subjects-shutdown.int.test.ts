@@ -57,7 +57,12 @@ describe('subjects on SIGTERM in the middle of 200 concurrent requests (real pro
     try {
       const response =
         kind === 'write'
-          ? await graphqlRequest(`${subjects.url}graphql`, CREATE_SUBJECT, { input: { studyId: study.id, siteId: study.sites[0]!.id, age: 20 + (index % 70), sex: 'MALE' } }, headers)
+          ? await graphqlRequest(
+              `${subjects.url}graphql`,
+              CREATE_SUBJECT,
+              { input: { studyId: study.id, siteId: study.sites[0]!.id, age: 20 + (index % 70), sex: 'MALE' } },
+              headers,
+            )
           : await graphqlRequest(`${subjects.url}graphql`, `query($s: ID!) { subjects(studyId: $s, first: 5) { totalCount } }`, { s: study.id }, headers);
       return { kind, status: response.status, subjectId: response.data?.createSubject?.id, errors: response.errors, finishedAt: Date.now() };
     } catch (error) {
@@ -109,7 +114,12 @@ describe('subjects on SIGTERM in the middle of 200 concurrent requests (real pro
     // counted above among the acknowledged writes, all stored).
     const lateServed = outcomes.slice(200).filter((outcome) => outcome.status === 200).length;
     expect(subjects.output()).toContain('"msg":"stopped"');
-    const refused = outcomes.slice(0, 200).filter((outcome) => outcome.failure).map((outcome) => outcome.failure);
-    console.info(`SIGTERM: exited 0 after ${at - signalledAt} ms; ${refused.length} of 200 unanswered (${[...new Set(refused)].join(', ')}); ${acknowledged.length} writes acknowledged and stored; ${lateServed} of 20 late requests served`);
+    const refused = outcomes
+      .slice(0, 200)
+      .filter((outcome) => outcome.failure)
+      .map((outcome) => outcome.failure);
+    console.info(
+      `SIGTERM: exited 0 after ${at - signalledAt} ms; ${refused.length} of 200 unanswered (${[...new Set(refused)].join(', ')}); ${acknowledged.length} writes acknowledged and stored; ${lateServed} of 20 late requests served`,
+    );
   }, 60_000);
 });

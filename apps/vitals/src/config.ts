@@ -1,5 +1,18 @@
 import { authEnvironment } from '@trialgraph/auth';
-import { databaseLimitsEnvironment, dataDir, httpUrl, listenHost, loadEnvironmentOrExit, logLevel, nodeEnv, port, positiveMilliseconds, postgresUrl, requestTimeEnvironment, subgraphLimitVariables } from '@trialgraph/config';
+import {
+  databaseLimitsEnvironment,
+  dataDir,
+  httpUrl,
+  listenHost,
+  loadEnvironmentOrExit,
+  logLevel,
+  nodeEnv,
+  port,
+  positiveMilliseconds,
+  postgresUrl,
+  requestTimeEnvironment,
+  subgraphLimitVariables,
+} from '@trialgraph/config';
 import { tmpdir } from 'node:os';
 import { z } from 'zod';
 
@@ -27,7 +40,11 @@ export const vitalsEnvironment = {
   /** MAX_QUERY_*, request timeouts and MAX_ROWS_PER_REQUEST, read as the gateway and subjects read them. */
   ...subgraphLimitVariables,
   /** The largest CSV file an import accepts, in bytes (default 2 GiB). */
-  MAX_UPLOAD_BYTES: z.coerce.number().int().positive('must be a positive number of bytes').default(2 * 1024 ** 3),
+  MAX_UPLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .positive('must be a positive number of bytes')
+    .default(2 * 1024 ** 3),
   /** Batches written to the database at once by one import. */
   IMPORT_CONCURRENCY: z.coerce.number().int().min(1).max(16, 'must be between 1 and 16').default(2),
   /**

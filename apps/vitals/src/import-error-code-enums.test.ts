@@ -7,9 +7,7 @@ const sdl = parse(readFileSync(new URL('../../../schema/vitals.graphql', import.
 
 /** Each value of the SDL enum with its description and whether it is deprecated, in SDL order. */
 function enumValues(name: string): [string, string | undefined, boolean][] {
-  const definition = sdl.definitions.find(
-    (node): node is EnumTypeDefinitionNode => node.kind === Kind.ENUM_TYPE_DEFINITION && node.name.value === name,
-  );
+  const definition = sdl.definitions.find((node): node is EnumTypeDefinitionNode => node.kind === Kind.ENUM_TYPE_DEFINITION && node.name.value === name);
   if (!definition) throw new Error(`schema/vitals.graphql has no enum ${name}`);
   return (definition.values ?? []).map((value) => [
     value.name.value,

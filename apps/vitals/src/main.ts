@@ -20,7 +20,8 @@ const verifierOptions = resolveVerifierOptionsOrExit(config, logger);
 collectProcessMetrics('vitals');
 
 const exportLinkSecret = config.EXPORT_LINK_SECRET ?? verifierOptions.secret;
-if (!exportLinkSecret) logger.warn('no EXPORT_LINK_SECRET (and no JWT_SECRET to derive one from): vitalsExport download links are off; exports need a bearer token');
+if (!exportLinkSecret)
+  logger.warn('no EXPORT_LINK_SECRET (and no JWT_SECRET to derive one from): vitalsExport download links are off; exports need a bearer token');
 
 const database = await openVitalsDatabase({ url: config.VITALS_DATABASE_URL, dataDir: config.DATA_DIR, limits: databaseLimitsOf(config) });
 logger.info({ database: database.kind }, 'database ready, migrations applied');

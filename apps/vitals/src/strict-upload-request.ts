@@ -52,10 +52,14 @@ function holdUploadUntil(upload: unknown, verdict: Promise<void>): void {
       source.on('error', (error) => held.destroy(error));
       source.pipe(held, { end: false });
       // Both outcomes are handled here, so the derived promises are not awaited.
-      source.once('end', () => void verdict.then(
-        () => held.end(),
-        (error: unknown) => held.destroy(error as Error),
-      ));
+      source.once(
+        'end',
+        () =>
+          void verdict.then(
+            () => held.end(),
+            (error: unknown) => held.destroy(error as Error),
+          ),
+      );
       verdict.catch((error: unknown) => held.destroy(error as Error));
       return held as unknown as ReturnType<FileUpload['createReadStream']>;
     },

@@ -34,14 +34,18 @@ describe('a client that leaves stops its import at once (real processes, real Po
   /** vitals backends holding a lock on vital_signs: an import's transaction that has written rows. */
   const vitalsWriters = async () =>
     Number(
-      (await sql`select count(*)::int as n from pg_locks l join pg_stat_activity a on a.pid = l.pid
-                 where a.application_name = 'trialgraph-vitals' and a.datname = current_database() and l.relation = 'vital_signs'::regclass`)[0]?.n,
+      (
+        await sql`select count(*)::int as n from pg_locks l join pg_stat_activity a on a.pid = l.pid
+                 where a.application_name = 'trialgraph-vitals' and a.datname = current_database() and l.relation = 'vital_signs'::regclass`
+      )[0]?.n,
     );
   /** vitals backends in a transaction, doing nothing: what a leaked transaction looks like. */
   const idleInTransaction = async () =>
     Number(
-      (await sql`select count(*)::int as n from pg_stat_activity
-                 where application_name like 'trialgraph-vitals%' and datname = current_database() and state like 'idle in transaction%'`)[0]?.n,
+      (
+        await sql`select count(*)::int as n from pg_stat_activity
+                 where application_name like 'trialgraph-vitals%' and datname = current_database() and state like 'idle in transaction%'`
+      )[0]?.n,
     );
   const endOf = (fileName: string) =>
     waitFor(

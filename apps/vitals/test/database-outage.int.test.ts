@@ -1,13 +1,5 @@
 import { generateVitalsCsv } from '@trialgraph/csv/fixtures';
-import {
-  adminHeaders,
-  createPostgresCluster,
-  startApp,
-  waitFor,
-  type AppProcess,
-  type GraphqlResponse,
-  type PostgresCluster,
-} from '@trialgraph/testing';
+import { adminHeaders, createPostgresCluster, startApp, waitFor, type AppProcess, type GraphqlResponse, type PostgresCluster } from '@trialgraph/testing';
 import { importVitalsFile } from '@trialgraph/upload-client';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,7 +62,14 @@ describe('subjects and vitals through PostgreSQL outages (private PostgreSQL ser
       const response = await send(AbortSignal.timeout(25_000));
       const body = (await response.json()) as GraphqlResponse & { status?: string };
       const error = body.errors?.[0];
-      return { what, ms: performance.now() - started, status: response.status, code: error?.extensions?.code, dependency: error?.extensions?.dependency, message: error?.message };
+      return {
+        what,
+        ms: performance.now() - started,
+        status: response.status,
+        code: error?.extensions?.code,
+        dependency: error?.extensions?.dependency,
+        message: error?.message,
+      };
     } catch {
       return { what, ms: performance.now() - started, status: 'no answer' };
     }
@@ -88,7 +87,11 @@ describe('subjects and vitals through PostgreSQL outages (private PostgreSQL ser
         input: { studyId: study.studyId, siteId: study.siteId, age: 50, sex: 'MALE' },
       }),
     );
-  const vitalsRead = () => probe('vitals read', post(vitals.url, 'query($studyId: ID!) { vitalsImports(studyId: $studyId) { edges { node { id status } } } }', { studyId: study.studyId }));
+  const vitalsRead = () =>
+    probe(
+      'vitals read',
+      post(vitals.url, 'query($studyId: ID!) { vitalsImports(studyId: $studyId) { edges { node { id status } } } }', { studyId: study.studyId }),
+    );
 
   const bothServe = async () => {
     const [fromSubjects, fromVitals] = await Promise.all([subjectsRead(), vitalsRead()]);
@@ -118,7 +121,9 @@ describe('subjects and vitals through PostgreSQL outages (private PostgreSQL ser
     const tooSlow = during.filter((answer) => answer.ms > FAIL_FAST_MS || answer.status === 'no answer');
     expect(tooSlow.map((answer) => `${answer.what}: ${Math.round(answer.ms)} ms`)).toEqual([]);
     const graphql = during.filter((answer) => !answer.what.endsWith('/readyz'));
-    expect(graphql.filter((answer) => answer.code !== 'SERVICE_UNAVAILABLE' || answer.dependency !== 'database').map((answer) => ({ ...answer, ms: undefined }))).toEqual([]);
+    expect(
+      graphql.filter((answer) => answer.code !== 'SERVICE_UNAVAILABLE' || answer.dependency !== 'database').map((answer) => ({ ...answer, ms: undefined })),
+    ).toEqual([]);
     expect(graphql.every((answer) => /database is unavailable/.test(answer.message ?? ''))).toBe(true);
     expect(new Set(during.filter((answer) => answer.what.endsWith('/readyz')).map((answer) => answer.status))).toEqual(new Set([503]));
     expect(recoveredInMs).toBeLessThan(5_000);
@@ -133,9 +138,7 @@ describe('subjects and vitals through PostgreSQL outages (private PostgreSQL ser
       await waitFor(
         `the import of trial ${trial} to write rows`,
         async () =>
-          (
-            await vitalsSql`select 1 from pg_stat_activity where application_name = 'trialgraph-vitals' and backend_xid is not null`.catch(() => [])
-          ).length > 0,
+          (await vitalsSql`select 1 from pg_stat_activity where application_name = 'trialgraph-vitals' and backend_xid is not null`.catch(() => [])).length > 0,
         30_000,
       );
       await cluster.crash();

@@ -26,8 +26,10 @@ describe('an import is never given up while its process lives, however busy the 
 
   const vitalsWaitingOnLocks = async () =>
     Number(
-      (await sql`select count(*)::int as n from pg_stat_activity
-                 where application_name = 'trialgraph-vitals' and datname = current_database() and wait_event_type = 'Lock'`)[0]?.n,
+      (
+        await sql`select count(*)::int as n from pg_stat_activity
+                 where application_name = 'trialgraph-vitals' and datname = current_database() and wait_event_type = 'Lock'`
+      )[0]?.n,
     );
 
   it('keeps an import RUNNING through a sweep while all ten of its pooled connections are busy, then stores it whole', async () => {
@@ -60,7 +62,10 @@ describe('an import is never given up while its process lives, however busy the 
         fetch(stack.gateway.url, {
           method: 'POST',
           headers: { 'content-type': 'application/json', ...headers },
-          body: JSON.stringify({ query: `query($id: ID!) { subject(id: $id) { vitals(first: 1) { totalCount } } }`, variables: { id: study.subjectIds[index % 2] } }),
+          body: JSON.stringify({
+            query: `query($id: ID!) { subject(id: $id) { vitals(first: 1) { totalCount } } }`,
+            variables: { id: study.subjectIds[index % 2] },
+          }),
         }).catch(() => undefined),
       );
       await waitFor('the pool to be full: ten connections waiting', async () => (await vitalsWaitingOnLocks()) === 10);
@@ -74,7 +79,10 @@ describe('an import is never given up while its process lives, however busy the 
       });
       await waitFor('the pool to be full again', async () => (await vitalsWaitingOnLocks()) === 10);
       // Older than the 2 s a sweep used to allow an import to take its claim.
-      await waitFor('the import to be 3 s old', async () => (await sql`select 1 from vitals_imports where id = ${running!.id} and started_at < now() - interval '3 seconds'`).length > 0);
+      await waitFor(
+        'the import to be 3 s old',
+        async () => (await sql`select 1 from vitals_imports where id = ${running!.id} and started_at < now() - interval '3 seconds'`).length > 0,
+      );
 
       // Another instance starts, and sweeps at its start: the import is alive, so it stays RUNNING.
       const other = await startApp('vitals', { VITALS_DATABASE_URL: vitalsDb.url, SUBJECTS_URL: `${stack.subjects.url}graphql`, LOG_LEVEL: 'warn' });

@@ -50,7 +50,14 @@ describe('the errors an import keeps are bounded in bytes (real processes, real 
     const pid = stack.vitals.process.pid;
     const rss = sampleRss(pid!);
     try {
-      const answer = await importVitalsFile({ url: stack.gateway.url, studyId: study.studyId, file, fileName: 'hostile.csv', importOptions, token: partnerToken });
+      const answer = await importVitalsFile({
+        url: stack.gateway.url,
+        studyId: study.studyId,
+        file,
+        fileName: 'hostile.csv',
+        importOptions,
+        token: partnerToken,
+      });
       const peakRssMb = rss.stop();
       console.info(`hostile import: vitals peak RSS ${peakRssMb} MB`);
       return { answer, peakRssMb, pid };
@@ -64,14 +71,23 @@ describe('the errors an import keeps are bounded in bytes (real processes, real 
   const expectVitalsAlive = async (pid: number | undefined) => {
     expect(stack.vitals.process.exitCode).toBeNull();
     expect(stack.vitals.process.pid).toBe(pid);
-    const listed = await graphqlRequest(stack.gateway.url, `query($s: ID!) { vitalsImports(studyId: $s) { edges { node { fileName status } } } }`, { s: study.studyId }, await adminHeaders());
+    const listed = await graphqlRequest(
+      stack.gateway.url,
+      `query($s: ID!) { vitalsImports(studyId: $s) { edges { node { fileName status } } } }`,
+      { s: study.studyId },
+      await adminHeaders(),
+    );
     expect(listed.errors).toBeUndefined();
     expect(listed.data?.vitalsImports.edges[0].node).toMatchObject({ fileName: 'hostile.csv' });
   };
 
   it("reports a partner's 3,000 rows of 60,000-character heart rates (180 MB, dryRun) with each cell cut short, and vitals stays up", async () => {
     const [subject] = study.subjectNumbers as [string];
-    const file = hostileFile('patient_id,record_time,heart_rate', (index) => `${subject},2025-01-01T00:${String(Math.floor(index / 60) % 60).padStart(2, '0')}:${String(index % 60).padStart(2, '0')}Z,${'7x'.repeat(CELL / 2)}`);
+    const file = hostileFile(
+      'patient_id,record_time,heart_rate',
+      (index) =>
+        `${subject},2025-01-01T00:${String(Math.floor(index / 60) % 60).padStart(2, '0')}:${String(index % 60).padStart(2, '0')}Z,${'7x'.repeat(CELL / 2)}`,
+    );
     const { answer, peakRssMb, pid } = await importAsPartner(file, { dryRun: true });
 
     expect(answer.errors).toBeUndefined();
@@ -90,7 +106,10 @@ describe('the errors an import keeps are bounded in bytes (real processes, real 
   }, 180_000);
 
   it('reports 3,000 rows naming distinct 60,000-character subject ids as unknown, without asking for them, and vitals stays up', async () => {
-    const file = hostileFile('patient_id,record_time,heart_rate', (index) => `${String(index).padStart(6, '0')}${'Z'.repeat(CELL - 6)},2025-01-01T00:00:00Z,70`);
+    const file = hostileFile(
+      'patient_id,record_time,heart_rate',
+      (index) => `${String(index).padStart(6, '0')}${'Z'.repeat(CELL - 6)},2025-01-01T00:00:00Z,70`,
+    );
     const { answer, peakRssMb, pid } = await importAsPartner(file, {});
 
     expect(answer.errors).toBeUndefined();

@@ -41,7 +41,10 @@ describe('importing vitals on the embedded database (vitals on PGlite, no VITALS
   const storedVitals = async (gatewayUrl = stack.gateway.url) => {
     const response = await graphqlRequest(gatewayUrl, VITALS_OF_STUDY, { studyId: study.studyId }, await adminHeaders());
     expect(response.errors).toBeUndefined();
-    return response.data?.subjects.edges.map((edge: any) => edge.node) as Array<{ subjectNumber: string; vitals: { totalCount: number; edges: Array<{ node: any }> } }>;
+    return response.data?.subjects.edges.map((edge: any) => edge.node) as Array<{
+      subjectNumber: string;
+      vitals: { totalCount: number; edges: Array<{ node: any }> };
+    }>;
   };
   const storedTotal = async (gatewayUrl?: string) => (await storedVitals(gatewayUrl)).reduce((sum, subject) => sum + subject.vitals.totalCount, 0);
 
@@ -115,7 +118,12 @@ describe('importing vitals on the embedded database (vitals on PGlite, no VITALS
     const gateway = await startApp('gateway', { SUBJECTS_URL: `${stack.subjects.url}graphql`, VITALS_URL: `${vitals.url}graphql`, LOG_LEVEL: 'warn' });
     try {
       expect(await storedTotal(gateway.url)).toBe(4);
-      const imports = await graphqlRequest(gateway.url, `query($s: ID!) { vitalsImports(studyId: $s) { edges { node { status rowsAccepted } } } }`, { s: study.studyId }, await adminHeaders());
+      const imports = await graphqlRequest(
+        gateway.url,
+        `query($s: ID!) { vitalsImports(studyId: $s) { edges { node { status rowsAccepted } } } }`,
+        { s: study.studyId },
+        await adminHeaders(),
+      );
       expect(imports.data?.vitalsImports.edges.map((edge: { node: unknown }) => edge.node)).toEqual([
         { status: 'SUCCEEDED', rowsAccepted: 1 },
         { status: 'ABORTED', rowsAccepted: 0 },

@@ -1,5 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { createTestDatabase, enrolStudy, errorCodes, startAppStack, testToken, waitFor, type AppStack, type EnrolledStudy, type TestDatabase } from '@trialgraph/testing';
+import {
+  createTestDatabase,
+  enrolStudy,
+  errorCodes,
+  startAppStack,
+  testToken,
+  waitFor,
+  type AppStack,
+  type EnrolledStudy,
+  type TestDatabase,
+} from '@trialgraph/testing';
 import { fetchImportProgress, importVitalsFile, type ImportProgressResult } from '@trialgraph/upload-client';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,9 +79,20 @@ describe('following an import while it runs, by the id the client chose (real pr
       yield content.subarray(half);
     }
     const importId = randomUUID();
-    const answer = importVitalsFile({ url: stack.gateway.url, studyId: study.studyId, file: sentInTwo(), fileName: 'april.csv', importId, fileSize: content.length, token });
+    const answer = importVitalsFile({
+      url: stack.gateway.url,
+      studyId: study.studyId,
+      file: sentInTwo(),
+      fileName: 'april.csv',
+      importId,
+      fileSize: content.length,
+      token,
+    });
     try {
-      const during = await waitFor('bytes received while the upload runs', running(importId, (progress) => progress.bytesRead > 0));
+      const during = await waitFor(
+        'bytes received while the upload runs',
+        running(importId, (progress) => progress.bytesRead > 0),
+      );
       expect(during.bytesRead).toBeLessThanOrEqual(half);
       expect(during).toMatchObject({ bytesTotal: content.length, rowsRead: 0 });
     } finally {
@@ -79,7 +100,13 @@ describe('following an import while it runs, by the id the client chose (real pr
     }
     const response = await answer;
     expect(response.errors).toBeUndefined();
-    expect(response.data?.importVitals).toMatchObject({ id: importId, status: 'SUCCEEDED', bytesRead: content.length, bytesTotal: content.length, rowsRead: 1_000 });
+    expect(response.data?.importVitals).toMatchObject({
+      id: importId,
+      status: 'SUCCEEDED',
+      bytesRead: content.length,
+      bytesTotal: content.length,
+      rowsRead: 1_000,
+    });
   });
 
   it('shows rows read and rejected rising while the file is stored, before the import ends', async () => {
@@ -103,7 +130,10 @@ describe('following an import while it runs, by the id the client chose (real pr
     const answer = importVitalsFile({ url: stack.gateway.url, studyId: study.studyId, file: bytesOf(content), fileName: 'may.csv', importId, token });
     let during: ImportProgressResult;
     try {
-      during = await waitFor('rows read while the import is stored', running(importId, (progress) => progress.rowsRead > 0 && progress.rowsRejected > 0));
+      during = await waitFor(
+        'rows read while the import is stored',
+        running(importId, (progress) => progress.rowsRead > 0 && progress.rowsRejected > 0),
+      );
     } finally {
       release.open();
       await holding;

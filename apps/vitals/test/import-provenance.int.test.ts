@@ -1,5 +1,14 @@
 import { createHash } from 'node:crypto';
-import { createTestDatabase, enrolStudy, graphqlRequest, startAppStack, testToken, type AppStack, type EnrolledStudy, type TestDatabase } from '@trialgraph/testing';
+import {
+  createTestDatabase,
+  enrolStudy,
+  graphqlRequest,
+  startAppStack,
+  testToken,
+  type AppStack,
+  type EnrolledStudy,
+  type TestDatabase,
+} from '@trialgraph/testing';
 import { importVitalsFile } from '@trialgraph/upload-client';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,7 +35,11 @@ describe('the provenance of an import: which file it was (real processes, real P
 
   beforeAll(async () => {
     [subjectsDb, vitalsDb] = await Promise.all([createTestDatabase('tg_prov_subj'), createTestDatabase('tg_prov_vitals')]);
-    stack = await startAppStack({ env: { LOG_LEVEL: 'warn' }, subjects: { SUBJECTS_DATABASE_URL: subjectsDb.url }, vitals: { VITALS_DATABASE_URL: vitalsDb.url } });
+    stack = await startAppStack({
+      env: { LOG_LEVEL: 'warn' },
+      subjects: { SUBJECTS_DATABASE_URL: subjectsDb.url },
+      vitals: { VITALS_DATABASE_URL: vitalsDb.url },
+    });
     study = await enrolStudy(stack.gateway.url, { code: 'PROV01', subjects: 2 });
     vitalsSql = postgres(vitalsDb.url, { max: 1, onnotice: () => {} });
   });
@@ -38,14 +51,25 @@ describe('the provenance of an import: which file it was (real processes, real P
   });
 
   const csvOf = (hour: number) =>
-    ['patient_id,record_time,heart_rate,temperature', ...study.subjectNumbers.map((number, index) => `${number},2026-03-01T${String(hour).padStart(2, '0')}:0${index}:00Z,${70 + index},36.6`)].join('\n');
+    [
+      'patient_id,record_time,heart_rate,temperature',
+      ...study.subjectNumbers.map((number, index) => `${number},2026-03-01T${String(hour).padStart(2, '0')}:0${index}:00Z,${70 + index},36.6`),
+    ].join('\n');
 
   const send = async (content: string, token: string, dryRun = false) => {
-    const response = await importVitalsFile({ url: stack.gateway.url, studyId: study.studyId, file: bytesOf(content), fileName: 'export.csv', importOptions: { dryRun }, token });
+    const response = await importVitalsFile({
+      url: stack.gateway.url,
+      studyId: study.studyId,
+      file: bytesOf(content),
+      fileName: 'export.csv',
+      importOptions: { dryRun },
+      token,
+    });
     expect(response.errors).toBeUndefined();
     return response.data!.importVitals as { id: string; status: string };
   };
-  const report = async (id: string, token: string) => (await graphqlRequest(stack.gateway.url, REPORT, { id }, { authorization: `Bearer ${token}` })).data?.vitalsImport;
+  const report = async (id: string, token: string) =>
+    (await graphqlRequest(stack.gateway.url, REPORT, { id }, { authorization: `Bearer ${token}` })).data?.vitalsImport;
 
   it('records the SHA-256 and size of the file as received, on the report and in its audit trail', async () => {
     const admin = await testToken({ roles: ['ADMIN'] });

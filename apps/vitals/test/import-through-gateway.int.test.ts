@@ -1,7 +1,17 @@
 import { request as httpRequest } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { adminHeaders, createTestDatabase, errorCodes, graphqlRequest, startApp, testToken, waitFor, type AppProcess, type TestDatabase } from '@trialgraph/testing';
+import {
+  adminHeaders,
+  createTestDatabase,
+  errorCodes,
+  graphqlRequest,
+  startApp,
+  testToken,
+  waitFor,
+  type AppProcess,
+  type TestDatabase,
+} from '@trialgraph/testing';
 import { IMPORT_VITALS_MUTATION, importVitalsFile, multipartUploadBody, type ImportOptionsInput } from '@trialgraph/upload-client';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,14 +43,24 @@ describe('importing vitals through the gateway (real processes, real PostgreSQL)
     vitalsSql = postgres(vitalsDb.url, { max: 2, onnotice: () => {} });
     headers = await adminHeaders();
     token = await testToken({ roles: ['ADMIN'] });
-    const study = await graphqlRequest(gateway.url, `mutation { createStudy(input: { code: "VIT01", name: "Vitals", sites: [{ code: "S01", name: "North" }] }) { id sites { id } } }`, {}, headers);
+    const study = await graphqlRequest(
+      gateway.url,
+      `mutation { createStudy(input: { code: "VIT01", name: "Vitals", sites: [{ code: "S01", name: "North" }] }) { id sites { id } } }`,
+      {},
+      headers,
+    );
     studyId = study.data?.createStudy.id;
     const siteId = study.data?.createStudy.sites[0].id;
     numbers = [];
     for (let index = 0; index < 3; index++) {
-      const created = await graphqlRequest(gateway.url, `mutation($input: CreateSubjectInput!) { createSubject(input: $input) { subjectNumber } }`, {
-        input: { studyId, siteId, age: 50 + index, sex: 'FEMALE' },
-      }, headers);
+      const created = await graphqlRequest(
+        gateway.url,
+        `mutation($input: CreateSubjectInput!) { createSubject(input: $input) { subjectNumber } }`,
+        {
+          input: { studyId, siteId, age: 50 + index, sex: 'FEMALE' },
+        },
+        headers,
+      );
       numbers.push(created.data?.createSubject.subjectNumber);
     }
   });
@@ -132,13 +152,22 @@ describe('importing vitals through the gateway (real processes, real PostgreSQL)
     form.set('map', '{}');
     const notImport = await fetch(gateway.url, { method: 'POST', body: form, headers: { 'apollo-require-preflight': 'true', ...headers } });
     expect(notImport.status).toBe(400);
-    expect(await notImport.json()).toEqual({ errors: [{ message: 'file uploads are accepted only for a single importVitals mutation', extensions: { code: 'BAD_REQUEST', requestId: expect.any(String) } }] });
+    expect(await notImport.json()).toEqual({
+      errors: [
+        { message: 'file uploads are accepted only for a single importVitals mutation', extensions: { code: 'BAD_REQUEST', requestId: expect.any(String) } },
+      ],
+    });
     const noPreflight = await fetch(gateway.url, { method: 'POST', body: form, headers });
     expect(noPreflight.status).toBe(400);
   });
 
   it('refuses an unknown study and a bad timezone with their codes', async () => {
-    const unknown = await importVitalsFile({ url: gateway.url, studyId: '00000000-0000-4000-8000-000000000000', file: text('patient_id,record_time,heart_rate\n'), token });
+    const unknown = await importVitalsFile({
+      url: gateway.url,
+      studyId: '00000000-0000-4000-8000-000000000000',
+      file: text('patient_id,record_time,heart_rate\n'),
+      token,
+    });
     expect(errorCodes(unknown as never)).toEqual(['NOT_FOUND']);
     const badZone = await importCsv('patient_id,record_time,heart_rate\n', { timezone: 'Mars/Olympus' });
     expect(errorCodes(badZone as never)).toEqual(['BAD_USER_INPUT']);
@@ -170,7 +199,17 @@ describe('importing vitals through the gateway (real processes, real PostgreSQL)
     const next = await graphqlRequest(
       gateway.url,
       `query($id: ID!, $after: String) { subject(id: $id) { vitals(first: 2, after: $after) { edges { node { heartRate } } pageInfo { hasNextPage } } } }`,
-      { id: (await graphqlRequest(gateway.url, `query($s: ID!, $n: String!) { subjectByNumber(studyId: $s, subjectNumber: $n) { id } }`, { s: studyId, n: numbers[0] }, headers)).data?.subjectByNumber.id, after: a.vitals.pageInfo.endCursor },
+      {
+        id: (
+          await graphqlRequest(
+            gateway.url,
+            `query($s: ID!, $n: String!) { subjectByNumber(studyId: $s, subjectNumber: $n) { id } }`,
+            { s: studyId, n: numbers[0] },
+            headers,
+          )
+        ).data?.subjectByNumber.id,
+        after: a.vitals.pageInfo.endCursor,
+      },
       headers,
     );
     expect(next.data?.subject.vitals).toEqual({ edges: [{ node: { heartRate: 72 } }], pageInfo: { hasNextPage: false } });
@@ -206,12 +245,20 @@ describe('importing vitals through the gateway (real processes, real PostgreSQL)
   });
 
   it('lists the imports of a study with their reports', async () => {
-    const response = await graphqlRequest(gateway.url, `query($s: ID!) { vitalsImports(studyId: $s, first: 100) { edges { node { status rowsRead rowsAccepted rowsRejected rowsDuplicate } } } }`, { s: studyId }, headers);
-    const imports = (response.data?.vitalsImports.edges as Array<{ node: { status: string; rowsRead: number; rowsAccepted: number; rowsRejected: number; rowsDuplicate: number } }>).map((edge) => edge.node);
+    const response = await graphqlRequest(
+      gateway.url,
+      `query($s: ID!) { vitalsImports(studyId: $s, first: 100) { edges { node { status rowsRead rowsAccepted rowsRejected rowsDuplicate } } } }`,
+      { s: studyId },
+      headers,
+    );
+    const imports = (
+      response.data?.vitalsImports.edges as Array<{
+        node: { status: string; rowsRead: number; rowsAccepted: number; rowsRejected: number; rowsDuplicate: number };
+      }>
+    ).map((edge) => edge.node);
     expect(imports.length).toBeGreaterThanOrEqual(8);
     for (const report of imports) {
       if (report.status === 'SUCCEEDED') expect(report.rowsRead).toBe(report.rowsAccepted + report.rowsRejected + report.rowsDuplicate);
     }
   });
 });
-

@@ -28,7 +28,6 @@ function stalledUpload(file: ReturnType<typeof generateVitalsCsv>, sendRows: num
   return { body: body(), release, rowsSent: () => rowsSent };
 }
 
-
 describe('an import cut off by the death of the vitals process (real processes, real PostgreSQL)', () => {
   let subjectsDb: TestDatabase;
   let vitalsDb: TestDatabase;
@@ -57,10 +56,20 @@ describe('an import cut off by the death of the vitals process (real processes, 
 
   const storedCount = async () => Number((await vitalsSql`select count(*)::int as n from vital_signs`)[0]?.n);
   const openVitalsTransactions = async () =>
-    Number((await vitalsSql`select count(*)::int as n from pg_stat_activity where application_name = 'trialgraph-vitals' and datname = current_database() and xact_start is not null`)[0]?.n);
+    Number(
+      (
+        await vitalsSql`select count(*)::int as n from pg_stat_activity where application_name = 'trialgraph-vitals' and datname = current_database() and xact_start is not null`
+      )[0]?.n,
+    );
   const importStatus = async (gatewayUrl: string, id: string) =>
-    (await graphqlRequest(gatewayUrl, `query($id: ID!) { vitalsImport(id: $id) { status rowsAccepted failureReason finishedAt } }`, { id }, await adminHeaders())).data
-      ?.vitalsImport;
+    (
+      await graphqlRequest(
+        gatewayUrl,
+        `query($id: ID!) { vitalsImport(id: $id) { status rowsAccepted failureReason finishedAt } }`,
+        { id },
+        await adminHeaders(),
+      )
+    ).data?.vitalsImport;
 
   it('marks an import INTERRUPTED when vitals restarts after kill -9, with no partial rows, and a second upload completes it once', async () => {
     const upload = stalledUpload(file, 60_000);
@@ -78,7 +87,10 @@ describe('an import cut off by the death of the vitals process (real processes, 
     });
     // The import is receiving the file (its heartbeat reports bytes), and holds no database
     // connection in a transaction while it waits for the rest: it is claimed otherwise.
-    await waitFor('the import to report bytes received', async () => (await vitalsSql`select 1 from vitals_imports where id = ${running!.id} and bytes_read > 0`).length > 0);
+    await waitFor(
+      'the import to report bytes received',
+      async () => (await vitalsSql`select 1 from vitals_imports where id = ${running!.id} and bytes_read > 0`).length > 0,
+    );
     expect(await openVitalsTransactions()).toBe(0);
     expect(await storedCount()).toBe(0);
 
@@ -136,7 +148,10 @@ describe('an import cut off by the death of the vitals process (real processes, 
       const rows = await vitalsSql`select id from vitals_imports where status = 'RUNNING' and file_name = 'stalled.csv'`;
       return rows.length > 0 && rows;
     });
-    await waitFor('the import to report bytes received', async () => (await vitalsSql`select 1 from vitals_imports where id = ${running!.id} and bytes_read > 0`).length > 0);
+    await waitFor(
+      'the import to report bytes received',
+      async () => (await vitalsSql`select 1 from vitals_imports where id = ${running!.id} and bytes_read > 0`).length > 0,
+    );
 
     const stoppedAt = Date.now();
     const exitCode = await vitals.stop('SIGTERM');

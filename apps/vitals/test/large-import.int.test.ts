@@ -67,7 +67,9 @@ describe('a hospital export of 300,000 rows through the gateway (real processes,
     expect([span?.first.toISOString(), span?.last.toISOString()]).toEqual(['2025-01-01T00:00:00.000Z', '2025-01-02T09:19:50.000Z']);
 
     // Each subject got its share, from this import, with a line number pointing back into the file.
-    const perSubject = await vitalsSql<{ n: number; imports: number; first_line: number }[]>`select count(*)::int as n, count(distinct import_id)::int as imports, min(source_line)::int as first_line
+    const perSubject = await vitalsSql<
+      { n: number; imports: number; first_line: number }[]
+    >`select count(*)::int as n, count(distinct import_id)::int as imports, min(source_line)::int as first_line
                                        from vital_signs group by subject_id`;
     expect(perSubject).toHaveLength(study.subjectIds.length);
     expect(perSubject.reduce((sum, row) => sum + row.n, 0)).toBe(file.expected.valid);

@@ -45,7 +45,14 @@ describe('malformed vitals files through the gateway', () => {
   });
 
   const upload = async (content: string, importOptions: ImportOptionsInput = {}): Promise<Report & { id: string }> => {
-    const response = await importVitalsFile({ url: stack.gateway.url, studyId: study.studyId, file: bytesOf(content), fileName: 'export.csv', importOptions, token });
+    const response = await importVitalsFile({
+      url: stack.gateway.url,
+      studyId: study.studyId,
+      file: bytesOf(content),
+      fileName: 'export.csv',
+      importOptions,
+      token,
+    });
     expect(response.errors).toBeUndefined();
     const report = response.data?.importVitals as Report & { id: string };
     // Whatever the file, every row read is accounted for.
@@ -81,10 +88,9 @@ describe('malformed vitals files through the gateway', () => {
 
   it('stores compact dates as the dates they are and refuses all-digit times of no known length as INVALID_TIME', async () => {
     const [a, b, c] = study.subjectNumbers as [string, string, string];
-    const report = await upload(
-      `patient_id,record_time,heart_rate\n${a},20250301,70\n${b},202503010800,71\n${c},20250301081530,72\n${a},1740816,73\n`,
-      { timezone: 'Europe/Paris' },
-    );
+    const report = await upload(`patient_id,record_time,heart_rate\n${a},20250301,70\n${b},202503010800,71\n${c},20250301081530,72\n${a},1740816,73\n`, {
+      timezone: 'Europe/Paris',
+    });
     expect(report).toMatchObject({ status: 'SUCCEEDED', rowsRead: 4, rowsAccepted: 3, rowsRejected: 1 });
     expect(codesAndLines(report)).toEqual([[5, 'record_time', 'INVALID_TIME']]);
     // Wall-clock times in Paris, an hour ahead of UTC in March.
@@ -127,7 +133,9 @@ describe('malformed vitals files through the gateway', () => {
 
   it('reads a file with CR-only line endings as it reads CRLF, with the lines of the file', async () => {
     const [a, b, c] = study.subjectNumbers as [string, string, string];
-    const report = await upload(`patient_id,record_time,heart_rate\r${a},2025-01-13T08:00:00Z,72\r${b},2025-01-13T08:00:00Z,400\r${c},2025-01-13T08:00:00Z,74\r`);
+    const report = await upload(
+      `patient_id,record_time,heart_rate\r${a},2025-01-13T08:00:00Z,72\r${b},2025-01-13T08:00:00Z,400\r${c},2025-01-13T08:00:00Z,74\r`,
+    );
     expect(report).toMatchObject({ status: 'SUCCEEDED', rowsRead: 3, rowsAccepted: 2, rowsRejected: 1 });
     expect(codesAndLines(report)).toEqual([[3, 'heart_rate', 'OUT_OF_RANGE']]);
     expect(await stored('2025-01-13', '2025-01-14')).toEqual([
@@ -149,7 +157,12 @@ describe('malformed vitals files through the gateway', () => {
     expect(codesAndLines(report)).toEqual([[2, 'record_time', 'IMPLAUSIBLE_TIME']]);
     // As an import made before IMPLAUSIBLE_TIME replaced it stored the same row.
     await vitalsSql`update vitals_import_errors set code = 'FUTURE_TIME' where import_id = ${report.id}`;
-    const read = await graphqlRequest(stack.gateway.url, `query($id: ID!) { vitalsImport(id: $id) { rowsRejected errors { edges { node { line code } } } } }`, { id: report.id }, await adminHeaders());
+    const read = await graphqlRequest(
+      stack.gateway.url,
+      `query($id: ID!) { vitalsImport(id: $id) { rowsRejected errors { edges { node { line code } } } } }`,
+      { id: report.id },
+      await adminHeaders(),
+    );
     expect(read.errors).toBeUndefined();
     expect(read.data?.vitalsImport).toEqual({ rowsRejected: 1, errors: { edges: [{ node: { line: 2, code: 'FUTURE_TIME' } }] } });
   });

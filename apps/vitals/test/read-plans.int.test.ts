@@ -60,13 +60,19 @@ const isReadingsTable = (node: PlanNode) => node['Relation Name'] !== undefined 
 function readingsRead(nodes: PlanNode[]): number {
   return nodes
     .filter(isReadingsTable)
-    .reduce((sum, node) => sum + (node['Actual Rows'] + (node['Rows Removed by Filter'] ?? 0) + (node['Rows Removed by Index Recheck'] ?? 0)) * node['Actual Loops'], 0);
+    .reduce(
+      (sum, node) => sum + (node['Actual Rows'] + (node['Rows Removed by Filter'] ?? 0) + (node['Rows Removed by Index Recheck'] ?? 0)) * node['Actual Loops'],
+      0,
+    );
 }
 
 /** The migrated table re-made range-partitioned by month, with the same columns, keys and triggers: what a later conversion will do. */
 async function partitionByMonth(sql: postgres.Sql): Promise<void> {
-  const columnsBefore = await sql`select column_name, data_type, is_nullable from information_schema.columns where table_name = 'vital_signs' order by ordinal_position`;
-  const triggers = await sql<Array<{ definition: string }>>`select pg_get_triggerdef(oid) as definition from pg_trigger where tgrelid = 'vital_signs'::regclass and not tgisinternal`;
+  const columnsBefore =
+    await sql`select column_name, data_type, is_nullable from information_schema.columns where table_name = 'vital_signs' order by ordinal_position`;
+  const triggers = await sql<
+    Array<{ definition: string }>
+  >`select pg_get_triggerdef(oid) as definition from pg_trigger where tgrelid = 'vital_signs'::regclass and not tgisinternal`;
   await sql.begin(async (tx) => {
     await tx`drop table vital_signs`;
     await tx.unsafe(`
@@ -91,7 +97,8 @@ async function partitionByMonth(sql: postgres.Sql): Promise<void> {
       end $$`);
     for (const trigger of triggers) await tx.unsafe(trigger.definition);
   });
-  const columnsAfter = await sql`select column_name, data_type, is_nullable from information_schema.columns where table_name = 'vital_signs' order by ordinal_position`;
+  const columnsAfter =
+    await sql`select column_name, data_type, is_nullable from information_schema.columns where table_name = 'vital_signs' order by ordinal_position`;
   expect(columnsAfter, 'the partitioned table must have the columns the migrations give vital_signs').toEqual(columnsBefore);
 }
 
@@ -151,8 +158,14 @@ describe.each([
   }
 
   function expectNoSortOrSeqScan(nodes: PlanNode[]): void {
-    expect(nodes.filter((node) => node['Node Type'].includes('Sort')).map((node) => node['Node Type']), 'no sort in the plan').toEqual([]);
-    expect(nodes.filter((node) => isReadingsTable(node) && node['Node Type'] === 'Seq Scan'), 'no sequential scan of the readings').toEqual([]);
+    expect(
+      nodes.filter((node) => node['Node Type'].includes('Sort')).map((node) => node['Node Type']),
+      'no sort in the plan',
+    ).toEqual([]);
+    expect(
+      nodes.filter((node) => isReadingsTable(node) && node['Node Type'] === 'Seq Scan'),
+      'no sequential scan of the readings',
+    ).toEqual([]);
   }
 
   /** Page reads: each subject's rows come from a backward scan of the unique index under a Limit. */
@@ -186,7 +199,11 @@ describe.each([
 
   it.each([
     ['the newest page', { from: undefined, to: undefined, before: undefined }, LAST_READING],
-    ['the page after a cursor', { from: undefined, to: undefined, before: new Date(Date.UTC(2025, 1, 1)) }, new Date(Date.UTC(2025, 1, 1) - EVERY_MINUTES * 60_000)],
+    [
+      'the page after a cursor',
+      { from: undefined, to: undefined, before: new Date(Date.UTC(2025, 1, 1)) },
+      new Date(Date.UTC(2025, 1, 1) - EVERY_MINUTES * 60_000),
+    ],
     ['a page in a one-day window', { ...WINDOW, before: undefined }, new Date(Date.UTC(2025, 2, 10, 23, 55))],
   ])('reads %s of 5 readings per subject with at most 6 index rows per subject', async (_name, window, newest) => {
     const { answer, plans } = await plansOf((loaders) => loaders.vitalsPage({ ...window, first: 5 }).loadMany(EVERY_SUBJECT), SITE_A_COORDINATOR);

@@ -56,7 +56,12 @@ describe('recording one vital sign through the gateway (real processes, real Pos
 
     const subject = await subjectVitals(subjectId);
     expect(subject.vitals.totalCount).toBe(1);
-    expect(subject.vitals.edges[0].node).toMatchObject({ id: response.data?.recordVitalSign.id, recordedAt: '2026-01-10T08:30:00.000Z', heartRate: 72, bloodPressure: '121/79' });
+    expect(subject.vitals.edges[0].node).toMatchObject({
+      id: response.data?.recordVitalSign.id,
+      recordedAt: '2026-01-10T08:30:00.000Z',
+      heartRate: 72,
+      bloodPressure: '121/79',
+    });
     expect(subject.latestVitalSign).toEqual({ id: response.data?.recordVitalSign.id, heartRate: 72 });
     // The other subject has nothing.
     expect((await subjectVitals(study.subjectIds[1]!)).vitals.totalCount).toBe(0);
@@ -122,7 +127,8 @@ describe('recording one vital sign through the gateway (real processes, real Pos
     const first = await record(input);
     expect(first.errors).toBeUndefined();
     expect((await record(input)).data?.recordVitalSign.id).toBe(first.data?.recordVitalSign.id);
-    const events = await vitalsSql`select actor, action, entity_type, entity_id, new_value from audit_events where entity_id = ${first.data?.recordVitalSign.id}`;
+    const events =
+      await vitalsSql`select actor, action, entity_type, entity_id, new_value from audit_events where entity_id = ${first.data?.recordVitalSign.id}`;
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ actor: 'test-admin', action: 'RECORD', entity_type: 'VitalSign' });
     expect(JSON.parse(events[0]!.new_value)).toMatchObject({ subjectId, recordedAt: '2026-01-14T07:15:00.000Z', heartRate: 64, spo2: 97 });

@@ -47,9 +47,15 @@ describe.each(['postgres', 'pglite'] as const)('the vitals request role on %s', 
   });
 
   it('appends what requests append, and updates an import’s progress and outcome', async () => {
-    await run(`insert into vitals_imports (id, study_id, file_name, on_error, dry_run, options, actor) values ('${IMPORT_ID}', '${SUBJECT}', 'a.csv', 'SKIP', false, '{}', 'tester')`);
-    await run(`update vitals_imports set status = 'SUCCEEDED', rows_read = 1, rows_accepted = 1, bytes_read = 10, heartbeat_at = now(), finished_at = now() where id = '${IMPORT_ID}'`);
-    await run(`insert into vital_signs (subject_id, study_id, site_id, recorded_at, heart_rate, recorded_by) values ('${SUBJECT}', '${SUBJECT}', '${SUBJECT}', now(), 70, 'tester')`);
+    await run(
+      `insert into vitals_imports (id, study_id, file_name, on_error, dry_run, options, actor) values ('${IMPORT_ID}', '${SUBJECT}', 'a.csv', 'SKIP', false, '{}', 'tester')`,
+    );
+    await run(
+      `update vitals_imports set status = 'SUCCEEDED', rows_read = 1, rows_accepted = 1, bytes_read = 10, heartbeat_at = now(), finished_at = now() where id = '${IMPORT_ID}'`,
+    );
+    await run(
+      `insert into vital_signs (subject_id, study_id, site_id, recorded_at, heart_rate, recorded_by) values ('${SUBJECT}', '${SUBJECT}', '${SUBJECT}', now(), 70, 'tester')`,
+    );
     await run(`insert into vitals_import_errors (import_id, line, code, message) values ('${IMPORT_ID}', 2, 'X', 'y')`);
     await run(`insert into audit_events (actor, action, entity_type, entity_id) values ('tester', 'RECORD', 'VitalSign', '1')`);
     await run(`select id from vitals_imports where id = '${IMPORT_ID}' for key share`);

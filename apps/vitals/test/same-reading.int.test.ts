@@ -1,4 +1,15 @@
-import { adminHeaders, createTestDatabase, enrolStudy, errorCodes, graphqlRequest, startAppStack, testToken, type AppStack, type EnrolledStudy, type TestDatabase } from '@trialgraph/testing';
+import {
+  adminHeaders,
+  createTestDatabase,
+  enrolStudy,
+  errorCodes,
+  graphqlRequest,
+  startAppStack,
+  testToken,
+  type AppStack,
+  type EnrolledStudy,
+  type TestDatabase,
+} from '@trialgraph/testing';
 import { importVitalsFile } from '@trialgraph/upload-client';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,7 +35,11 @@ describe('one rule for the same reading, by import and by recordVitalSign (real 
 
   beforeAll(async () => {
     [subjectsDb, vitalsDb] = await Promise.all([createTestDatabase('tg_same_subj'), createTestDatabase('tg_same_vitals')]);
-    stack = await startAppStack({ env: { LOG_LEVEL: 'warn' }, subjects: { SUBJECTS_DATABASE_URL: subjectsDb.url }, vitals: { VITALS_DATABASE_URL: vitalsDb.url } });
+    stack = await startAppStack({
+      env: { LOG_LEVEL: 'warn' },
+      subjects: { SUBJECTS_DATABASE_URL: subjectsDb.url },
+      vitals: { VITALS_DATABASE_URL: vitalsDb.url },
+    });
     study = await enrolStudy(stack.gateway.url, { code: 'SAME01', subjects: 2 });
     vitalsSql = postgres(vitalsDb.url, { max: 1, onnotice: () => {} });
     headers = await adminHeaders();
@@ -41,12 +56,21 @@ describe('one rule for the same reading, by import and by recordVitalSign (real 
     const csv = `patient_id,record_time,heart_rate,temperature\n${study.subjectNumbers[subject]},${at},72,${temperature}\n`;
     const response = await importVitalsFile({ url: stack.gateway.url, studyId: study.studyId, file: bytesOf(csv), fileName: 'one.csv', token });
     expect(response.errors).toBeUndefined();
-    return response.data!.importVitals as { id: string; status: string; rowsAccepted: number; rowsDuplicate: number; rowsRejected: number; errors: Array<{ code: string }> };
+    return response.data!.importVitals as {
+      id: string;
+      status: string;
+      rowsAccepted: number;
+      rowsDuplicate: number;
+      rowsRejected: number;
+      errors: Array<{ code: string }>;
+    };
   };
   const record = (subject: number, at: string, temperature: number) =>
     graphqlRequest(stack.gateway.url, RECORD, { input: { subjectId: study.subjectIds[subject], recordedAt: at, heartRate: 72, temperature } }, headers);
   const storedAt = async (subject: number, at: string) =>
-    Number((await vitalsSql`select count(*)::int as n from vital_signs where subject_id = ${study.subjectIds[subject]!} and recorded_at = ${at}::timestamptz`)[0]?.n);
+    Number(
+      (await vitalsSql`select count(*)::int as n from vital_signs where subject_id = ${study.subjectIds[subject]!} and recorded_at = ${at}::timestamptz`)[0]?.n,
+    );
 
   it('an imported reading sent again through recordVitalSign is the same reading: the stored one is returned', async () => {
     const at = '2026-02-01T08:00:00Z';

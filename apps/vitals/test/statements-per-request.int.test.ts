@@ -56,13 +56,23 @@ describe('reading vitals for a page of subjects', () => {
     });
     gateway = await startApp('gateway', { SUBJECTS_URL: `${subjects.url}graphql`, VITALS_URL: `${vitals.url}graphql` });
 
-    const study = await graphqlRequest(gateway.url, `mutation { createStudy(input: { code: "STMT", name: "Statements", sites: [{ code: "S1", name: "One" }] }) { id sites { id } } }`, {}, await adminHeaders());
+    const study = await graphqlRequest(
+      gateway.url,
+      `mutation { createStudy(input: { code: "STMT", name: "Statements", sites: [{ code: "S1", name: "One" }] }) { id sites { id } } }`,
+      {},
+      await adminHeaders(),
+    );
     studyId = study.data?.createStudy.id;
     const siteId = study.data?.createStudy.sites[0].id;
     const asAdmin = await adminHeaders();
     const created = await Promise.all(
       Array.from({ length: 60 }, () =>
-        graphqlRequest(gateway.url, `mutation($input: CreateSubjectInput!) { createSubject(input: $input) { id } }`, { input: { studyId, siteId, age: 40, sex: 'MALE' } }, asAdmin),
+        graphqlRequest(
+          gateway.url,
+          `mutation($input: CreateSubjectInput!) { createSubject(input: $input) { id } }`,
+          { input: { studyId, siteId, age: 40, sex: 'MALE' } },
+          asAdmin,
+        ),
       ),
     );
     const sql = postgres(vitalsDb.url, { max: 1, onnotice: () => {} });

@@ -38,7 +38,12 @@ describe('the batched call from vitals to the subjects subgraph (real process, r
   });
 
   it('resolves more subject numbers than one subjectsByNumbers call takes, leaving out unknown ones', async () => {
-    const client = createSubjectsClient({ url: `${subjects.url}graphql`, authorization: (await adminHeaders()).authorization, requestId: 'test', policy: { timeoutMs: 5_000, retries: 0, backoffMs: 100 } });
+    const client = createSubjectsClient({
+      url: `${subjects.url}graphql`,
+      authorization: (await adminHeaders()).authorization,
+      requestId: 'test',
+      policy: { timeoutMs: 5_000, retries: 0, backoffMs: 100 },
+    });
     const numbers = Array.from({ length: enrolled }, (_, index) => `BIG01-S01-${String(index + 1).padStart(5, '0')}`);
     const found = await client.findSubjectsByNumbers(study.id, [...numbers, 'BIG01-S01-99999']);
     expect(found).toHaveLength(enrolled);

@@ -133,8 +133,10 @@ describe('uploads that trickle or wait hold no database connection (real process
       sending.catch(() => {});
       const waitingOnTheLock = async () =>
         Number(
-          (await sql`select count(*)::int as n from pg_stat_activity
-                     where application_name = 'trialgraph-vitals' and datname = current_database() and wait_event_type = 'Lock'`)[0]?.n,
+          (
+            await sql`select count(*)::int as n from pg_stat_activity
+                     where application_name = 'trialgraph-vitals' and datname = current_database() and wait_event_type = 'Lock'`
+          )[0]?.n,
         );
       await waitFor('two imports to wait on the lock', async () => (await waitingOnTheLock()) === 2);
       // Each heartbeat (every 5 s) records the bytes received: all ten have their whole file.

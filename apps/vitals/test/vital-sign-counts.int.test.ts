@@ -59,7 +59,13 @@ describe('totalCount of a subject’s vitals on every write path (real processes
   });
 
   const importCsv = (rows: string[], importOptions: ImportOptionsInput = {}) =>
-    importVitalsFile({ url: stack.gateway.url, studyId: study.studyId, file: text(['patient_id,record_time,heart_rate', ...rows].join('\n')), importOptions, token });
+    importVitalsFile({
+      url: stack.gateway.url,
+      studyId: study.studyId,
+      file: text(['patient_id,record_time,heart_rate', ...rows].join('\n')),
+      importOptions,
+      token,
+    });
 
   async function totalCount(subjectId: string): Promise<number> {
     const response = await graphqlRequest(stack.gateway.url, TOTAL_COUNT, { id: subjectId }, headers);
@@ -77,7 +83,13 @@ describe('totalCount of a subject’s vitals on every write path (real processes
 
   it('counts the rows an import stores, and nothing more when the same file is sent again', async () => {
     const [a, b] = study.subjectNumbers as [string, string];
-    const rows = [`${a},2026-01-01T08:00:00Z,70`, `${a},2026-01-01T09:00:00Z,71`, `${a},2026-01-01T10:00:00Z,abc`, `${b},2026-01-01T08:00:00Z,64`, `${a},2026-01-01T11:00:00Z,72`];
+    const rows = [
+      `${a},2026-01-01T08:00:00Z,70`,
+      `${a},2026-01-01T09:00:00Z,71`,
+      `${a},2026-01-01T10:00:00Z,abc`,
+      `${b},2026-01-01T08:00:00Z,64`,
+      `${a},2026-01-01T11:00:00Z,72`,
+    ];
     expect((await importCsv(rows)).data?.importVitals).toMatchObject({ status: 'SUCCEEDED', rowsAccepted: 4, rowsRejected: 1 });
     await expectCounts([3, 1]);
     expect((await importCsv(rows)).data?.importVitals).toMatchObject({ status: 'SUCCEEDED', rowsAccepted: 0, rowsDuplicate: 4 });
@@ -100,7 +112,10 @@ describe('totalCount of a subject’s vitals on every write path (real processes
 
   it('counts rows copied straight into the table with COPY, as an operator or a bulk loader would', async () => {
     const [a] = study.subjectIds as [string];
-    const lines = Array.from({ length: 500 }, (_, minute) => `${a}\t${study.studyId}\t${study.siteId}\t${new Date(Date.UTC(2026, 0, 4, 0, minute)).toISOString()}\t80\tcopy\n`);
+    const lines = Array.from(
+      { length: 500 },
+      (_, minute) => `${a}\t${study.studyId}\t${study.siteId}\t${new Date(Date.UTC(2026, 0, 4, 0, minute)).toISOString()}\t80\tcopy\n`,
+    );
     const copy = await vitalsSql`copy vital_signs (subject_id, study_id, site_id, recorded_at, heart_rate, recorded_by) from stdin`.writable();
     await pipeline(Readable.from([lines.join('')]), copy);
     await expectCounts([503, 2]);
@@ -148,7 +163,8 @@ describe('folding the kept counts', () => {
            timestamptz '2025-01-01' + m * interval '1 minute', 70, 'test'
     from unnest(${minutes}::int[]) as m`;
   /** The subject's count rows, smallest first. */
-  const countRows = async () => (await sql`select readings::int from vital_sign_counts where subject_id = ${subject} order by readings`).map((row) => row.readings);
+  const countRows = async () =>
+    (await sql`select readings::int from vital_sign_counts where subject_id = ${subject} order by readings`).map((row) => row.readings);
 
   beforeAll(async () => {
     database = await createTestDatabase('tg_cnt_fold');
@@ -230,7 +246,9 @@ describe('counts of readings stored before the counting migration', () => {
 
     const after = await openVitalsDatabase({ url: database.url, dataDir: '' });
     try {
-      const pages = await createVitalsLoaders(after.db, ADMIN, MAX_ROWS).vitalsPage({ from: undefined, to: undefined, before: undefined, first: 1 }).loadMany(subjects);
+      const pages = await createVitalsLoaders(after.db, ADMIN, MAX_ROWS)
+        .vitalsPage({ from: undefined, to: undefined, before: undefined, first: 1 })
+        .loadMany(subjects);
       expect(pages.map((page) => (page instanceof Error ? page : page.totalCount))).toEqual([1000, 2000]);
     } finally {
       await after.close();
@@ -251,19 +269,30 @@ describe('counts and summaries on the embedded database (PGlite, as under npm st
         drizzleSql.raw(`insert into vital_signs (subject_id, study_id, site_id, recorded_at, heart_rate, temperature, recorded_by)
                         select '${subject}', ${scopeIds}, timestamptz '2025-01-01' + n * interval '1 hour', 60 + n, 36.5, 'test' from generate_series(0, 9) as n`),
       );
-      const csv = Array.from({ length: 5 }, (_, day) => `${subject},0a000000-0000-4000-8000-000000000001,0b000000-0000-4000-8000-000000000001,2025-02-0${day + 1}T00:00:00Z,90,copy`).join('\n');
+      const csv = Array.from(
+        { length: 5 },
+        (_, day) => `${subject},0a000000-0000-4000-8000-000000000001,0b000000-0000-4000-8000-000000000001,2025-02-0${day + 1}T00:00:00Z,90,copy`,
+      ).join('\n');
       // COPY from a file needs the owner's rights; the request role (as under npm start) has only rows.
       await opened.pglite!.exec('reset role');
-      await opened.pglite!.query(`copy vital_signs (subject_id, study_id, site_id, recorded_at, heart_rate, recorded_by) from '/dev/blob' with (format csv)`, [], {
-        blob: new Blob([csv]),
-      });
+      await opened.pglite!.query(
+        `copy vital_signs (subject_id, study_id, site_id, recorded_at, heart_rate, recorded_by) from '/dev/blob' with (format csv)`,
+        [],
+        {
+          blob: new Blob([csv]),
+        },
+      );
       await opened.pglite!.exec(`set role ${VITALS_REQUEST_ROLE}`);
       const loaders = createVitalsLoaders(opened.db, ADMIN, MAX_ROWS);
       const page = await loaders.vitalsPage({ from: undefined, to: undefined, before: undefined, first: 2 }).load(subject);
       expect(page.totalCount).toBe(15);
       expect(page.edges.map((edge) => edge.node.recordedAt.toISOString())).toEqual(['2025-02-05T00:00:00.000Z', '2025-02-04T00:00:00.000Z']);
       const summary = await loaders.vitalsSummary({ from: new Date('2025-01-01T00:00:00Z'), to: new Date('2025-01-01T09:00:00Z') }).load(subject);
-      expect(summary).toMatchObject({ count: 10, heartRate: { count: 10, min: 60, max: 69, mean: 64.5 }, temperature: { count: 10, min: 36.5, max: 36.5, mean: 36.5 } });
+      expect(summary).toMatchObject({
+        count: 10,
+        heartRate: { count: 10, min: 60, max: 69, mean: 64.5 },
+        temperature: { count: 10, min: 36.5, max: 36.5, mean: 36.5 },
+      });
     } finally {
       await opened.close();
     }

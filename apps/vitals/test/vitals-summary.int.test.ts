@@ -82,9 +82,14 @@ describe('a summary of each subject’s vitals over a window (real processes, Po
     studyId = study.data?.createStudy.id;
     sites = study.data?.createStudy.sites.map((site: { id: string }) => site.id);
     for (const siteId of [sites[0], sites[0], sites[1]]) {
-      const created = await graphqlRequest(stack.gateway.url, `mutation($input: CreateSubjectInput!) { createSubject(input: $input) { id subjectNumber } }`, {
-        input: { studyId, siteId, age: 40, sex: 'FEMALE' },
-      }, headers);
+      const created = await graphqlRequest(
+        stack.gateway.url,
+        `mutation($input: CreateSubjectInput!) { createSubject(input: $input) { id subjectNumber } }`,
+        {
+          input: { studyId, siteId, age: 40, sex: 'FEMALE' },
+        },
+        headers,
+      );
       subjects.push({ id: created.data?.createSubject.id, number: created.data?.createSubject.subjectNumber, readings: [] });
     }
 
@@ -115,7 +120,18 @@ describe('a summary of each subject’s vitals over a window (real processes, Po
           spo2: 92 + (hour % 8),
         };
         subject.readings.push(reading);
-        lines.push([subject.number, reading.recordedAt, reading.heartRate, reading.systolic, reading.diastolic, reading.temperature, reading.respiratoryRate, reading.spo2].join(','));
+        lines.push(
+          [
+            subject.number,
+            reading.recordedAt,
+            reading.heartRate,
+            reading.systolic,
+            reading.diastolic,
+            reading.temperature,
+            reading.respiratoryRate,
+            reading.spo2,
+          ].join(','),
+        );
       }
     }
     const imported = await importVitalsFile({
@@ -166,18 +182,26 @@ describe('a summary of each subject’s vitals over a window (real processes, Po
 
   it('is refused to a role that may not read vital signs', async () => {
     const partner = await authHeaders({ roles: ['PARTNER'], studies: [studyId] });
-    const response = await graphqlRequest(stack.vitals.url + 'graphql', `query($representations: [_Any!]!) {
+    const response = await graphqlRequest(
+      stack.vitals.url + 'graphql',
+      `query($representations: [_Any!]!) {
       _entities(representations: $representations) { ... on Subject { vitalsSummary(from: "${FROM}", to: "${TO}") { count } } } }`,
-      { representations: [{ __typename: 'Subject', id: subjects[0]!.id }] }, partner);
+      { representations: [{ __typename: 'Subject', id: subjects[0]!.id }] },
+      partner,
+    );
     expect(errorCodes(response)).toEqual(['FORBIDDEN']);
     expect(response.data?._entities?.[0]?.vitalsSummary ?? null).toBeNull();
   });
 
   it('counts nothing for a coordinator asking about a subject of another site', async () => {
     const coordinator = await authHeaders({ roles: ['COORDINATOR'], studies: [studyId], sites: [sites[1]] });
-    const response = await graphqlRequest(stack.vitals.url + 'graphql', `query($representations: [_Any!]!) {
+    const response = await graphqlRequest(
+      stack.vitals.url + 'graphql',
+      `query($representations: [_Any!]!) {
       _entities(representations: $representations) { ... on Subject { vitalsSummary(from: "${FROM}", to: "${TO}") { ${SUMMARY_FIELDS} } } } }`,
-      { representations: [subjects[0]!, subjects[2]!].map((subject) => ({ __typename: 'Subject', id: subject.id })) }, coordinator);
+      { representations: [subjects[0]!, subjects[2]!].map((subject) => ({ __typename: 'Subject', id: subject.id })) },
+      coordinator,
+    );
     expect(response.errors).toBeUndefined();
     const [otherSite, ownSite] = response.data?._entities as [{ vitalsSummary: Summary }, { vitalsSummary: Summary }];
     expectSummary(otherSite.vitalsSummary, expectedSummary([]));

@@ -23,7 +23,9 @@ async function timedExport(target: ExportTarget, expectedReadings: number): Prom
   const token = await testToken({ roles: ['ADMIN'] });
   const sampler = sampleRss({ gateway: target.gateway.process.pid!, vitals: target.vitals.process.pid! }, 100);
   const started = process.hrtime.bigint();
-  const response = await fetch(new URL(`/api/v1/studies/${target.study.studyId}/vitals.csv`, target.gateway.url), { headers: { authorization: `Bearer ${token}` } });
+  const response = await fetch(new URL(`/api/v1/studies/${target.study.studyId}/vitals.csv`, target.gateway.url), {
+    headers: { authorization: `Bearer ${token}` },
+  });
   if (response.status !== 200 || !response.body) throw new Error(`the export answered HTTP ${response.status}: ${(await response.text()).slice(0, 300)}`);
   let bytes = 0;
   let lines = 0;
@@ -42,7 +44,9 @@ function timedCopyOut(databaseUrl: string, studyId: string): Promise<{ seconds: 
   const select = `select subject_id, recorded_at, heart_rate, systolic, diastolic, temperature::numeric, respiratory_rate, spo2 from vital_signs where study_id = '${studyId}' order by subject_id, recorded_at`;
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn('psql', [databaseUrl, '-v', 'ON_ERROR_STOP=1', '-qc', `\\copy (${select}) to stdout with (format csv)`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('psql', [databaseUrl, '-v', 'ON_ERROR_STOP=1', '-qc', `\\copy (${select}) to stdout with (format csv)`], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let bytes = 0;
     let errors = '';
     child.stdout.on('data', (chunk: Buffer) => (bytes += chunk.length));

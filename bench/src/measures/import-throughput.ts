@@ -32,7 +32,9 @@ export async function timedImport(url: string, study: BenchStudy, file: CsvFile)
     throw new Error(`import to ${url} did not succeed: ${JSON.stringify(response.errors ?? report?.failureReason ?? response.status).slice(0, 300)}`);
   }
   if (report.rowsAccepted !== file.expected.valid || report.rowsRejected !== file.expected.bad) {
-    throw new Error(`import to ${url} stored ${report.rowsAccepted} and rejected ${report.rowsRejected}; the file has ${file.expected.valid} valid and ${file.expected.bad} bad rows`);
+    throw new Error(
+      `import to ${url} stored ${report.rowsAccepted} and rejected ${report.rowsRejected}; the file has ${file.expected.valid} valid and ${file.expected.bad} bad rows`,
+    );
   }
   return { seconds: round(seconds, 4) };
 }

@@ -43,7 +43,9 @@ function* copyText(study: BenchStudy, perSubject: number): Generator<string> {
     const recordedAt = new Date(NEWEST - step * EVERY_MINUTES * 60_000).toISOString();
     for (const [index, subject] of study.subjects.entries()) {
       const beat = (step + index) % 40;
-      lines.push(`${subject.id}\t${study.studyId}\t${study.siteId}\t${recordedAt}\t${60 + beat}\t${110 + (beat % 30)}\t${70 + (beat % 15)}\t36.${beat % 10}\t${92 + (beat % 8)}\tbench\n`);
+      lines.push(
+        `${subject.id}\t${study.studyId}\t${study.siteId}\t${recordedAt}\t${60 + beat}\t${110 + (beat % 30)}\t${70 + (beat % 15)}\t36.${beat % 10}\t${92 + (beat % 8)}\tbench\n`,
+      );
       if (lines.length === LINES_PER_CHUNK) yield lines.splice(0).join('');
     }
   }
@@ -71,7 +73,8 @@ async function seedWithCopy(databaseUrl: string, study: BenchStudy, perSubject: 
       }
     };
     while (!exhausted) {
-      const copy = await sql`copy vital_signs (subject_id, study_id, site_id, recorded_at, heart_rate, systolic, diastolic, temperature, spo2, recorded_by) from stdin`.writable();
+      const copy =
+        await sql`copy vital_signs (subject_id, study_id, site_id, recorded_at, heart_rate, systolic, diastolic, temperature, spo2, recorded_by) from stdin`.writable();
       await pipeline(Readable.from(upTo(ROWS_PER_COPY / LINES_PER_CHUNK)), copy);
     }
     await sql`vacuum analyze vital_signs`;

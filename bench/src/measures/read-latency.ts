@@ -23,7 +23,12 @@ export interface LoadRun {
 }
 
 /** `connections` clients each sending the same POST back to back for `seconds`; latencies of every response. */
-export async function loadWithAutocannon(url: string, body: string, headers: Record<string, string>, options: { connections: number; seconds: number }): Promise<LoadRun> {
+export async function loadWithAutocannon(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  options: { connections: number; seconds: number },
+): Promise<LoadRun> {
   const latencies: number[] = [];
   const instance = autocannon({ url, method: 'POST', connections: options.connections, duration: options.seconds, headers, body });
   instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => void latencies.push(responseTime));
@@ -50,7 +55,8 @@ export async function measureReadLatency(
   const headers = { 'content-type': 'application/json', ...(await adminHeaders()) };
   const page = await mustQuery(stack.gateway.url, GATEWAY_QUERY, { studyId: study.studyId });
   const ids: string[] = page.subjects.edges.map((edge: any) => edge.node.id);
-  if (ids.length !== PAGE || page.subjects.edges.some((edge: any) => !edge.node.latestVitalSign)) throw new Error('the page query did not return 50 subjects with vitals');
+  if (ids.length !== PAGE || page.subjects.edges.some((edge: any) => !edge.node.latestVitalSign))
+    throw new Error('the page query did not return 50 subjects with vitals');
   const representations = ids.map((id) => ({ __typename: 'Subject', id }));
   await mustQuery(graphqlUrl(stack.subjects), SUBJECTS_QUERY, { studyId: study.studyId });
   await mustQuery(graphqlUrl(stack.vitals), VITALS_QUERY, { representations });
@@ -64,7 +70,10 @@ export async function measureReadLatency(
   log(`measure 5: ${connections} connections × ${options.readSeconds} s per target; warm-up`);
   for (const target of targets) await loadWithAutocannon(target.url, target.body, headers, { connections, seconds: 1 });
   const samples = await runInterleaved(
-    targets.map((target) => ({ name: target.name, run: () => loadWithAutocannon(target.url, target.body, headers, { connections, seconds: options.readSeconds }) })),
+    targets.map((target) => ({
+      name: target.name,
+      run: () => loadWithAutocannon(target.url, target.body, headers, { connections, seconds: options.readSeconds }),
+    })),
     { runs: options.runs, log },
   );
   const failed = [...samples.values()].flat().reduce((sum, run) => sum + run.failed, 0);

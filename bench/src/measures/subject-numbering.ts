@@ -58,7 +58,10 @@ async function scrapeLockWait(apps: readonly AppProcess[]): Promise<Array<Histog
 function lockWaitP95(before: Array<Histogram | null>, after: Array<Histogram | null>): number | null {
   if (after.some((histogram) => histogram === null)) return null;
   const deltas = after.map((histogram, index) => histogramDelta(before[index] ?? null, histogram!));
-  const summed: Histogram = { name: deltas[0]!.name, buckets: deltas[0]!.buckets.map((bucket, index) => ({ le: bucket.le, count: deltas.reduce((sum, delta) => sum + (delta.buckets[index]?.count ?? 0), 0) })) };
+  const summed: Histogram = {
+    name: deltas[0]!.name,
+    buckets: deltas[0]!.buckets.map((bucket, index) => ({ le: bucket.le, count: deltas.reduce((sum, delta) => sum + (delta.buckets[index]?.count ?? 0), 0) })),
+  };
   return round(histogramQuantile(summed, 0.95) * 1000);
 }
 
@@ -130,7 +133,9 @@ export async function measureSubjectNumbering(options: BenchOptions, database: T
         pair = [];
       }
     }
-    log(`measure 6: createSubject, ${options.createsPerRun} per run, ${options.createConcurrency} at a time; lock: ${lockKind(single) ?? '?'}${pair.length ? ` / ${lockKind(pair[0]!)}` : ''}`);
+    log(
+      `measure 6: createSubject, ${options.createsPerRun} per run, ${options.createConcurrency} at a time; lock: ${lockKind(single) ?? '?'}${pair.length ? ` / ${lockKind(pair[0]!)}` : ''}`,
+    );
     let studies = 0;
     const contenders = [{ name: 'one', run: () => createSubjects([single!], sql, options, `ONE${studies++}`) }];
     if (pair.length === 2) contenders.push({ name: 'two', run: () => createSubjects(pair, sql, options, `TWO${studies++}`) });
@@ -146,7 +151,8 @@ export async function measureSubjectNumbering(options: BenchOptions, database: T
       };
     };
     const one = summary('one');
-    const describe = (s: ReturnType<typeof summary>) => `${s.perSecond} creates/s, p95 ${s.p95Ms} ms, ${s.faults === 0 ? 'no duplicate, no gap' : `${s.faults} duplicates or gaps`}`;
+    const describe = (s: ReturnType<typeof summary>) =>
+      `${s.perSecond} creates/s, p95 ${s.p95Ms} ms, ${s.faults === 0 ? 'no duplicate, no gap' : `${s.faults} duplicates or gaps`}`;
     const target = 'report; no duplicate, no gap';
     const note = `median of ${options.runs} interleaved runs of ${options.createsPerRun} creates, ${options.createConcurrency} concurrent, straight to the subjects instances`;
     const rows: ResultRow[] = [
@@ -207,5 +213,16 @@ export async function measureSubjectNumbering(options: BenchOptions, database: T
 }
 
 function notMeasured(name: string, reason: string): ResultRow {
-  return { measure: 6, name, figure: null, unit: '', figureText: '—', reference: '—', ratio: null, target: 'report; no duplicate, no gap', verdict: 'NOT MEASURED', note: reason };
+  return {
+    measure: 6,
+    name,
+    figure: null,
+    unit: '',
+    figureText: '—',
+    reference: '—',
+    ratio: null,
+    target: 'report; no duplicate, no gap',
+    verdict: 'NOT MEASURED',
+    note: reason,
+  };
 }

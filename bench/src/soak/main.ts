@@ -33,7 +33,10 @@ try {
   databases.push(subjectsDb, vitalsDb);
   redis = await startRedisServer();
   // Each with an inspector on a port of its own, through which the footprint readings first collect garbage.
-  stack = await startStack({ subjects: subjectsDb.url, vitals: vitalsDb.url }, { every: { NODE_OPTIONS: '--inspect=127.0.0.1:0' }, subjects: { REDIS_URL: redis.url } });
+  stack = await startStack(
+    { subjects: subjectsDb.url, vitals: vitalsDb.url },
+    { every: { NODE_OPTIONS: '--inspect=127.0.0.1:0' }, subjects: { REDIS_URL: redis.url } },
+  );
   const study = await createBenchStudy(graphqlUrl(stack.subjects), 'SOAK', 50);
   const workload = createSoakWorkload({
     gatewayUrl: stack.gateway.url,
@@ -56,7 +59,11 @@ try {
     'rows per small import': options.smallImportRows,
     'rows of the large import': options.largeImportRows,
   };
-  log(`soak: ${options.minutes} min, ${Object.entries(mix).map(([name, value]) => `${name} ${value}`).join(', ')}`);
+  log(
+    `soak: ${options.minutes} min, ${Object.entries(mix)
+      .map(([name, value]) => `${name} ${value}`)
+      .join(', ')}`,
+  );
 
   const loadStarted = Date.now();
   // Every 5 s, for whoever wants to see the shape of the curve behind the start and end figures.

@@ -36,7 +36,9 @@ export async function medianFootprint(pids: Record<string, number>, samples: num
   return Object.fromEntries(
     Object.entries(readings).map(([name, taken]) => [
       name,
-      taken.length === 0 ? null : { rssBytes: median(taken.map((reading) => reading.rssBytes)), openHandles: median(taken.map((reading) => reading.openHandles)) },
+      taken.length === 0
+        ? null
+        : { rssBytes: median(taken.map((reading) => reading.rssBytes)), openHandles: median(taken.map((reading) => reading.openHandles)) },
     ]),
   );
 }

@@ -41,7 +41,8 @@ export function parseSoakOptions(argv: readonly string[]): SoakOptions {
     } else if (name === '--minutes') {
       const given = value();
       minutes = Number(given);
-      if (!Number.isFinite(minutes) || minutes < 0.5 || minutes > 24 * 60) throw new Error(`--minutes must be a number from 0.5 to 1440, got "${given}"\n${USAGE}`);
+      if (!Number.isFinite(minutes) || minutes < 0.5 || minutes > 24 * 60)
+        throw new Error(`--minutes must be a number from 0.5 to 1440, got "${given}"\n${USAGE}`);
     } else if (name === '--out') {
       resultsPath = value();
     } else {

@@ -54,7 +54,10 @@ export const MAX_GROWTH = 0.1;
 
 const KINDS: OperationKind[] = ['read', 'createSubject', 'small import', 'large import'];
 
-export function summarizeOperations(records: readonly OperationRecord[], loadSeconds: number): Pick<SoakReport, 'operations' | 'total' | 'errorsByCode' | 'errorExamples'> {
+export function summarizeOperations(
+  records: readonly OperationRecord[],
+  loadSeconds: number,
+): Pick<SoakReport, 'operations' | 'total' | 'errorsByCode' | 'errorExamples'> {
   const operations = KINDS.map((kind): OperationSummary => {
     const mine = records.filter((record) => record.kind === kind);
     const ok = mine.filter((record) => record.code === null);
@@ -81,7 +84,10 @@ export function summarizeOperations(records: readonly OperationRecord[], loadSec
   return { operations, total: { sent: records.length, ok, throughputPerSecond: ok / loadSeconds }, errorsByCode, errorExamples };
 }
 
-export function summarizeProcesses(start: Record<string, Footprint | null>, end: Record<string, Footprint | null>): { processes: ProcessSummary[]; missing: string[] } {
+export function summarizeProcesses(
+  start: Record<string, Footprint | null>,
+  end: Record<string, Footprint | null>,
+): { processes: ProcessSummary[]; missing: string[] } {
   const processes: ProcessSummary[] = [];
   const missing: string[] = [];
   for (const name of Object.keys(start)) {
@@ -105,7 +111,10 @@ export function summarizeProcesses(start: Record<string, Footprint | null>, end:
 }
 
 /** Why the run fails, if it does: unexpected codes, skipped arrivals, a lost process, growth past MAX_GROWTH. */
-export function judgeSoak(report: Pick<SoakReport, 'errorsByCode' | 'skippedArrivals' | 'processes' | 'operations'>, missingProcesses: readonly string[]): string[] {
+export function judgeSoak(
+  report: Pick<SoakReport, 'errorsByCode' | 'skippedArrivals' | 'processes' | 'operations'>,
+  missingProcesses: readonly string[],
+): string[] {
   const reasons: string[] = [];
   const unexpected = Object.entries(report.errorsByCode).filter(([code]) => !EXPECTED_CODES.has(code));
   if (unexpected.length > 0) reasons.push(`unexpected error codes: ${unexpected.map(([code, count]) => `${code} × ${count}`).join(', ')}`);
@@ -113,8 +122,10 @@ export function judgeSoak(report: Pick<SoakReport, 'errorsByCode' | 'skippedArri
   for (const name of missingProcesses) reasons.push(`${name} exited during the run`);
   for (const operation of report.operations) if (operation.ok === 0) reasons.push(`no ${operation.kind} succeeded`);
   for (const process of report.processes) {
-    if (process.rssGrowth > MAX_GROWTH) reasons.push(`${process.name} RSS grew ${percent(process.rssGrowth)} (${mb(process.rssStartBytes)} → ${mb(process.rssEndBytes)})`);
-    if (process.handlesGrowth > MAX_GROWTH) reasons.push(`${process.name} open handles grew ${percent(process.handlesGrowth)} (${process.handlesStart} → ${process.handlesEnd})`);
+    if (process.rssGrowth > MAX_GROWTH)
+      reasons.push(`${process.name} RSS grew ${percent(process.rssGrowth)} (${mb(process.rssStartBytes)} → ${mb(process.rssEndBytes)})`);
+    if (process.handlesGrowth > MAX_GROWTH)
+      reasons.push(`${process.name} open handles grew ${percent(process.handlesGrowth)} (${process.handlesStart} → ${process.handlesEnd})`);
   }
   return reasons;
 }
@@ -125,7 +136,9 @@ const ms = (value: number) => (Number.isFinite(value) ? `${round(value)} ms` : '
 
 export function renderSoakReport(report: SoakReport): string {
   const lines = [
-    `trialgraph soak: ${report.minutes} min after a warm-up of ${report.warmupSeconds} s (${report.loadSeconds} s of load in all); ${Object.entries(report.mix).map(([name, value]) => `${name} ${value}`).join(', ')}`,
+    `trialgraph soak: ${report.minutes} min after a warm-up of ${report.warmupSeconds} s (${report.loadSeconds} s of load in all); ${Object.entries(report.mix)
+      .map(([name, value]) => `${name} ${value}`)
+      .join(', ')}`,
     '',
     '| operation | sent | ok | errors | throughput | p50 | p95 | p99 |',
     '|---|---|---|---|---|---|---|---|',
@@ -135,7 +148,13 @@ export function renderSoakReport(report: SoakReport): string {
     ),
     `| all | ${report.total.sent} | ${report.total.ok} | ${report.total.sent - report.total.ok} | ${round(report.total.throughputPerSecond)}/s | | | |`,
     '',
-    `errors by code: ${Object.keys(report.errorsByCode).length === 0 ? 'none' : Object.entries(report.errorsByCode).map(([code, count]) => `${code} × ${count}`).join(', ')}`,
+    `errors by code: ${
+      Object.keys(report.errorsByCode).length === 0
+        ? 'none'
+        : Object.entries(report.errorsByCode)
+            .map(([code, count]) => `${code} × ${count}`)
+            .join(', ')
+    }`,
     ...Object.entries(report.errorExamples).map(([code, example]) => `  ${code}, first seen: ${example}`),
     '',
     '| process | RSS start | RSS end | growth | open handles start | end | growth |',

@@ -51,7 +51,10 @@ function importFailureOf(result: ImportVitalsResult | Error, rows: number): Fail
 }
 
 const withTimeout = <T>(work: Promise<T>, ms: number): Promise<T | Error> =>
-  Promise.race([work.catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))), new Promise<Error>((resolve) => setTimeout(() => resolve(new Error(`no answer within ${ms} ms`)), ms).unref())]);
+  Promise.race([
+    work.catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
+    new Promise<Error>((resolve) => setTimeout(() => resolve(new Error(`no answer within ${ms} ms`)), ms).unref()),
+  ]);
 
 /** The soak's operations, each sent through the gateway as a client would, each recorded. */
 export function createSoakWorkload(options: { gatewayUrl: string; study: BenchStudy; token: string; smallImportRows: number; largeImportRows: number }) {
@@ -63,7 +66,13 @@ export function createSoakWorkload(options: { gatewayUrl: string; study: BenchSt
   const importFile = async (kind: OperationKind, rows: number, file: ReturnType<typeof generateVitalsCsv>, timeoutMs: number) => {
     const startedAt = Date.now();
     const result = await withTimeout(
-      importVitalsFile({ url: options.gatewayUrl, studyId: options.study.studyId, file: file.stream(2_000), fileName: `soak-${kind.replace(' ', '-')}.csv`, token: options.token }),
+      importVitalsFile({
+        url: options.gatewayUrl,
+        studyId: options.study.studyId,
+        file: file.stream(2_000),
+        fileName: `soak-${kind.replace(' ', '-')}.csv`,
+        token: options.token,
+      }),
       timeoutMs,
     );
     record(kind, startedAt, importFailureOf(result, rows));
@@ -84,7 +93,9 @@ export function createSoakWorkload(options: { gatewayUrl: string; study: BenchSt
     async createSubject(index: number) {
       const outcome = await timedGraphqlRequest(options.gatewayUrl, {
         query: CREATE_SUBJECT,
-        variables: { input: { studyId: options.study.studyId, siteId: options.study.siteId, age: 20 + (index % 60), sex: index % 2 === 0 ? 'FEMALE' : 'MALE' } },
+        variables: {
+          input: { studyId: options.study.studyId, siteId: options.study.siteId, age: 20 + (index % 60), sex: index % 2 === 0 ? 'FEMALE' : 'MALE' },
+        },
         headers,
         timeoutMs: CALL_TIMEOUT_MS,
       });
@@ -98,7 +109,14 @@ export function createSoakWorkload(options: { gatewayUrl: string; study: BenchSt
     },
     /** Readings of 2022 and before, where no small import writes. */
     async largeImport(timeoutMs: number) {
-      const file = generateVitalsCsv({ rows: options.largeImportRows, subjects: numbers, badRowFraction: 0.01, seed: 99, start: new Date(Date.UTC(2020, 0, 1)), intervalSeconds: 10 });
+      const file = generateVitalsCsv({
+        rows: options.largeImportRows,
+        subjects: numbers,
+        badRowFraction: 0.01,
+        seed: 99,
+        start: new Date(Date.UTC(2020, 0, 1)),
+        intervalSeconds: 10,
+      });
       await importFile('large import', options.largeImportRows, file, timeoutMs);
     },
   };

@@ -59,12 +59,15 @@ export function scopeOf(identity: Identity, right: RightName): AccessScope {
 /** Where any of the scopes applies; an area inside another is dropped, so SQL stays short. */
 export function unionOf(...scopes: AccessScope[]): AccessScope {
   const all = scopes.flatMap((scope) => scope.areas);
-  const kept = all.filter((area, index) => !all.some((other, otherIndex) => otherIndex !== index && covers(other, area) && (!covers(area, other) || otherIndex < index)));
+  const kept = all.filter(
+    (area, index) => !all.some((other, otherIndex) => otherIndex !== index && covers(other, area) && (!covers(area, other) || otherIndex < index)),
+  );
   return { areas: kept };
 }
 
 function covers(outer: ScopeArea, inner: ScopeArea): boolean {
-  const within = (wide: readonly string[] | null, narrow: readonly string[] | null) => wide === null || (narrow !== null && narrow.every((id) => wide.includes(id)));
+  const within = (wide: readonly string[] | null, narrow: readonly string[] | null) =>
+    wide === null || (narrow !== null && narrow.every((id) => wide.includes(id)));
   return within(outer.studyIds, inner.studyIds) && within(outer.siteIds, inner.siteIds) && (outer.sentBy === null || outer.sentBy === inner.sentBy);
 }
 

@@ -1,4 +1,11 @@
-export { authEnvironment, developmentSecret, DEV_SECRET_FILE, resolveVerifierOptions, resolveVerifierOptionsOrExit, type AuthSettings } from './auth-environment.js';
+export {
+  authEnvironment,
+  developmentSecret,
+  DEV_SECRET_FILE,
+  resolveVerifierOptions,
+  resolveVerifierOptionsOrExit,
+  type AuthSettings,
+} from './auth-environment.js';
 export { identityFromClaims, SYSTEM_IDENTITY, type Identity } from './identity.js';
 export { mintToken, TokenLifetimeTooLongError, type TokenClaims } from './mint-token.js';
 export { isRole, ROLES, type Role } from './roles.js';
@@ -9,7 +16,16 @@ export {
   type TokenVerifier,
   type TokenVerifierOptions,
 } from './token-verifier.js';
-export { ACCESS_POLICY, RIGHT_NAMES, rightOpening, SIGNED_IN_COORDINATES, SITE_SCOPED_ROLES, type AccessRight, type RightName, type ScopeKind } from './access-policy.js';
+export {
+  ACCESS_POLICY,
+  RIGHT_NAMES,
+  rightOpening,
+  SIGNED_IN_COORDINATES,
+  SITE_SCOPED_ROLES,
+  type AccessRight,
+  type RightName,
+  type ScopeKind,
+} from './access-policy.js';
 export {
   accessOf,
   inScope,

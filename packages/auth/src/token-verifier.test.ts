@@ -26,7 +26,12 @@ function base64url(value: object): string {
 describe('createTokenVerifier with a shared secret', () => {
   const verify = createTokenVerifier({ secret: SECRET, issuer: 'https://issuer.test', audience: 'trialgraph' });
   const sign = (options: { secret?: string; issuer?: string; expiresIn?: string } = {}) =>
-    mintToken(claims, { secret: options.secret ?? SECRET, issuer: options.issuer ?? 'https://issuer.test', audience: 'trialgraph', expiresIn: options.expiresIn });
+    mintToken(claims, {
+      secret: options.secret ?? SECRET,
+      issuer: options.issuer ?? 'https://issuer.test',
+      audience: 'trialgraph',
+      expiresIn: options.expiresIn,
+    });
 
   it('returns who is calling from a valid token', async () => {
     expect(await verify(`Bearer ${await sign()}`)).toEqual({ userId: 'u-1', roles: ['COORDINATOR'], studies: [STUDY], sites: [SITE] });

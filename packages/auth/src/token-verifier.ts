@@ -75,7 +75,9 @@ function checkLifetime(payload: JWTPayload, limits: { toleranceSeconds: number; 
   if (typeof iat === 'number' && iat > now + limits.toleranceSeconds) throw new TokenLifetimeError('it was issued in the future ("iat")');
   const lifetime = exp - (typeof iat === 'number' ? iat : now);
   if (lifetime > limits.maxLifetimeSeconds) {
-    throw new TokenLifetimeError(`it lives ${describeSeconds(lifetime)}, longer than the ${describeSeconds(limits.maxLifetimeSeconds)} this service accepts (JWT_MAX_TTL_MS)`);
+    throw new TokenLifetimeError(
+      `it lives ${describeSeconds(lifetime)}, longer than the ${describeSeconds(limits.maxLifetimeSeconds)} this service accepts (JWT_MAX_TTL_MS)`,
+    );
   }
 }
 

@@ -20,16 +20,11 @@ export class EnvironmentError extends Error {
  * Empty strings count as unset, so `FOO=` in a compose file falls back to the default
  * instead of failing a URL or number check.
  */
-export function parseEnvironment<Shape extends z.ZodRawShape>(
-  shape: Shape,
-  env: Record<string, string | undefined>,
-): Readonly<z.infer<z.ZodObject<Shape>>> {
+export function parseEnvironment<Shape extends z.ZodRawShape>(shape: Shape, env: Record<string, string | undefined>): Readonly<z.infer<z.ZodObject<Shape>>> {
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
   const result = z.object(shape).safeParse(present);
   if (!result.success) {
-    throw new EnvironmentError(
-      result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
-    );
+    throw new EnvironmentError(result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
   return Object.freeze(result.data);
 }

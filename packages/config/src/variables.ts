@@ -16,7 +16,7 @@ export const port = (defaultPort: number) =>
  * server behind a load balancer sets HOST=0.0.0.0 (or ::) deliberately.
  */
 export const listenHost = z
-  .union([z.ipv4(), z.ipv6(), z.hostname()], { message: 'must be an IP address or a host name, e.g. 127.0.0.1 or 0.0.0.0' })
+  .union([z.ipv4(), z.ipv6(), z.hostname()], { error: 'must be an IP address or a host name, e.g. 127.0.0.1 or 0.0.0.0' })
   .default('127.0.0.1');
 
 export const logLevel = z
@@ -25,9 +25,7 @@ export const logLevel = z
   })
   .default('info');
 
-export const nodeEnv = z
-  .enum(['development', 'production', 'test'], { error: 'must be development, production or test' })
-  .default('development');
+export const nodeEnv = z.enum(['development', 'production', 'test'], { error: 'must be development, production or test' }).default('development');
 
 export const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
@@ -81,7 +79,8 @@ export const requestTimeEnvironment = {
   READINESS_TIMEOUT_MS: positiveMilliseconds(1_000),
 };
 
-const count = (min: number, defaultValue: number) => z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(min, `must be at least ${min}`).default(defaultValue);
+const count = (min: number, defaultValue: number) =>
+  z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(min, `must be at least ${min}`).default(defaultValue);
 
 /**
  * The bounds on one GraphQL operation. The gateway and every subgraph read the same variables

@@ -122,7 +122,12 @@ describe('the record layer against csv-parse (strict)', () => {
       const text = 'h0,h1\n5\'10",x\n';
       expect(splitWithCsvParse(text, ',')).toEqual({ error: 'INVALID_OPENING_QUOTE' });
       expect(splitWithOurs(text)).toEqual({ records: splitWithCsvParse(text, ',', true), faulty: false });
-      expect(splitWithOurs(text)).toMatchObject({ records: [['h0', 'h1'], ['5\'10"', 'x']] });
+      expect(splitWithOurs(text)).toMatchObject({
+        records: [
+          ['h0', 'h1'],
+          ['5\'10"', 'x'],
+        ],
+      });
     });
 
     it('marks the one record with text after a closing quote and reads on; strict csv-parse refuses the file', () => {
@@ -142,20 +147,47 @@ describe('the record layer against csv-parse (strict)', () => {
 
     it('takes a CR before a LF as part of the line ending in a LF file, where csv-parse keeps it in the field', () => {
       const text = 'h0,h1\na,b\r\nc,d\n';
-      expect(splitWithCsvParse(text, ',')).toEqual([['h0', 'h1'], ['a', 'b\r'], ['c', 'd']]);
-      expect(splitWithOurs(text)).toEqual({ records: [['h0', 'h1'], ['a', 'b'], ['c', 'd']], faulty: false });
+      expect(splitWithCsvParse(text, ',')).toEqual([
+        ['h0', 'h1'],
+        ['a', 'b\r'],
+        ['c', 'd'],
+      ]);
+      expect(splitWithOurs(text)).toEqual({
+        records: [
+          ['h0', 'h1'],
+          ['a', 'b'],
+          ['c', 'd'],
+        ],
+        faulty: false,
+      });
     });
 
     it('ends a line at a lone LF in a CRLF file, where csv-parse reads it as text', () => {
       const text = 'h0,h1\r\na,b\nc,d\r\n';
-      expect(splitWithCsvParse(text, ',')).toEqual([['h0', 'h1'], ['a', 'b\nc', 'd']]);
-      expect(splitWithOurs(text)).toEqual({ records: [['h0', 'h1'], ['a', 'b'], ['c', 'd']], faulty: false });
+      expect(splitWithCsvParse(text, ',')).toEqual([
+        ['h0', 'h1'],
+        ['a', 'b\nc', 'd'],
+      ]);
+      expect(splitWithOurs(text)).toEqual({
+        records: [
+          ['h0', 'h1'],
+          ['a', 'b'],
+          ['c', 'd'],
+        ],
+        faulty: false,
+      });
     });
 
     it('skips blank lines before the header, where csv-parse gives lines of spaces or delimiters as records', () => {
       const text = '  \n;;\nh0,h1\na,b\n';
       expect(splitWithCsvParse(text, ',')).toEqual([['  '], [';;'], ['h0', 'h1'], ['a', 'b']]);
-      expect(splitWithOurs(text)).toEqual({ records: [['h0', 'h1'], ['a', 'b']], faulty: false });
+      expect(splitWithOurs(text)).toEqual({
+        records: [
+          ['h0', 'h1'],
+          ['a', 'b'],
+        ],
+        faulty: false,
+      });
     });
 
     it('refuses an unclosed quote as csv-parse does, naming the line it opened on', () => {

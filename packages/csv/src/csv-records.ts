@@ -123,7 +123,8 @@ export class CsvRecordSplitter {
           const close = buffer.indexOf('"', cursor);
           if (close === -1) {
             if (atEnd) this.unclosedQuote(openedOn, 'by the end of the file');
-            if (buffer.length - start > this.maxRecordLength) this.unclosedQuote(openedOn, `within ${this.maxRecordLength} characters, the longest record accepted`);
+            if (buffer.length - start > this.maxRecordLength)
+              this.unclosedQuote(openedOn, `within ${this.maxRecordLength} characters, the longest record accepted`);
             return -1;
           }
           breaksInside += countOf(buffer, breakChar, cursor, close);

@@ -161,7 +161,12 @@ describe('rows with fewer fields than the header', () => {
 
 describe('CR-only line endings', () => {
   it('reads a file whose lines end in CR alone as it reads CRLF, with the same line numbers', async () => {
-    const lines = ['patient_id,record_time,heart_rate,note', 'S-1,2025-03-01T08:00:00Z,72,"a\rnote"', 'S-2,2025-03-01T09:00:00Z,x,', 'S-3,2025-03-01T10:00:00Z,74,'];
+    const lines = [
+      'patient_id,record_time,heart_rate,note',
+      'S-1,2025-03-01T08:00:00Z,72,"a\rnote"',
+      'S-2,2025-03-01T09:00:00Z,x,',
+      'S-3,2025-03-01T10:00:00Z,74,',
+    ];
     const crlf = await parse(`${lines.join('\r\n')}\r\n`);
     for (const chunkSize of [10_000, 3, 1]) {
       const cr = await parse(`${lines.join('\r')}\r`, { chunkSize });

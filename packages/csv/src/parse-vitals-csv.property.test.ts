@@ -54,7 +54,10 @@ const reading: fc.Arbitrary<Reading> = fc.record({
     fc.tuple(fc.integer({ min: 50, max: 300 }), fc.integer({ min: 20, max: 200 })).filter(([systolic, diastolic]) => diastolic < systolic),
     { nil: null },
   ),
-  temperature: fc.option(fc.integer({ min: 300, max: 450 }).map((tenths) => tenths / 10), { nil: null }),
+  temperature: fc.option(
+    fc.integer({ min: 300, max: 450 }).map((tenths) => tenths / 10),
+    { nil: null },
+  ),
   respiratoryRate: fc.option(fc.integer({ min: 4, max: 80 }), { nil: null }),
   spo2: fc.option(fc.integer({ min: 50, max: 100 }), { nil: null }),
   // Free text the parser ignores, full of what forces quoting: delimiters, quotes, line breaks.
@@ -83,7 +86,16 @@ function offsetMinutesAt(timezone: string, at: number): number {
   const parts: Record<string, number> = {};
   let format = wallClockFormats.get(timezone);
   if (!format) {
-    format = new Intl.DateTimeFormat('en-US', { timeZone: timezone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone: timezone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
     wallClockFormats.set(timezone, format);
   }
   for (const part of format.formatToParts(at)) parts[part.type] = Number(part.value);
@@ -131,7 +143,8 @@ type Dialect = typeof dialect extends fc.Arbitrary<infer D> ? D : never;
 function writeFile(readings: Reading[], spec: Dialect): { bytes: Uint8Array; expected: VitalsRow[] } {
   const pick = <T>(options: readonly T[], salt: number) => options[(spec.spellingSeed + salt) % options.length]!;
   const has = (measure: (typeof spec.measures)[number]) => spec.measures.includes(measure);
-  const number = (value: number, digits: number) => (spec.decimalComma && spec.delimiter !== ',' ? value.toFixed(digits).replace('.', ',') : value.toFixed(digits));
+  const number = (value: number, digits: number) =>
+    spec.decimalComma && spec.delimiter !== ',' ? value.toFixed(digits).replace('.', ',') : value.toFixed(digits);
   type Column = { header: string; write: (reading: Reading, time: string) => string };
   const columns: Column[] = [
     { header: pick(HEADER_SPELLINGS.patientId, 1), write: (r) => r.patientId },
@@ -152,7 +165,8 @@ function writeFile(readings: Reading[], spec: Dialect): { bytes: Uint8Array; exp
         : { header: pick(HEADER_SPELLINGS.celsius, 8), write: (r) => (r.temperature === null ? '' : number(r.temperature, 1)) },
     );
   }
-  if (has('respiratoryRate')) columns.push({ header: pick(HEADER_SPELLINGS.respiratoryRate, 9), write: (r) => (r.respiratoryRate === null ? '' : String(r.respiratoryRate)) });
+  if (has('respiratoryRate'))
+    columns.push({ header: pick(HEADER_SPELLINGS.respiratoryRate, 9), write: (r) => (r.respiratoryRate === null ? '' : String(r.respiratoryRate)) });
   if (has('spo2')) columns.push({ header: pick(HEADER_SPELLINGS.spo2, 10), write: (r) => (r.spo2 === null ? '' : String(r.spo2)) });
   // A seeded shuffle: column order is free in an export.
   for (let i = columns.length - 1, seed = spec.columnOrderSeed; i > 0; i--, seed = Math.floor(seed / 7) + 13 * i) {
@@ -228,21 +242,47 @@ async function parseAll(chunks: Uint8Array[], options: { timezone?: string; batc
 }
 
 describe('parseVitalsCsv, property-based', () => {
-  it('reads back every table of valid readings csv-stringify writes, in every dialect, however the bytes are cut', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(reading, { minLength: 1, maxLength: 12 }), dialect, fc.array(fc.nat(), { maxLength: 6 }), async (readings, spec, cuts) => {
-        const { bytes, expected } = writeFile(readings, spec);
-        const parsed = await parseAll(cut(bytes, cuts), { timezone: spec.timezone });
-        expect(parsed.errors).toEqual([]);
-        expect(parsed.rows).toEqual(expected);
-        expect(parsed.rowsRead).toBe(expected.length);
-      }),
-      { numRuns: RUNS },
-    );
-  }, TIMEOUT_MS);
+  it(
+    'reads back every table of valid readings csv-stringify writes, in every dialect, however the bytes are cut',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(reading, { minLength: 1, maxLength: 12 }), dialect, fc.array(fc.nat(), { maxLength: 6 }), async (readings, spec, cuts) => {
+          const { bytes, expected } = writeFile(readings, spec);
+          const parsed = await parseAll(cut(bytes, cuts), { timezone: spec.timezone });
+          expect(parsed.errors).toEqual([]);
+          expect(parsed.rows).toEqual(expected);
+          expect(parsed.rowsRead).toBe(expected.length);
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    TIMEOUT_MS,
+  );
 
   const token = fc.oneof(
-    { weight: 12, arbitrary: fc.constantFrom(',', ';', '\t', '"', '""', '\n', '\r', '\r\n', ' ', 'S-1', '72', '120/80', '36,6', '2025-03-01T08:00:00Z', '20250301', 'é', '😀', 'x') },
+    {
+      weight: 12,
+      arbitrary: fc.constantFrom(
+        ',',
+        ';',
+        '\t',
+        '"',
+        '""',
+        '\n',
+        '\r',
+        '\r\n',
+        ' ',
+        'S-1',
+        '72',
+        '120/80',
+        '36,6',
+        '2025-03-01T08:00:00Z',
+        '20250301',
+        'é',
+        '😀',
+        'x',
+      ),
+    },
     { weight: 3, arbitrary: fc.string({ unit: 'binary', maxLength: 6 }) },
     { weight: 1, arbitrary: fc.constantFrom('\u0000', '\uFEFF', '\uD800') },
     { weight: 1, arbitrary: fc.integer({ min: 50, max: 4_000 }).map((length) => 'x'.repeat(length)) },
@@ -257,66 +297,84 @@ describe('parseVitalsCsv, property-based', () => {
   );
   const invalidBytes = fc.array(fc.tuple(fc.nat(), fc.constantFrom(0xff, 0xc3, 0x80, 0xed, 0x00)), { maxLength: 2 });
   const anyBytes = fc.oneof(
-    { weight: 4, arbitrary: fc.tuple(header, fc.array(token, { maxLength: 60 }), invalidBytes).map(([head, body, bad]) => corrupt(new TextEncoder().encode(head + body.join('')), bad)) },
+    {
+      weight: 4,
+      arbitrary: fc
+        .tuple(header, fc.array(token, { maxLength: 60 }), invalidBytes)
+        .map(([head, body, bad]) => corrupt(new TextEncoder().encode(head + body.join('')), bad)),
+    },
     { weight: 1, arbitrary: fc.uint8Array({ maxLength: 600 }) },
   );
 
-  it('never crashes or loses count on any bytes: each row read is a row or a named refusal, or the file is refused', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        anyBytes,
-        fc.array(fc.nat(), { maxLength: 8 }),
-        fc.integer({ min: 1, max: 7 }),
-        fc.constantFrom(64, 1_024, 65_536),
-        async (bytes, cuts, batchSize, maxLineLength) => {
-          const outcome = await parseAll(cut(bytes, cuts), { batchSize, maxLineLength, timezone: 'Europe/Paris' }).catch((error: unknown) => error);
-          if (outcome instanceof Error) {
-            expect(outcome).toBeInstanceOf(CsvFileError);
-            expect(outcome.message.length).toBeGreaterThan(20);
-            return;
-          }
-          const { rows, errors, rowsRead } = outcome as Awaited<ReturnType<typeof parseAll>>;
-          expect(rowsRead).toBe(rows.length + errors.length);
-          for (const error of errors) {
-            expect(VITALS_ROW_ERROR_CODES).toContain(error.code);
-            expect(error.message.length).toBeGreaterThan(10);
-          }
-          const lines = [...rows, ...errors].map((row) => row.line).sort((a, b) => a - b);
-          expect(new Set(lines).size).toBe(lines.length);
-          expect(lines.every((line) => line >= 2)).toBe(true);
-        },
-      ),
-      { numRuns: RUNS },
-    );
-  }, TIMEOUT_MS);
+  it(
+    'never crashes or loses count on any bytes: each row read is a row or a named refusal, or the file is refused',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          anyBytes,
+          fc.array(fc.nat(), { maxLength: 8 }),
+          fc.integer({ min: 1, max: 7 }),
+          fc.constantFrom(64, 1_024, 65_536),
+          async (bytes, cuts, batchSize, maxLineLength) => {
+            const outcome = await parseAll(cut(bytes, cuts), { batchSize, maxLineLength, timezone: 'Europe/Paris' }).catch((error: unknown) => error);
+            if (outcome instanceof Error) {
+              expect(outcome).toBeInstanceOf(CsvFileError);
+              expect(outcome.message.length).toBeGreaterThan(20);
+              return;
+            }
+            const { rows, errors, rowsRead } = outcome as Awaited<ReturnType<typeof parseAll>>;
+            expect(rowsRead).toBe(rows.length + errors.length);
+            for (const error of errors) {
+              expect(VITALS_ROW_ERROR_CODES).toContain(error.code);
+              expect(error.message.length).toBeGreaterThan(10);
+            }
+            const lines = [...rows, ...errors].map((row) => row.line).sort((a, b) => a - b);
+            expect(new Set(lines).size).toBe(lines.length);
+            expect(lines.every((line) => line >= 2)).toBe(true);
+          },
+        ),
+        { numRuns: RUNS },
+      );
+    },
+    TIMEOUT_MS,
+  );
 
-  it('never holds back more than the longest record, whatever the text and its chunking', () => {
-    fc.assert(
-      fc.property(fc.array(token, { maxLength: 80 }), fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 10 }), fc.constantFrom(16, 256, 4_096), (body, sizes, max) => {
-        const text = body.join('');
-        const splitter = new CsvRecordSplitter(max);
-        const heldBack: number[] = [];
-        let refusal: unknown = null;
-        try {
-          for (let at = 0, index = 0; at < text.length; index++) {
-            const size = sizes[index % sizes.length]!;
-            splitter.push(text.slice(at, at + size), () => {});
-            heldBack.push(splitter.heldBack);
-            at += size;
-          }
-          splitter.end(() => {});
-        } catch (error) {
-          refusal = error;
-        }
-        expect(heldBack.reduce((most, held) => Math.max(most, held), 0)).toBeLessThanOrEqual(max);
-        if (refusal !== null) {
-          expect(refusal).toBeInstanceOf(CsvFileError);
-          expect(['LINE_TOO_LONG', 'UNCLOSED_QUOTE']).toContain((refusal as CsvFileError).code);
-        }
-      }),
-      { numRuns: RUNS },
-    );
-  }, TIMEOUT_MS);
+  it(
+    'never holds back more than the longest record, whatever the text and its chunking',
+    () => {
+      fc.assert(
+        fc.property(
+          fc.array(token, { maxLength: 80 }),
+          fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 10 }),
+          fc.constantFrom(16, 256, 4_096),
+          (body, sizes, max) => {
+            const text = body.join('');
+            const splitter = new CsvRecordSplitter(max);
+            const heldBack: number[] = [];
+            let refusal: unknown = null;
+            try {
+              for (let at = 0, index = 0; at < text.length; index++) {
+                const size = sizes[index % sizes.length]!;
+                splitter.push(text.slice(at, at + size), () => {});
+                heldBack.push(splitter.heldBack);
+                at += size;
+              }
+              splitter.end(() => {});
+            } catch (error) {
+              refusal = error;
+            }
+            expect(heldBack.reduce((most, held) => Math.max(most, held), 0)).toBeLessThanOrEqual(max);
+            if (refusal !== null) {
+              expect(refusal).toBeInstanceOf(CsvFileError);
+              expect(['LINE_TOO_LONG', 'UNCLOSED_QUOTE']).toContain((refusal as CsvFileError).code);
+            }
+          },
+        ),
+        { numRuns: RUNS },
+      );
+    },
+    TIMEOUT_MS,
+  );
 });
 
 function corrupt(bytes: Uint8Array, insertions: Array<[number, number]>): Uint8Array {

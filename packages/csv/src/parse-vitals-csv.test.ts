@@ -127,9 +127,7 @@ describe('parseVitalsCsv', () => {
   });
 
   it('reads ISO times with offsets, fractions and no seconds', async () => {
-    const { rows } = await parse(
-      'patient_id,record_time,spo2\nS,2025-01-01T10:00:00+02:00,97\nS,2025-01-01T10:00:00.250-0130,97\nS,2025-01-01 10:00,97\n',
-    );
+    const { rows } = await parse('patient_id,record_time,spo2\nS,2025-01-01T10:00:00+02:00,97\nS,2025-01-01T10:00:00.250-0130,97\nS,2025-01-01 10:00,97\n');
     expect(rows.map((row) => new Date(row.recordedAt).toISOString())).toEqual([
       '2025-01-01T08:00:00.000Z',
       '2025-01-01T11:30:00.250Z',

@@ -105,7 +105,12 @@ export function resolveVitalsColumns(header: string[], headerLine: number): Vita
   if (missing.length > 0) {
     throw new CsvFileError(
       'MISSING_COLUMN',
-      `the header on line ${headerLine} lacks ${missing.join(' and ')}; it has: ${header.map((name) => name.trim()).filter(Boolean).join(', ') || 'no names'}`,
+      `the header on line ${headerLine} lacks ${missing.join(' and ')}; it has: ${
+        header
+          .map((name) => name.trim())
+          .filter(Boolean)
+          .join(', ') || 'no names'
+      }`,
     );
   }
   return columns;

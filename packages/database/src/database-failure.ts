@@ -52,10 +52,13 @@ export function toDatabaseFailure(error: unknown, context: { limits: DatabaseLim
     return new ServiceUnavailableError('The client closed the request, so its database statement was cancelled.', { dependency: 'client', cause: error });
   }
   if (code === '57014' && !/statement timeout/.test((error as Error).message)) {
-    return new ServiceUnavailableError('The database cancelled the statement at the request of another session (an operator or a shutdown); retry in a moment.', {
-      dependency: 'database',
-      cause: error,
-    });
+    return new ServiceUnavailableError(
+      'The database cancelled the statement at the request of another session (an operator or a shutdown); retry in a moment.',
+      {
+        dependency: 'database',
+        cause: error,
+      },
+    );
   }
   if (code === '57014') {
     return new ServiceUnavailableError(

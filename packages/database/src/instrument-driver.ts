@@ -5,7 +5,15 @@ import type postgres from 'postgres';
 import { toDatabaseFailure } from './database-failure.js';
 import { transactionLimitStatements } from './database-limits.js';
 import { databaseMeter, type DatabaseMeter } from './pool-metrics.js';
-import { givenUpReason, governStatement, refusedStatement, refuseIfGivenUp, whenGivenUp, type PostgresQuery, type StatementContext } from './statement-deadline.js';
+import {
+  givenUpReason,
+  governStatement,
+  refusedStatement,
+  refuseIfGivenUp,
+  whenGivenUp,
+  type PostgresQuery,
+  type StatementContext,
+} from './statement-deadline.js';
 
 /**
  * The driver client drizzle is given: every statement and transaction drizzle issues passes
@@ -127,7 +135,13 @@ export function instrumentPglite(pglite: PGlite, options: StatementContext): PGl
         return (...args: unknown[]) => {
           const reason = givenUpReason(currentRequestScope());
           if (reason) return Promise.reject(refusedStatement(reason, options));
-          return meter.transaction(() => (value as Callback).apply(target, withInstrumentedBody(args, (tx) => wrapTransaction(tx))) as Promise<unknown>);
+          return meter.transaction(
+            () =>
+              (value as Callback).apply(
+                target,
+                withInstrumentedBody(args, (tx) => wrapTransaction(tx)),
+              ) as Promise<unknown>,
+          );
         };
       }
       return (value as Callback).bind(target);

@@ -52,12 +52,8 @@ export interface OpenedDatabase<Schema extends Record<string, unknown>> {
  * Opens the service's database and applies its migrations. PostgreSQL and PGlite get the
  * same schema and the same migrations: the driver is the only difference between them.
  */
-export async function openDatabase<Schema extends Record<string, unknown>>(
-  options: OpenDatabaseOptions<Schema>,
-): Promise<OpenedDatabase<Schema>> {
-  const logger: DrizzleLogger | undefined = options.onStatement
-    ? { logQuery: (query) => options.onStatement?.(query) }
-    : undefined;
+export async function openDatabase<Schema extends Record<string, unknown>>(options: OpenDatabaseOptions<Schema>): Promise<OpenedDatabase<Schema>> {
+  const logger: DrizzleLogger | undefined = options.onStatement ? { logQuery: (query) => options.onStatement?.(query) } : undefined;
   const limits: DatabaseLimits = { ...DEFAULT_DATABASE_LIMITS, ...options.limits };
   if (options.url) {
     const maxConnections = options.poolSize ?? 10;
@@ -94,7 +90,11 @@ export async function openDatabase<Schema extends Record<string, unknown>>(
   const directory = resolve(options.dataDir, options.name);
   mkdirSync(directory, { recursive: true });
   const pglite = new PGlite(join(directory, 'pgdata'));
-  const db = drizzlePglite(instrumentPglite(pglite, { database: options.name, limits }), { schema: options.schema, casing: 'snake_case', logger }) as unknown as Database<Schema>;
+  const db = drizzlePglite(instrumentPglite(pglite, { database: options.name, limits }), {
+    schema: options.schema,
+    casing: 'snake_case',
+    logger,
+  }) as unknown as Database<Schema>;
   await migratePglite(db as never, { migrationsFolder: options.migrationsFolder });
   // PGlite is one session: it leaves the owner's role for good once the migrations are applied.
   if (options.requestRole) await pglite.exec(`SET ROLE "${options.requestRole.replaceAll('"', '""')}"`);
@@ -126,7 +126,9 @@ async function pingPostgres(client: postgres.Sql, timeoutMs: number): Promise<vo
     await query;
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    throw new Error(`database: ${code === '57014' ? `no answer within ${timeoutMs} ms` : error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new Error(`database: ${code === '57014' ? `no answer within ${timeoutMs} ms` : error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   } finally {
     clearTimeout(timer);
   }

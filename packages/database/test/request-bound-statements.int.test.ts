@@ -72,7 +72,8 @@ describe('openDatabase on PostgreSQL: session limits and statements bounded by t
     if (directory) rmSync(directory, { recursive: true, force: true });
   });
 
-  const setting = async (name: string, db = opened.db) => rowsOf<{ value: string }>(await db.execute(sql.raw(`select current_setting('${name}') as value`)))[0]?.value;
+  const setting = async (name: string, db = opened.db) =>
+    rowsOf<{ value: string }>(await db.execute(sql.raw(`select current_setting('${name}') as value`)))[0]?.value;
 
   it('opens every session with the configured statement, lock and idle-in-transaction limits', async () => {
     expect(await setting('statement_timeout')).toBe('7s');
@@ -82,7 +83,10 @@ describe('openDatabase on PostgreSQL: session limits and statements bounded by t
 
   it('raises the limits of transactions opened under withTransactionLimits, and only of those', async () => {
     const inside = await withTransactionLimits({ statementTimeoutMs: 120_000, idleInTransactionTimeoutMs: 300_000 }, () =>
-      opened.db.transaction(async (tx) => ({ statement: await setting('statement_timeout', tx), idle: await setting('idle_in_transaction_session_timeout', tx) })),
+      opened.db.transaction(async (tx) => ({
+        statement: await setting('statement_timeout', tx),
+        idle: await setting('idle_in_transaction_session_timeout', tx),
+      })),
     );
     expect(inside).toEqual({ statement: '2min', idle: '5min' });
     expect(await opened.db.transaction((tx) => setting('statement_timeout', tx))).toBe('7s');
@@ -102,7 +106,9 @@ describe('openDatabase on PostgreSQL: session limits and statements bounded by t
   it('cancels a statement when its client leaves', async () => {
     const client = new AbortController();
     setTimeout(() => client.abort(new DOMException('the client closed the request', 'AbortError')), 200);
-    const failure = await runInRequestScope(scope(10_000, client.signal), async () => opened.db.execute(sql`select pg_sleep(5)`)).catch((error: unknown) => error);
+    const failure = await runInRequestScope(scope(10_000, client.signal), async () => opened.db.execute(sql`select pg_sleep(5)`)).catch(
+      (error: unknown) => error,
+    );
     expect(failureOf(failure)?.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', dependency: 'client' });
     expect(await cancelled('bounded_pg', 'client_gone')).toBeGreaterThanOrEqual(1);
   });
@@ -142,7 +148,10 @@ describe('openDatabase on PostgreSQL: session limits and statements bounded by t
     try {
       await holder`begin`;
       await holder`lock table notes in access exclusive mode`;
-      const failure = await opened.db.select().from(notes).catch((error: unknown) => error);
+      const failure = await opened.db
+        .select()
+        .from(notes)
+        .catch((error: unknown) => error);
       expect(failureOf(failure)).toMatchObject({ extensions: { code: 'SERVICE_UNAVAILABLE', dependency: 'database' } });
       expect(failureOf(failure)?.message).toMatch(/more than 3000 ms \(DB_LOCK_TIMEOUT_MS\)/);
     } finally {
@@ -172,9 +181,9 @@ describe('openDatabase on PGlite: a request given up starts no statement (PGlite
     expect(failureOf(failure)?.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', dependency: 'deadline' });
     const client = new AbortController();
     client.abort(new DOMException('the client closed the request', 'AbortError'));
-    const gone = await runInRequestScope(scope(5_000, client.signal), async () => opened.db.transaction((tx) => tx.insert(notes).values({ body: 'nobody waits' }))).catch(
-      (error: unknown) => error,
-    );
+    const gone = await runInRequestScope(scope(5_000, client.signal), async () =>
+      opened.db.transaction((tx) => tx.insert(notes).values({ body: 'nobody waits' })),
+    ).catch((error: unknown) => error);
     expect(failureOf(gone)?.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', dependency: 'client' });
     expect((await opened.db.select().from(notes)).map((note) => note.body)).toEqual(['in time']);
     expect(await cancelled('bounded_pglite', 'deadline')).toBe(1);

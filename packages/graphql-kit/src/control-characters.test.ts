@@ -15,7 +15,9 @@ describe('control characters in arguments', () => {
   it('are refused as BAD_USER_INPUT naming the argument, the character and where it is', () => {
     const error = refusal({ input: Object.assign(Object.create(null), { name: 'Ada\u0000Nul' }) });
     expect(error?.extensions).toEqual({ code: ErrorCode.BAD_USER_INPUT, field: 'input.name' });
-    expect(error?.message).toBe('input.name contains a control character (U+0000) at position 4: remove it; only tab, line feed and carriage return are allowed in text');
+    expect(error?.message).toBe(
+      'input.name contains a control character (U+0000) at position 4: remove it; only tab, line feed and carriage return are allowed in text',
+    );
   });
 
   it.each([

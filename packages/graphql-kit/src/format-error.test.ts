@@ -54,7 +54,9 @@ describe('createErrorFormatter', () => {
   });
 
   it('shows development what failed, but not the values of a failed statement', () => {
-    const failed = Object.assign(new Error('Failed query: update "subjects" set "name" = $1 where "id" = $2\nparams: Jane Smith,42'), { params: ['Jane Smith', 42] });
+    const failed = Object.assign(new Error('Failed query: update "subjects" set "name" = $1 where "id" = $2\nparams: Jane Smith,42'), {
+      params: ['Jane Smith', 42],
+    });
     const { formatted } = format(failed, false);
     expect(formatted).toEqual({ message: 'Failed query: update "subjects" set "name" = $1 where "id" = $2', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
   });

@@ -13,6 +13,6 @@ describe('global ids', () => {
     ['an id of a type node cannot refetch', Buffer.from('AuditEvent:1').toString('base64')],
     ['a bare UUID', '6f1c1c9e-8a4b-4b8e-9a53-1f2a3b4c5d6e'],
   ])('refuses %s with BAD_USER_INPUT', (_label, nodeId) => {
-    expect(() => parseNodeId(nodeId)).toThrowError(expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'id' }) }));
+    expect(() => parseNodeId(nodeId)).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'id' }) }));
   });
 });

@@ -31,7 +31,8 @@ export interface HttpAnswerOfError {
 export function httpAnswerOfError(error: { message: string; extensions?: Record<string, unknown> }): HttpAnswerOfError {
   const { http, ...extensions } = (error.extensions ?? {}) as { http?: { status?: number }; code?: string } & Record<string, unknown>;
   const code = (extensions.code as ErrorCode | undefined) ?? ErrorCode.INTERNAL_SERVER_ERROR;
-  const status = http?.status ?? HTTP_STATUS_OF_CODE[code] ?? 500;
+  // The code may come from anywhere (a subgraph, a library): one not in the table is a 500.
+  const status = http?.status ?? (HTTP_STATUS_OF_CODE as Partial<Record<string, number>>)[code] ?? 500;
   const headers: Record<string, string> = {};
   if (status === 429 || status === 503) {
     const seconds = typeof extensions.retryAfterSeconds === 'number' ? extensions.retryAfterSeconds : DEFAULT_RETRY_AFTER_SECONDS;

@@ -81,9 +81,7 @@ export interface RunningGraphqlServer {
 }
 
 /** Hosts an Apollo server (a subgraph or the gateway) on Express with health checks and request logs. */
-export async function startGraphqlServer<Context extends BaseContext>(
-  options: GraphqlServerOptions<Context>,
-): Promise<RunningGraphqlServer> {
+export async function startGraphqlServer<Context extends BaseContext>(options: GraphqlServerOptions<Context>): Promise<RunningGraphqlServer> {
   const app = express();
   app.disable('x-powered-by');
   // Node checks header deadlines on this interval (30 s by default), so a 10 s bound would hold for up to 40 s.
@@ -188,7 +186,12 @@ export async function startGraphqlServer<Context extends BaseContext>(
         const code = extensions?.code ?? ErrorCode.UNAUTHENTICATED;
         // Refused outside Apollo, so counted here as Apollo counts a context that fails.
         recordGraphqlRequest({ operation: UNKNOWN_OPERATION, errorCodes: [code] });
-        refuseRequest(req, res, { status: extensions?.http?.status ?? 401, code, message: (error as Error).message }, { maxBytes, maxMs: options.timeouts.bodyMs });
+        refuseRequest(
+          req,
+          res,
+          { status: extensions?.http?.status ?? 401, code, message: (error as Error).message },
+          { maxBytes, maxMs: options.timeouts.bodyMs },
+        );
       }
     });
   }
@@ -247,14 +250,20 @@ const GET_MEDIA_TYPES = ['application/json', 'application/graphql-response+json'
  */
 function serveSandbox(sandboxHeaders: (() => Promise<Record<string, string>>) | undefined) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-    if (req.accepts(GET_MEDIA_TYPES) !== 'text/html') return next();
+    if (req.accepts(GET_MEDIA_TYPES) !== 'text/html') {
+      next();
+      return;
+    }
     try {
       const headers = sandboxHeaders && isLocalRequest(req) ? await sandboxHeaders() : undefined;
       const plugin = ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, ...(headers ? { headers } : {}) });
       // The default landing page's listener reads nothing from the server it is given.
       const listener = await plugin.serverWillStart?.({} as GraphQLServerContext);
       const page = await listener?.renderLandingPage?.();
-      if (!page) return next();
+      if (!page) {
+        next();
+        return;
+      }
       res.setHeader('cache-control', 'no-store');
       res.type('html').send(typeof page.html === 'string' ? page.html : await page.html());
     } catch (error) {

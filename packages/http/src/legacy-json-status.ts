@@ -7,7 +7,10 @@ const REQUEST_ERROR_CODES = new Set<unknown>(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_V
 /** Whether the client asked for the legacy `application/json` response type and not `application/graphql-response+json`. */
 function acceptsLegacyJsonOnly(accept: string | undefined): boolean {
   if (!accept) return false;
-  const types = accept.toLowerCase().split(',').map((part) => part.split(';')[0]?.trim());
+  const types = accept
+    .toLowerCase()
+    .split(',')
+    .map((part) => part.split(';')[0]?.trim());
   return types.includes('application/json') && !types.includes('application/graphql-response+json');
 }
 

@@ -86,7 +86,14 @@ export function checkMultipartRequest(headers: IncomingHttpHeaders, options: { m
   parser.on('file', (name, stream) => {
     stream.resume();
     if (operations === undefined || map === undefined) return refuse(`the file part "${name}" comes before "operations" and "map" (${SPEC})`);
-    if (!(name in map)) return refuse(`the file part "${name}" is not named in "map"; map names ${Object.keys(map).map((key) => `"${key}"`).join(', ') || 'no file'}`);
+    if (!(name in map))
+      return refuse(
+        `the file part "${name}" is not named in "map"; map names ${
+          Object.keys(map)
+            .map((key) => `"${key}"`)
+            .join(', ') || 'no file'
+        }`,
+      );
     if (filesSeen.has(name)) return refuse(`the file part "${name}" is sent twice`);
     filesSeen.add(name);
     ready();

@@ -1,4 +1,4 @@
-import type { ValidationRule } from 'graphql';
+import { OperationTypeNode, type ValidationRule } from 'graphql';
 import { graphql } from './graphql-commonjs.js';
 
 const { GraphQLError } = graphql;
@@ -11,7 +11,7 @@ const { GraphQLError } = graphql;
  */
 export const NoSubscriptionsRule: ValidationRule = (context) => ({
   OperationDefinition(node) {
-    if (node.operation !== 'subscription') return;
+    if (node.operation !== OperationTypeNode.SUBSCRIPTION) return;
     context.reportError(
       new GraphQLError(
         'Subscriptions are not served: this API answers queries and mutations over HTTP only; poll a query instead (for an import, vitalsImport(id))',

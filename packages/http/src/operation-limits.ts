@@ -71,7 +71,7 @@ export function createOperationLimits<Context extends BaseContext>(
   return {
     plugins: [...(plugins as unknown as ApolloServerPlugin<Context>[]), operationCostPlugin<Context>(limits.maxCost)],
     validationRules,
-    parseOptions: { maxTokens },
+    parseOptions: { maxLexicalTokens: maxTokens },
     describeLimit: (formatted) => {
       const over = TOKEN_LIMIT_MESSAGE.exec(formatted.message);
       if (!over) return formatted;

@@ -23,12 +23,7 @@ export interface Refusal {
  * instead of the error. So the rest of the body is read and thrown away, and the connection
  * stays usable; a body past the bound in bytes or time has its connection destroyed.
  */
-export function refuseRequest(
-  req: IncomingMessage,
-  res: ServerResponse,
-  refusal: Refusal,
-  drain: DrainBound & { reader?: AsyncIterator<Buffer> },
-): void {
+export function refuseRequest(req: IncomingMessage, res: ServerResponse, refusal: Refusal, drain: DrainBound & { reader?: AsyncIterator<Buffer> }): void {
   (res as ServerResponse & { locals?: Record<string, unknown> }).locals ??= {};
   (res as ServerResponse & { locals: Record<string, unknown> }).locals.refusedWith = refusal.code;
   if (res.headersSent) {

@@ -1,6 +1,7 @@
 import { ErrorCode } from '@trialgraph/graphql-kit';
 import { REQUEST_DEADLINE_HEADER, runInRequestScope } from '@trialgraph/observability';
 import type { Request, RequestHandler } from 'express';
+import { requestIdOf } from './request-id.js';
 
 export interface RequestDeadlineOptions {
   /** The latest deadline this server gives a request, in milliseconds after it arrives (SUBGRAPH_REQUEST_DEADLINE_MS). */
@@ -44,7 +45,7 @@ export function requestDeadline(options: RequestDeadlineOptions): RequestHandler
         errors: [
           {
             message: `The request arrived ${now - deadline} ms after its deadline (${REQUEST_DEADLINE_HEADER}), so nothing was done; send it again with a later deadline.`,
-            extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, dependency: 'deadline', requestId: String((req as { id?: unknown }).id ?? '') },
+            extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, dependency: 'deadline', requestId: requestIdOf(req) },
           },
         ],
       });

@@ -67,15 +67,18 @@ export function boundRequestTime(timeouts: RequestTimeouts): RequestHandler {
       const socket = req.socket;
       let bytesSeen = socket.bytesRead;
       let lastByteAt = Date.now();
-      const watch = setInterval(() => {
-        if (socket.bytesRead !== bytesSeen) {
-          bytesSeen = socket.bytesRead;
-          lastByteAt = Date.now();
-        } else if (Date.now() - lastByteAt >= idleMs) {
-          clearInterval(watch);
-          onIdle();
-        }
-      }, Math.min(1_000, Math.ceil(idleMs / 4)));
+      const watch = setInterval(
+        () => {
+          if (socket.bytesRead !== bytesSeen) {
+            bytesSeen = socket.bytesRead;
+            lastByteAt = Date.now();
+          } else if (Date.now() - lastByteAt >= idleMs) {
+            clearInterval(watch);
+            onIdle();
+          }
+        },
+        Math.min(1_000, Math.ceil(idleMs / 4)),
+      );
       watch.unref();
       const clear = () => clearInterval(watch);
       req.once('end', clear);

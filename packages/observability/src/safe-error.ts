@@ -8,7 +8,18 @@
  */
 
 /** Properties safe to keep: codes and names, never values. */
-const SAFE_PROPERTIES = ['code', 'severity', 'constraint_name', 'table_name', 'column_name', 'schema_name', 'routine', 'errno', 'syscall', 'dependency'] as const;
+const SAFE_PROPERTIES = [
+  'code',
+  'severity',
+  'constraint_name',
+  'table_name',
+  'column_name',
+  'schema_name',
+  'routine',
+  'errno',
+  'syscall',
+  'dependency',
+] as const;
 const MAX_CAUSES = 5;
 
 /** SQLSTATE class 22 (data exception) messages quote the offending value: `invalid input syntax for type uuid: "…"`. */

@@ -45,7 +45,15 @@ export async function startApp(app: AppName, env: Record<string, string>, option
   let output = '';
   const entry = appEntry(app);
   const child = spawn(process.execPath, [...nodeOptionsOf(entry), entry], {
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', JWT_SECRET: TEST_JWT_SECRET, JWT_ISSUER: TEST_JWT_ISSUER, JWT_AUDIENCE: TEST_JWT_AUDIENCE, ...env, PORT: String(port) },
+    env: {
+      PATH: process.env.PATH ?? '',
+      LOG_LEVEL: 'info',
+      JWT_SECRET: TEST_JWT_SECRET,
+      JWT_ISSUER: TEST_JWT_ISSUER,
+      JWT_AUDIENCE: TEST_JWT_AUDIENCE,
+      ...env,
+      PORT: String(port),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -18,7 +18,9 @@ export interface DatabaseSession {
  * `trialgraph-vitals`). `sql` must be a superuser's connection to see other users' sessions.
  */
 export async function databaseSessions(sql: postgres.Sql, applicationName: string): Promise<DatabaseSession[]> {
-  const rows = await sql<Array<{ pid: number; datname: string | null; state: string | null; age_ms: number | null; backend_xid: string | null; query: string }>>`
+  const rows = await sql<
+    Array<{ pid: number; datname: string | null; state: string | null; age_ms: number | null; backend_xid: string | null; query: string }>
+  >`
     select pid, datname, state,
            (extract(epoch from clock_timestamp() - xact_start) * 1000)::float8 as age_ms,
            backend_xid::text, query

@@ -21,7 +21,8 @@ export async function enrolStudy(url: string, options: { code: string; subjects:
   const headers = await adminHeaders();
   const must = async (query: string, variables: Record<string, unknown>) => {
     const response = await graphqlRequest(url, query, variables, headers);
-    if (response.errors?.length || !response.data) throw new Error(`${url} answered ${response.status}: ${JSON.stringify(response.errors ?? response).slice(0, 300)}`);
+    if (response.errors?.length || !response.data)
+      throw new Error(`${url} answered ${response.status}: ${JSON.stringify(response.errors ?? response).slice(0, 300)}`);
     return response.data;
   };
   const study = await must(CREATE_STUDY, { input: { code: options.code, name: `Study ${options.code}`, sites: [{ code: 'S01', name: 'North' }] } });

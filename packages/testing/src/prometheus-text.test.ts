@@ -17,7 +17,11 @@ describe('parsing the Prometheus text format', () => {
     expect(metricValue(scrape, 'trialgraph_graphql_requests_total', { operation: 'ListStudies' })).toBe(7);
     expect(metricValue(scrape, 'trialgraph_graphql_requests_total', { app: 'gateway' })).toBe(9);
     expect(metricValue(scrape, 'trialgraph_graphql_requests_total', { operation: 'Nope' })).toBe(0);
-    expect(scrape.samples.find((sample) => sample.name === 'weird_total')).toEqual({ name: 'weird_total', labels: { message: 'a "quoted", comma' }, value: 1500 });
+    expect(scrape.samples.find((sample) => sample.name === 'weird_total')).toEqual({
+      name: 'weird_total',
+      labels: { message: 'a "quoted", comma' },
+      value: 1500,
+    });
   });
 
   it('knows the metric families declared with # TYPE, even those without a sample yet', () => {

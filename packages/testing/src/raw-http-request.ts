@@ -46,7 +46,9 @@ export function openRawHttpRequest(options: { url: string; method?: string; head
   let failure: string | undefined;
   const response = new Promise<RawHttpResponse>((resolve) => {
     socket.once('error', (error) => (failure = error.message));
-    socket.once('close', () => resolve({ ...parseResponse(Buffer.concat(received)), closedAfterMs: Date.now() - opened, ...(failure ? { error: failure } : {}) }));
+    socket.once('close', () =>
+      resolve({ ...parseResponse(Buffer.concat(received)), closedAfterMs: Date.now() - opened, ...(failure ? { error: failure } : {}) }),
+    );
   });
   return {
     async send(bytes) {

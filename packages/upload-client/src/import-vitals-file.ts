@@ -89,7 +89,13 @@ export async function importVitalsFile(options: {
   }
   const multipart = multipartUploadBody({
     query: IMPORT_VITALS_MUTATION,
-    variables: { studyId: options.studyId, file: null, options: options.importOptions ?? null, importId: options.importId ?? null, fileSize: options.fileSize ?? null },
+    variables: {
+      studyId: options.studyId,
+      file: null,
+      options: options.importOptions ?? null,
+      importId: options.importId ?? null,
+      fileSize: options.fileSize ?? null,
+    },
     filePath: 'variables.file',
     fileName,
     file: counted(),

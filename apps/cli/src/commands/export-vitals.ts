@@ -20,7 +20,11 @@ export interface ExportVitalsOptions {
 function exportPath(options: ExportVitalsOptions): string {
   const owner = options.subject ? `subjects/${encodeURIComponent(options.subject)}` : `studies/${encodeURIComponent(options.study ?? '')}`;
   const file = { csv: 'vitals.csv', fhir: 'vitals.ndjson', sdtm: 'sdtm/vs.csv' }[options.format];
-  const query = new URLSearchParams({ ...(options.format === 'fhir' ? { format: 'fhir' } : {}), ...(options.from ? { from: options.from } : {}), ...(options.to ? { to: options.to } : {}) });
+  const query = new URLSearchParams({
+    ...(options.format === 'fhir' ? { format: 'fhir' } : {}),
+    ...(options.from ? { from: options.from } : {}),
+    ...(options.to ? { to: options.to } : {}),
+  });
   return `/api/v1/${owner}/${file}${query.size > 0 ? `?${query.toString()}` : ''}`;
 }
 
@@ -38,14 +42,16 @@ export async function exportVitals(options: ExportVitalsOptions): Promise<number
   try {
     response = await fetch(url, { headers: options.token ? { authorization: `Bearer ${options.token}` } : {} });
   } catch (error) {
-    const cause = ((error as { cause?: { code?: string } }).cause?.code) ?? (error as Error).message;
+    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
     process.stderr.write(`cannot reach the gateway at ${options.gateway} (${cause}): is trialgraph running there?\n`);
     return 1;
   }
   if (!response.ok || !response.body) {
     const body = (await response.json().catch(() => undefined)) as { errors?: Array<{ message: string; extensions?: { code?: string } }> } | undefined;
     const [error] = body?.errors ?? [];
-    process.stderr.write(`export refused (HTTP ${response.status}${error?.extensions?.code ? `, ${error.extensions.code}` : ''}): ${error?.message ?? response.statusText}\n`);
+    process.stderr.write(
+      `export refused (HTTP ${response.status}${error?.extensions?.code ? `, ${error.extensions.code}` : ''}): ${error?.message ?? response.statusText}\n`,
+    );
     return 1;
   }
   const out: Writable = options.output ? createWriteStream(options.output) : process.stdout;

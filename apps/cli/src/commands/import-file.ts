@@ -109,7 +109,9 @@ export async function importFile(file: string, options: ImportFileOptions): Prom
  * Polls the import's progress every second until stopped. A poll that fails (the gateway busy,
  * the import not recorded yet) is skipped: the answer to the upload is what counts.
  */
-function followImport(options: { url: string; importId: string; token: string | undefined; onProgress: (progress: ImportProgressResult) => void }): { stop(): void } {
+function followImport(options: { url: string; importId: string; token: string | undefined; onProgress: (progress: ImportProgressResult) => void }): {
+  stop(): void;
+} {
   let stopped = false;
   let polling = false;
   const timer = setInterval(() => {
@@ -163,7 +165,14 @@ function createProgress(totalBytes: number): Progress {
       stream: process.stderr,
       hideCursor: true,
     });
-    bar.start(totalBytes, 0, { phase: 'uploading', sentMiB: '0.0', totalMiB: (totalBytes / 1024 ** 2).toFixed(1), rows: 0, rowsPerSecond: 0, server: serverLine });
+    bar.start(totalBytes, 0, {
+      phase: 'uploading',
+      sentMiB: '0.0',
+      totalMiB: (totalBytes / 1024 ** 2).toFixed(1),
+      rows: 0,
+      rowsPerSecond: 0,
+      server: serverLine,
+    });
     let storing = false;
     return {
       update(bytes, rows) {

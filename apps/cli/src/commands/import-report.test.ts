@@ -39,7 +39,10 @@ describe('the terminal report', () => {
   it('shows escape codes from the file as text instead of obeying them', () => {
     const clearScreen = '\u001b[2J\u001b[H';
     const table = formatImportReport(
-      report([{ line: 2, column: 'patient_id', value: `${clearScreen}X\u0007`, code: 'UNKNOWN_SUBJECT', message: `no subject \u001b]0;owned\u0007` }], `a\u001b[31mred.csv`),
+      report(
+        [{ line: 2, column: 'patient_id', value: `${clearScreen}X\u0007`, code: 'UNKNOWN_SUBJECT', message: `no subject \u001b]0;owned\u0007` }],
+        `a\u001b[31mred.csv`,
+      ),
     );
     expect(table).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
     expect(table).toContain('\\x1b[2J');

@@ -38,7 +38,12 @@ export function formatImportReport(report: ImportReport): string {
   const lines = [summary.toString()];
   if (report.errors.length > 0) {
     // The code column fits the longest code (INVALID_BLOOD_PRESSURE): clients and people search by it.
-    const errors = new Table({ head: ['line', 'column', 'value', 'code', 'message'], style: { head: [], border: [] }, wordWrap: true, colWidths: [8, 16, 18, 24, 50] });
+    const errors = new Table({
+      head: ['line', 'column', 'value', 'code', 'message'],
+      style: { head: [], border: [] },
+      wordWrap: true,
+      colWidths: [8, 16, 18, 24, 50],
+    });
     for (const error of report.errors.slice(0, SHOWN_ERRORS)) {
       errors.push([String(error.line), shown(error.column ?? ''), shown(error.value ?? ''), shown(error.code), shown(error.message)]);
     }

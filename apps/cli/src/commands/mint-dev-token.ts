@@ -24,7 +24,13 @@ export async function mintDevToken(request: TokenRequest): Promise<string> {
   // The services refuse a token that lives longer than JWT_MAX_TTL_MS: better said now than at the first request.
   return mintToken(
     { subject, roles: request.roles, studies: request.studies, sites: request.sites },
-    { secret, expiresIn: request.expiresIn, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, maxLifetimeSeconds: Math.floor(config.JWT_MAX_TTL_MS / 1000) },
+    {
+      secret,
+      expiresIn: request.expiresIn,
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+      maxLifetimeSeconds: Math.floor(config.JWT_MAX_TTL_MS / 1000),
+    },
   );
 }
 

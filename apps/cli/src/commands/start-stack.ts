@@ -41,8 +41,8 @@ export async function startStack(options: StackPorts): Promise<void> {
     stopping = true;
     for (const child of children) child.kill('SIGTERM');
     // These waits only resolve, and the process ends in the callback: nothing is left to await.
-    void Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve))))).then(
-      () => process.exit(code),
+    void Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve))))).then(() =>
+      process.exit(code),
     );
   };
   process.on('SIGINT', () => stopAll(0));

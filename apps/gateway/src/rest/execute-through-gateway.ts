@@ -1,5 +1,5 @@
 import { ErrorCode } from '@trialgraph/graphql-kit';
-import { print, type DocumentNode, type ExecutionResult, type OperationDefinitionNode } from 'graphql';
+import { Kind, OperationTypeNode, print, type DocumentNode, type ExecutionResult, type OperationDefinitionNode } from 'graphql';
 
 /** Who is asking, as the REST request said it: passed on unchanged, so the gateway authenticates and limits it like any GraphQL request. */
 export interface RestCaller {
@@ -13,7 +13,12 @@ export interface RestCaller {
  * client's request, so REST has no rule of its own to drift. `selfUrl` is known once the server listens.
  */
 export function createGatewayExecutor(options: { selfUrl: () => string; timeoutMs: number }) {
-  return async (args: { document: DocumentNode; variableValues?: Record<string, unknown> | null; operationName?: string | null; contextValue: unknown }): Promise<ExecutionResult> => {
+  return async (args: {
+    document: DocumentNode;
+    variableValues?: Record<string, unknown> | null;
+    operationName?: string | null;
+    contextValue: unknown;
+  }): Promise<ExecutionResult> => {
     const caller = args.contextValue as RestCaller;
     const response = await fetch(new URL('/graphql', options.selfUrl()), {
       method: 'POST',
@@ -34,10 +39,19 @@ export function createGatewayExecutor(options: { selfUrl: () => string; timeoutM
       return { errors: [{ message: `the gateway answered HTTP ${response.status}`, extensions: { code: ErrorCode.BAD_REQUEST } }] as never };
     }
     // A REST resource that is not there is a 404, where GraphQL answers null.
-    const operation = args.document.definitions.find((definition): definition is OperationDefinitionNode => definition.kind === 'OperationDefinition');
+    const operation = args.document.definitions.find((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION);
     const field = operation?.selectionSet.selections[0];
-    if (!result.errors?.length && operation?.operation === 'query' && field?.kind === 'Field' && result.data?.[field.alias?.value ?? field.name.value] === null) {
-      return { errors: [{ message: `no ${field.name.value} ${JSON.stringify(args.variableValues ?? {})} that you may read`, extensions: { code: ErrorCode.NOT_FOUND } }] as never };
+    if (
+      !result.errors?.length &&
+      operation?.operation === OperationTypeNode.QUERY &&
+      field?.kind === Kind.FIELD &&
+      result.data?.[field.alias?.value ?? field.name.value] === null
+    ) {
+      return {
+        errors: [
+          { message: `no ${field.name.value} ${JSON.stringify(args.variableValues ?? {})} that you may read`, extensions: { code: ErrorCode.NOT_FOUND } },
+        ] as never,
+      };
     }
     return result;
   };

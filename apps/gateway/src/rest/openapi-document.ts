@@ -25,7 +25,11 @@ const ERROR_SCHEMA: Json = {
         required: ['message', 'extensions'],
         properties: {
           message: { type: 'string', description: 'what is wrong and how to fix it' },
-          extensions: { type: 'object', required: ['code'], properties: { code: { type: 'string' }, field: { type: 'string' }, limit: { type: 'string' }, retryAfterSeconds: { type: 'number' } } },
+          extensions: {
+            type: 'object',
+            required: ['code'],
+            properties: { code: { type: 'string' }, field: { type: 'string' }, limit: { type: 'string' }, retryAfterSeconds: { type: 'number' } },
+          },
         },
       },
     },
@@ -64,7 +68,13 @@ function handWrittenPaths(): Json {
           { name: route.owner, in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
           ...windowParameters,
           ...(route.format === 'FHIR' ? [{ name: 'format', in: 'query', required: true, schema: { type: 'string', enum: ['fhir'] } }] : []),
-          { name: 'link', in: 'query', required: false, schema: { type: 'string' }, description: 'a download link from the GraphQL field vitalsExport, instead of a token' },
+          {
+            name: 'link',
+            in: 'query',
+            required: false,
+            schema: { type: 'string' },
+            description: 'a download link from the GraphQL field vitalsExport, instead of a token',
+          },
         ],
         responses: { '200': { description: 'the export, streamed', content: { [contentType]: { schema: { type: 'string' } } } }, ...errorResponses() },
       },
@@ -84,7 +94,10 @@ function handWrittenPaths(): Json {
         { name: 'fileName', in: 'query', required: false, schema: { type: 'string' } },
       ],
       requestBody: { required: true, content: { 'text/csv': { schema: { type: 'string' } } } },
-      responses: { '200': { description: 'the import report', content: { 'application/json': { schema: { $ref: '#/components/schemas/VitalsImport' } } } }, ...errorResponses() },
+      responses: {
+        '200': { description: 'the import report', content: { 'application/json': { schema: { $ref: '#/components/schemas/VitalsImport' } } } },
+        ...errorResponses(),
+      },
     },
   };
   paths['/api/v1/subjects/{id}/vitals'] = {
@@ -98,7 +111,10 @@ function handWrittenPaths(): Json {
         { name: 'first', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 500 } },
         { name: 'after', in: 'query', required: false, schema: { type: 'string' } },
       ],
-      responses: { '200': { description: 'a page of readings', content: { 'application/json': { schema: { $ref: '#/components/schemas/VitalSignConnection' } } } }, ...errorResponses() },
+      responses: {
+        '200': { description: 'a page of readings', content: { 'application/json': { schema: { $ref: '#/components/schemas/VitalSignConnection' } } } },
+        ...errorResponses(),
+      },
     },
   };
   return paths;
@@ -109,10 +125,16 @@ function handWrittenPaths(): Json {
  * (it reads either): a generated client would then demand it twice. The body is what partners send.
  */
 function withoutBodyFieldsAsQuery(operation: Json): Json {
-  const bodySchema = (operation.requestBody as { content?: Record<string, { schema?: { properties?: Json } }> } | undefined)?.content?.['application/json']?.schema;
+  const bodySchema = (operation.requestBody as { content?: Record<string, { schema?: { properties?: Json } }> } | undefined)?.content?.['application/json']
+    ?.schema;
   const bodyFields = new Set(Object.keys(bodySchema?.properties ?? {}));
   if (bodyFields.size === 0 || !Array.isArray(operation.parameters)) return operation;
-  return { ...operation, parameters: (operation.parameters as Array<{ in: string; name: string }>).filter((parameter) => !(parameter.in === 'query' && bodyFields.has(parameter.name))) };
+  return {
+    ...operation,
+    parameters: (operation.parameters as Array<{ in: string; name: string }>).filter(
+      (parameter) => !(parameter.in === 'query' && bodyFields.has(parameter.name)),
+    ),
+  };
 }
 
 /**
@@ -126,7 +148,10 @@ export function completeOpenApiDocument(generated: Json, basePath: string): Json
     if (path.includes('/webhook')) continue;
     // fets lists its routes relative to the router's base; ours are absolute.
     paths[`${basePath}${path}`] = Object.fromEntries(
-      Object.entries(item).map(([method, operation]) => [method, { ...withoutBodyFieldsAsQuery(operation), responses: { ...(operation.responses as Json), ...errorResponses() } }]),
+      Object.entries(item).map(([method, operation]) => [
+        method,
+        { ...withoutBodyFieldsAsQuery(operation), responses: { ...(operation.responses as Json), ...errorResponses() } },
+      ]),
     );
   }
   return {
@@ -138,7 +163,9 @@ export function completeOpenApiDocument(generated: Json, basePath: string): Json
       ...components,
       // SOFA refers to custom scalars by name: the graph's DateTime and Upload.
       schemas: { DateTime: { type: 'string', format: 'date-time' }, Upload: { type: 'string', format: 'binary' }, ...components.schemas, Error: ERROR_SCHEMA },
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'a token from your identity provider (or `npm run token` in development)' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'a token from your identity provider (or `npm run token` in development)' },
+      },
     },
   };
 }

@@ -16,9 +16,11 @@ export function mountRawCsvImport(app: Express, options: { selfUrl: () => string
   app.post('/api/v1/studies/:studyId/vitals/imports', async (req, res) => {
     try {
       if (!req.is('text/csv') && !req.is('text/plain')) {
-        throw new BadUserInputError('send the CSV file as the body with Content-Type: text/csv (or a GraphQL multipart request to /graphql)', { extensions: { http: { status: 415 } } });
+        throw new BadUserInputError('send the CSV file as the body with Content-Type: text/csv (or a GraphQL multipart request to /graphql)', {
+          extensions: { http: { status: 415 } },
+        });
       }
-      const studyId = req.params.studyId ?? '';
+      const studyId = req.params.studyId;
       if (!isUuid(studyId)) throw new BadUserInputError(`the study id must be a UUID, got ${JSON.stringify(studyId)}`, { field: 'studyId' });
       const importOptions = importOptionsOf(req);
       const fileName = typeof req.query.fileName === 'string' && req.query.fileName ? req.query.fileName : 'upload.csv';
@@ -43,12 +45,19 @@ export function mountRawCsvImport(app: Express, options: { selfUrl: () => string
       }).catch((error: unknown) => {
         throw new ServiceUnavailableError('the import could not be sent on; retry in a moment', { dependency: 'gateway', cause: error });
       });
-      const answer = (await upstream.body.json()) as { data?: { importVitals?: unknown } | null; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
+      const answer = (await upstream.body.json()) as {
+        data?: { importVitals?: unknown } | null;
+        errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
+      };
       const [error] = answer.errors ?? [];
       if (error) {
         const retryAfter = upstream.headers['retry-after'];
         const http = upstream.statusCode >= 400 ? { http: { status: upstream.statusCode } } : {};
-        return answerError(res, { message: error.message, extensions: { ...error.extensions, ...http, ...(retryAfter ? { retryAfterSeconds: Number(retryAfter) } : {}) } });
+        answerError(res, {
+          message: error.message,
+          extensions: { ...error.extensions, ...http, ...(retryAfter ? { retryAfterSeconds: Number(retryAfter) } : {}) },
+        });
+        return;
       }
       res.status(200).json(answer.data?.importVitals);
     } catch (error) {

@@ -32,7 +32,14 @@ export const REST_ROUTES = {
  * MONITOR only (asking for it would refuse the whole report to everyone else). Files are imported
  * through the raw CSV route, not importVitals.
  */
-const LEFT_OUT_OF_REST = new Set(['Mutation.importVitals', 'Subject.vitals', 'Subject.latestVitalSign', 'Subject.vitalsSummary', 'Site.study', 'VitalsImport.auditTrail']);
+const LEFT_OUT_OF_REST = new Set([
+  'Mutation.importVitals',
+  'Subject.vitals',
+  'Subject.latestVitalSign',
+  'Subject.vitalsSummary',
+  'Site.study',
+  'VitalsImport.auditTrail',
+]);
 
 /**
  * The graph the REST API is generated from: the supergraph's API schema, as clients of the gateway
@@ -50,7 +57,10 @@ export function apiSchemaOf(supergraphSdl: string): GraphQLSchema {
  * with the status of the one table in graphql-kit (400, 401, 403, 404, 409, 413, 429 and 503 with
  * Retry-After). The OpenAPI 3.1 document and a Swagger UI served from npm (no CDN) describe it.
  */
-export function mountRestApi(app: Express, options: { supergraphSdl: string; selfUrl: () => string; timeoutMs: number; uploadResponseTimeoutMs: number; maxRequestBytes: number }): void {
+export function mountRestApi(
+  app: Express,
+  options: { supergraphSdl: string; selfUrl: () => string; timeoutMs: number; uploadResponseTimeoutMs: number; maxRequestBytes: number },
+): void {
   const schema = apiSchemaOf(options.supergraphSdl);
   const executor = createGatewayExecutor(options);
   mountRawCsvImport(app, { selfUrl: options.selfUrl, responseTimeoutMs: options.uploadResponseTimeoutMs });
@@ -64,11 +74,25 @@ export function mountRestApi(app: Express, options: { supergraphSdl: string; sel
   app.use('/api/v1/webhook', (_req, res) => void res.status(404).json({ errors: [{ message: 'no such route', extensions: { code: 'NOT_FOUND' } }] }));
   const routeSofa = sofa as unknown as express.RequestHandler;
   app.use((req, res, next) => {
-    if (!req.path.startsWith('/api/v1/')) return next();
+    if (!req.path.startsWith('/api/v1/')) {
+      next();
+      return;
+    }
     // SOFA reads the body itself: bound it by its declared length, as express.json bounds GraphQL's.
     const length = Number(req.headers['content-length'] ?? 0);
-    if (length > options.maxRequestBytes) return answerError(res, new BadUserInputError(`the body is larger than ${options.maxRequestBytes} bytes (MAX_REQUEST_BYTES)`, { extensions: { http: { status: 413 }, limit: 'MAX_REQUEST_BYTES' } }));
-    if (req.headers['transfer-encoding'] && req.method !== 'GET') return answerError(res, new BadUserInputError('send the JSON body with a Content-Length header'));
+    if (length > options.maxRequestBytes) {
+      answerError(
+        res,
+        new BadUserInputError(`the body is larger than ${options.maxRequestBytes} bytes (MAX_REQUEST_BYTES)`, {
+          extensions: { http: { status: 413 }, limit: 'MAX_REQUEST_BYTES' },
+        }),
+      );
+      return;
+    }
+    if (req.headers['transfer-encoding'] && req.method !== 'GET') {
+      answerError(res, new BadUserInputError('send the JSON body with a Content-Length header'));
+      return;
+    }
     routeSofa(req, res, next);
   });
 }
@@ -80,14 +104,24 @@ function createSofaRouter(schema: GraphQLSchema, executor: ReturnType<typeof cre
     depthLimit: 1,
     customScalars: { DateTime: { type: 'string', format: 'date-time', description: 'ISO 8601, in UTC on output' } },
     routes: REST_ROUTES as never,
-    context: ({ request }: { request: Request }): RestCaller => ({ authorization: request.headers.get('authorization') ?? undefined, requestId: request.headers.get('x-request-id') ?? undefined }),
+    context: ({ request }: { request: Request }): RestCaller => ({
+      authorization: request.headers.get('authorization') ?? undefined,
+      requestId: request.headers.get('x-request-id') ?? undefined,
+    }),
     execute: executor as never,
     errorHandler: (errors) => {
       const answer = httpAnswerOfError(errors[0] as { message: string; extensions?: Record<string, unknown> });
       return Response.json(answer.body, { status: answer.status, headers: answer.headers }) as never;
     },
     // fets collects the routes into its document only while it serves one; ours, completed, is /api/v1/openapi.json.
-    openAPI: { endpoint: '/openapi.generated.json', info: { title: 'trialgraph REST API', version: '1.0.0', description: 'Generated from the trialgraph graph; every route runs as a GraphQL operation through the gateway.' } },
+    openAPI: {
+      endpoint: '/openapi.generated.json',
+      info: {
+        title: 'trialgraph REST API',
+        version: '1.0.0',
+        description: 'Generated from the trialgraph graph; every route runs as a GraphQL operation through the gateway.',
+      },
+    },
     swaggerUI: { endpoint: false as never },
   });
 }

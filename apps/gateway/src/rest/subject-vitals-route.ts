@@ -26,7 +26,10 @@ export function mountSubjectVitalsRoute(app: Express, executor: ReturnType<typeo
         contextValue: { authorization: req.headers.authorization, requestId: String((req as Request & { id?: unknown }).id) },
       });
       const [error] = result.errors ?? [];
-      if (error) return answerError(res, error);
+      if (error) {
+        answerError(res, error);
+        return;
+      }
       res.json((result.data?.subject as { vitals: unknown }).vitals);
     } catch (error) {
       answerError(res, error);

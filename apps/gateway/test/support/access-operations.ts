@@ -85,7 +85,8 @@ export const MATRIX_OPERATIONS: readonly MatrixOperation[] = [
     name: 'study(id)',
     owner: 'subjects',
     expected: (caller, target) => (reachesStudyOf(caller, 'readStudies', target) ? 'OK' : 'NOT_FOUND'),
-    run: async (call, target) => outcome(await send(call, `query($id: ID!) { study(id: $id) { id sites { code } } }`, { id: call.world.studies[target].id }), found('study')),
+    run: async (call, target) =>
+      outcome(await send(call, `query($id: ID!) { study(id: $id) { id sites { code } } }`, { id: call.world.studies[target].id }), found('study')),
   },
   {
     name: 'createStudy',
@@ -105,7 +106,10 @@ export const MATRIX_OPERATIONS: readonly MatrixOperation[] = [
     owner: 'subjects',
     expected: readOrNotFound,
     run: async (call, target) =>
-      outcome(await send(call, `query($id: ID!) { subject(id: $id) { id subjectNumber age status } }`, { id: call.world.subjects[target].id }), found('subject')),
+      outcome(
+        await send(call, `query($id: ID!) { subject(id: $id) { id subjectNumber age status } }`, { id: call.world.subjects[target].id }),
+        found('subject'),
+      ),
   },
   {
     name: 'subjectByNumber',
@@ -114,7 +118,10 @@ export const MATRIX_OPERATIONS: readonly MatrixOperation[] = [
     run: async (call, target) => {
       const subject = call.world.subjects[target];
       return outcome(
-        await send(call, `query($s: ID!, $n: String!) { subjectByNumber(studyId: $s, subjectNumber: $n) { id age } }`, { s: subject.studyId, n: subject.subjectNumber }),
+        await send(call, `query($s: ID!, $n: String!) { subjectByNumber(studyId: $s, subjectNumber: $n) { id age } }`, {
+          s: subject.studyId,
+          n: subject.subjectNumber,
+        }),
         found('subjectByNumber'),
       );
     },
@@ -132,7 +139,9 @@ export const MATRIX_OPERATIONS: readonly MatrixOperation[] = [
             : 'NOT_LISTED',
     run: async (call, target) => {
       const subject = call.world.subjects[target];
-      const response = await send(call, `query($s: ID!) { subjects(studyId: $s, first: 500) { totalCount edges { node { id name } } } }`, { s: subject.studyId });
+      const response = await send(call, `query($s: ID!) { subjects(studyId: $s, first: 500) { totalCount edges { node { id name } } } }`, {
+        s: subject.studyId,
+      });
       return outcome(response, (data) => {
         const ids = data.subjects.edges.map((edge: any) => edge.node.id);
         if (data.subjects.totalCount !== ids.length) return `COUNTED ${data.subjects.totalCount} SHOWED ${ids.length}`;
@@ -146,10 +155,14 @@ export const MATRIX_OPERATIONS: readonly MatrixOperation[] = [
     expected: (caller, target) => (!holds(caller, 'lookUpSubjects') ? 'FORBIDDEN' : reaches(caller, 'lookUpSubjects', target) ? 'OK' : 'EMPTY'),
     run: async (call, target) => {
       const subject = call.world.subjects[target];
-      const response = await send(call, `query($s: ID!, $n: [String!]!) { subjectsByNumbers(studyId: $s, subjectNumbers: $n) { id subjectNumber site { code } } }`, {
-        s: subject.studyId,
-        n: [subject.subjectNumber],
-      });
+      const response = await send(
+        call,
+        `query($s: ID!, $n: [String!]!) { subjectsByNumbers(studyId: $s, subjectNumbers: $n) { id subjectNumber site { code } } }`,
+        {
+          s: subject.studyId,
+          n: [subject.subjectNumber],
+        },
+      );
       return outcome(response, (data) => (data.subjectsByNumbers.length === 1 ? 'OK' : 'EMPTY'));
     },
   },
@@ -218,14 +231,23 @@ export const MATRIX_OPERATIONS: readonly MatrixOperation[] = [
     expected: (caller, target) => changeOutcome(caller, target, 'OK'),
     run: async (call, target) => {
       const subject = call.world.updateTargets.get(call.caller.name)![target];
-      const current = await graphqlRequest(call.url, `query($id: ID!) { subject(id: $id) { version age } }`, { id: subject.id }, { authorization: `Bearer ${call.world.adminToken}` });
+      const current = await graphqlRequest(
+        call.url,
+        `query($id: ID!) { subject(id: $id) { version age } }`,
+        { id: subject.id },
+        { authorization: `Bearer ${call.world.adminToken}` },
+      );
       const { version, age } = current.data!.subject;
       return outcome(
-        await send(call, `mutation($id: ID!, $v: Int!, $age: Int!) { updateSubject(id: $id, input: { age: $age }, expectedVersion: $v, reason: "matrix") { id age } }`, {
-          id: subject.id,
-          v: version,
-          age: age === 50 ? 51 : 50,
-        }),
+        await send(
+          call,
+          `mutation($id: ID!, $v: Int!, $age: Int!) { updateSubject(id: $id, input: { age: $age }, expectedVersion: $v, reason: "matrix") { id age } }`,
+          {
+            id: subject.id,
+            v: version,
+            age: age === 50 ? 51 : 50,
+          },
+        ),
         found('updateSubject'),
       );
     },
@@ -279,15 +301,21 @@ export const MATRIX_OPERATIONS: readonly MatrixOperation[] = [
     },
     run: async (call, target) => {
       const id = call.world.subjects[target].id;
-      const seen = (subject: any) => (subject.vitals.totalCount > 0 && subject.latestVitalSign ? 'OK' : subject.vitals.totalCount === 0 && !subject.latestVitalSign ? 'EMPTY' : 'PARTLY');
+      const seen = (subject: any) =>
+        subject.vitals.totalCount > 0 && subject.latestVitalSign ? 'OK' : subject.vitals.totalCount === 0 && !subject.latestVitalSign ? 'EMPTY' : 'PARTLY';
       if (call.route === 'gateway') {
-        return outcome(await send(call, `query($id: ID!) { subject(id: $id) { id vitals(first: 5) { totalCount } latestVitalSign { heartRate } } }`, { id }), (data) =>
-          seen(data.subject),
+        return outcome(
+          await send(call, `query($id: ID!) { subject(id: $id) { id vitals(first: 5) { totalCount } latestVitalSign { heartRate } } }`, { id }),
+          (data) => seen(data.subject),
         );
       }
-      const response = await send(call, `query($r: [_Any!]!) { _entities(representations: $r) { ... on Subject { vitals(first: 5) { totalCount } latestVitalSign { heartRate } } } }`, {
-        r: [{ __typename: 'Subject', id }],
-      });
+      const response = await send(
+        call,
+        `query($r: [_Any!]!) { _entities(representations: $r) { ... on Subject { vitals(first: 5) { totalCount } latestVitalSign { heartRate } } } }`,
+        {
+          r: [{ __typename: 'Subject', id }],
+        },
+      );
       return outcome(response, (data) => seen(data._entities[0]));
     },
   },
@@ -319,7 +347,13 @@ export const MATRIX_OPERATIONS: readonly MatrixOperation[] = [
             : 'UNKNOWN_SUBJECT',
     run: async (call, target) => {
       const subject = call.world.subjects[target];
-      const response = await importVitalsFile({ url: call.url, studyId: subject.studyId, file: bytes(csvOf(subject.subjectNumber, call.unique)), fileName: 'matrix.csv', token: call.token });
+      const response = await importVitalsFile({
+        url: call.url,
+        studyId: subject.studyId,
+        file: bytes(csvOf(subject.subjectNumber, call.unique)),
+        fileName: 'matrix.csv',
+        token: call.token,
+      });
       if (response.errors?.length) return response.errors[0]?.extensions?.code ?? 'NO CODE';
       const report = response.data?.importVitals;
       const own = await send(call, `query($id: ID!) { vitalsImport(id: $id) { id errors { edges { node { code } } } } }`, { id: report?.id });
@@ -333,8 +367,11 @@ export const MATRIX_OPERATIONS: readonly MatrixOperation[] = [
     owner: 'vitals',
     expected: (caller, target) => (reaches(caller, 'readImportReports', target) ? 'OK' : 'NULL'),
     run: async (call, target) =>
-      outcome(await send(call, `query($id: ID!) { vitalsImport(id: $id) { id fileName errors { edges { node { line code value } } } } }`, { id: call.world.reports[target] }), (data) =>
-        data.vitalsImport ? (data.vitalsImport.errors.edges.length > 0 ? 'OK' : 'NO ERRORS') : 'NULL',
+      outcome(
+        await send(call, `query($id: ID!) { vitalsImport(id: $id) { id fileName errors { edges { node { line code value } } } } }`, {
+          id: call.world.reports[target],
+        }),
+        (data) => (data.vitalsImport ? (data.vitalsImport.errors.edges.length > 0 ? 'OK' : 'NO ERRORS') : 'NULL'),
       ),
   },
   {
@@ -343,7 +380,9 @@ export const MATRIX_OPERATIONS: readonly MatrixOperation[] = [
     expected: (caller, target) =>
       !reachesStudyOf(caller, 'readImportReports', target) ? 'NOT_FOUND' : reaches(caller, 'readImportReports', target) ? 'LISTED' : 'NOT_LISTED',
     run: async (call, target) => {
-      const response = await send(call, `query($s: ID!) { vitalsImports(studyId: $s, first: 100) { edges { node { id } } } }`, { s: call.world.studies[target].id });
+      const response = await send(call, `query($s: ID!) { vitalsImports(studyId: $s, first: 100) { edges { node { id } } } }`, {
+        s: call.world.studies[target].id,
+      });
       return outcome(response, (data) => (data.vitalsImports.edges.some((edge: any) => edge.node.id === call.world.reports[target]) ? 'LISTED' : 'NOT_LISTED'));
     },
   },
@@ -366,7 +405,12 @@ export const MATRIX_OPERATIONS: readonly MatrixOperation[] = [
     routes: ['gateway'],
     expected: (caller, target) => (!holds(caller, 'readVitals') ? 'FORBIDDEN' : reaches(caller, 'readVitals', target) ? 'OK' : 'NOT_FOUND'),
     run: async (call, target) => {
-      const admin = await graphqlRequest(call.url, `query($id: ID!) { subject(id: $id) { latestVitalSign { nodeId } } }`, { id: call.world.subjects[target].id }, { authorization: `Bearer ${call.world.adminToken}` });
+      const admin = await graphqlRequest(
+        call.url,
+        `query($id: ID!) { subject(id: $id) { latestVitalSign { nodeId } } }`,
+        { id: call.world.subjects[target].id },
+        { authorization: `Bearer ${call.world.adminToken}` },
+      );
       const nodeId = admin.data?.subject.latestVitalSign.nodeId;
       return outcome(await send(call, `query($id: ID!) { node(id: $id) { ... on VitalSign { heartRate subject { id } } } }`, { id: nodeId }), (data) =>
         data.node?.subject?.id === call.world.subjects[target].id ? 'OK' : 'NULL',
@@ -388,8 +432,7 @@ export const MATRIX_OPERATIONS: readonly MatrixOperation[] = [
   {
     name: 'VitalsImport.auditTrail of another user’s report',
     owner: 'vitals',
-    expected: (caller, target) =>
-      !reaches(caller, 'readImportReports', target) ? 'NULL' : reaches(caller, 'readAuditTrail', target) ? 'OK' : 'FORBIDDEN',
+    expected: (caller, target) => (!reaches(caller, 'readImportReports', target) ? 'NULL' : reaches(caller, 'readAuditTrail', target) ? 'OK' : 'FORBIDDEN'),
     run: async (call, target) =>
       outcome(await send(call, `query($id: ID!) { vitalsImport(id: $id) { id auditTrail { action actor } } }`, { id: call.world.reports[target] }), (data) =>
         data.vitalsImport ? (data.vitalsImport.auditTrail?.length > 0 ? 'OK' : 'EMPTY') : 'NULL',

@@ -1,5 +1,14 @@
 import { inScope, studyInScope } from '@trialgraph/auth';
-import { checkPageSize, decodeCursor, encodeCursor, isWholeNumberBetween, NotFoundError, parseId, toConnection, type Connection } from '@trialgraph/graphql-kit';
+import {
+  checkPageSize,
+  decodeCursor,
+  encodeCursor,
+  isWholeNumberBetween,
+  NotFoundError,
+  parseId,
+  toConnection,
+  type Connection,
+} from '@trialgraph/graphql-kit';
 import type { QueryAuditTrailArgs } from '../__generated__/resolvers-types.js';
 import type { SubjectsContext } from '../context.js';
 import type { AuditEventRow } from '../db/schema.js';

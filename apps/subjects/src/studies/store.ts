@@ -5,19 +5,34 @@ import { sites, studies, type SiteRow, type StudyRow } from '../db/schema.js';
 
 /** The studies a scope reaches, at most `limit` of them. */
 export function listStudies(db: SubjectsDatabase, scope: ScopeAreas, limit: number): Promise<StudyRow[]> {
-  return db.select().from(studies).where(scopeCondition(scope, { studyId: studies.id })).orderBy(asc(studies.code)).limit(limit);
+  return db
+    .select()
+    .from(studies)
+    .where(scopeCondition(scope, { studyId: studies.id }))
+    .orderBy(asc(studies.code))
+    .limit(limit);
 }
 
 export function findStudiesByIds(db: SubjectsDatabase, ids: readonly string[]): Promise<StudyRow[]> {
-  return db.select().from(studies).where(inArray(studies.id, [...ids]));
+  return db
+    .select()
+    .from(studies)
+    .where(inArray(studies.id, [...ids]));
 }
 
 export function findSitesByIds(db: SubjectsDatabase, ids: readonly string[]): Promise<SiteRow[]> {
-  return db.select().from(sites).where(inArray(sites.id, [...ids]));
+  return db
+    .select()
+    .from(sites)
+    .where(inArray(sites.id, [...ids]));
 }
 
 export function findSitesByStudyIds(db: SubjectsDatabase, studyIds: readonly string[]): Promise<SiteRow[]> {
-  return db.select().from(sites).where(inArray(sites.studyId, [...studyIds])).orderBy(asc(sites.code));
+  return db
+    .select()
+    .from(sites)
+    .where(inArray(sites.studyId, [...studyIds]))
+    .orderBy(asc(sites.code));
 }
 
 export async function insertStudyWithSites(

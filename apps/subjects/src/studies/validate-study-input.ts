@@ -9,10 +9,9 @@ export const MAX_NAME_LENGTH = 200;
 export function validateCreateStudyInput(input: CreateStudyInput): CreateStudyInput {
   const code = input.code.trim().toUpperCase();
   if (!STUDY_CODE.test(code)) {
-    throw new BadUserInputError(
-      `study code must be 2 to 12 letters, digits or dashes, starting with a letter or digit; got "${input.code}"`,
-      { field: 'code' },
-    );
+    throw new BadUserInputError(`study code must be 2 to 12 letters, digits or dashes, starting with a letter or digit; got "${input.code}"`, {
+      field: 'code',
+    });
   }
   const name = requireName(input.name, 'name');
   if (input.sites.length === 0) {
@@ -22,10 +21,7 @@ export function validateCreateStudyInput(input: CreateStudyInput): CreateStudyIn
   const sites = input.sites.map((site, index) => {
     const siteCode = site.code.trim().toUpperCase();
     if (!SITE_CODE.test(siteCode)) {
-      throw new BadUserInputError(
-        `sites[${index}].code must be 1 to 10 letters, digits or dashes; got "${site.code}"`,
-        { field: `sites.${index}.code` },
-      );
+      throw new BadUserInputError(`sites[${index}].code must be 1 to 10 letters, digits or dashes; got "${site.code}"`, { field: `sites.${index}.code` });
     }
     if (seen.has(siteCode)) {
       throw new BadUserInputError(`site code ${siteCode} appears twice; site codes are unique within a study`, {

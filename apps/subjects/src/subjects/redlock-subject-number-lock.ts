@@ -78,7 +78,11 @@ export function createRedlockSubjectNumberLock(options: RedlockSubjectNumberLock
           );
         }
         if (givingUp) {
-          refuse('timeout', `Another instance held the numbering lock of this study for over ${options.waitMs} ms, so no subject was created; retry in a moment.`, error);
+          refuse(
+            'timeout',
+            `Another instance held the numbering lock of this study for over ${options.waitMs} ms, so no subject was created; retry in a moment.`,
+            error,
+          );
         }
         await sleep(delay);
       }

@@ -1,5 +1,14 @@
 import type { Resolvers } from '../__generated__/resolvers-types.js';
-import { createSubject, getSubject, getSubjectByNumber, getSubjectsByNumbers, listSubjects, resolveSubjectReference, updateSubject, withdrawSubject } from './service.js';
+import {
+  createSubject,
+  getSubject,
+  getSubjectByNumber,
+  getSubjectsByNumbers,
+  listSubjects,
+  resolveSubjectReference,
+  updateSubject,
+  withdrawSubject,
+} from './service.js';
 
 export const subjectResolvers: Resolvers = {
   Query: {

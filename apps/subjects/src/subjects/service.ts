@@ -20,7 +20,16 @@ import type { SubjectsContext } from '../context.js';
 import type { SiteRow, StudyRow, SubjectRow } from '../db/schema.js';
 import { requireStudy } from '../studies/service.js';
 import { canMove, describeAllowedMoves } from './status-lifecycle.js';
-import { countSubjects, findSubjectByNumber, findSubjectsByNumbers, findSubjectForUpdate, findSubjectPage, insertSubject, nextSequence, updateSubjectRow } from './store.js';
+import {
+  countSubjects,
+  findSubjectByNumber,
+  findSubjectsByNumbers,
+  findSubjectForUpdate,
+  findSubjectPage,
+  insertSubject,
+  nextSequence,
+  updateSubjectRow,
+} from './store.js';
 import { formatSubjectNumber } from './subject-number.js';
 import { testOnlyAllocationDelay } from './test-only-allocation-delay.js';
 import { requireReason, validateAge, validateOptionalName, validateSubjectChanges, type SubjectChanges } from './validate-subject-input.js';
@@ -101,10 +110,7 @@ export async function listSubjects(context: SubjectsContext, args: QuerySubjects
   const afterSequence = args.after ? decodeCursor(CURSOR_KIND, args.after, isSequence) : undefined;
   // The caller's scope narrows the filter in SQL, so the page and totalCount both count only what they may see.
   const filter = { studyId: study.id, scope: context.access.scope('readSubjects'), siteId: site?.id, status: args.status ?? undefined };
-  const [rows, totalCount] = await Promise.all([
-    findSubjectPage(context.db, filter, { afterSequence, limit: first + 1 }),
-    countSubjects(context.db, filter),
-  ]);
+  const [rows, totalCount] = await Promise.all([findSubjectPage(context.db, filter, { afterSequence, limit: first + 1 }), countSubjects(context.db, filter)]);
   return toConnection({
     rows,
     first,
@@ -216,9 +222,7 @@ async function applySubjectChanges(
     if (status !== undefined && status !== current.status && !canMove(current.status, status)) {
       throw new ConflictError(`subject ${current.subjectNumber} cannot move to ${status}: ${describeAllowedMoves(current.status)}`);
     }
-    const changed = (Object.keys(change.changes) as Array<keyof SubjectChanges>).filter(
-      (field) => change.changes[field] !== current[field],
-    );
+    const changed = (Object.keys(change.changes) as Array<keyof SubjectChanges>).filter((field) => change.changes[field] !== current[field]);
     if (changed.length === 0) {
       throw new BadUserInputError(`the change leaves subject ${current.subjectNumber} as it is: nothing to record`, {
         field: 'input',

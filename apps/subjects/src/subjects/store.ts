@@ -5,18 +5,16 @@ import type { SubjectsDatabase } from '../db/client.js';
 import { subjects, type SubjectRow } from '../db/schema.js';
 
 export function findSubjectsByIds(db: SubjectsDatabase, ids: readonly string[]): Promise<SubjectRow[]> {
-  return db.select().from(subjects).where(inArray(subjects.id, [...ids]));
+  return db
+    .select()
+    .from(subjects)
+    .where(inArray(subjects.id, [...ids]));
 }
 
 /** The subjects a caller's scope (of the right the query exercises) reaches, in SQL. */
 const inCallersScope = (scope: ScopeAreas) => scopeCondition(scope, { studyId: subjects.studyId, siteId: subjects.siteId });
 
-export async function findSubjectByNumber(
-  db: SubjectsDatabase,
-  studyId: string,
-  subjectNumber: string,
-  scope: ScopeAreas,
-): Promise<SubjectRow | undefined> {
+export async function findSubjectByNumber(db: SubjectsDatabase, studyId: string, subjectNumber: string, scope: ScopeAreas): Promise<SubjectRow | undefined> {
   const [row] = await db
     .select()
     .from(subjects)
@@ -24,12 +22,7 @@ export async function findSubjectByNumber(
   return row;
 }
 
-export function findSubjectsByNumbers(
-  db: SubjectsDatabase,
-  studyId: string,
-  subjectNumbers: readonly string[],
-  scope: ScopeAreas,
-): Promise<SubjectRow[]> {
+export function findSubjectsByNumbers(db: SubjectsDatabase, studyId: string, subjectNumbers: readonly string[], scope: ScopeAreas): Promise<SubjectRow[]> {
   return db
     .select()
     .from(subjects)
@@ -72,7 +65,10 @@ export async function countSubjects(db: SubjectsDatabase, filter: SubjectFilter)
 }
 
 export async function nextSequence(tx: SubjectsDatabase, studyId: string): Promise<number> {
-  const [row] = await tx.select({ last: max(subjects.sequence) }).from(subjects).where(eq(subjects.studyId, studyId));
+  const [row] = await tx
+    .select({ last: max(subjects.sequence) })
+    .from(subjects)
+    .where(eq(subjects.studyId, studyId));
   return (row?.last ?? 0) + 1;
 }
 

@@ -35,12 +35,7 @@ export interface SubjectChanges {
 }
 
 /** Keeps only the fields the caller set; explicit null clears the name, null elsewhere is refused. */
-export function validateSubjectChanges(input: {
-  name?: string | null;
-  age?: number | null;
-  sex?: Sex | null;
-  status?: SubjectStatus | null;
-}): SubjectChanges {
+export function validateSubjectChanges(input: { name?: string | null; age?: number | null; sex?: Sex | null; status?: SubjectStatus | null }): SubjectChanges {
   const changes: SubjectChanges = {};
   if (input.name !== undefined) changes.name = validateOptionalName(input.name);
   for (const field of ['age', 'sex', 'status'] as const) {

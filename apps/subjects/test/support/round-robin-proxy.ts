@@ -52,7 +52,11 @@ export async function startRoundRobinProxy(initialTargets: readonly string[]): P
 }
 
 /** Runs `task` over `items` with at most `limit` in flight, keeping results in order. */
-export async function mapConcurrently<Item, Result>(items: readonly Item[], limit: number, task: (item: Item, index: number) => Promise<Result>): Promise<Result[]> {
+export async function mapConcurrently<Item, Result>(
+  items: readonly Item[],
+  limit: number,
+  task: (item: Item, index: number) => Promise<Result>,
+): Promise<Result[]> {
   const results = new Array<Result>(items.length);
   let cursor = 0;
   const worker = async () => {

@@ -1,22 +1,6 @@
 import { auditEvents } from '@trialgraph/database';
 import { sql } from 'drizzle-orm';
-import {
-  bigint,
-  bigserial,
-  boolean,
-  check,
-  index,
-  integer,
-  jsonb,
-  pgEnum,
-  pgTable,
-  real,
-  smallint,
-  text,
-  timestamp,
-  unique,
-  uuid,
-} from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, check, index, integer, jsonb, pgEnum, pgTable, real, smallint, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 
 export const importStatus = pgEnum('import_status', ['RUNNING', 'SUCCEEDED', 'FAILED', 'ABORTED', 'INTERRUPTED']);
 export const onErrorMode = pgEnum('on_error_mode', ['SKIP', 'ABORT']);
@@ -47,7 +31,10 @@ export const vitalSigns = pgTable(
   },
   (table) => [
     unique('vital_signs_subject_recorded_at_unique').on(table.subjectId, table.recordedAt),
-    check('vital_signs_has_measure', sql`num_nonnulls(${table.heartRate}, ${table.systolic}, ${table.diastolic}, ${table.temperature}, ${table.respiratoryRate}, ${table.spo2}) > 0`),
+    check(
+      'vital_signs_has_measure',
+      sql`num_nonnulls(${table.heartRate}, ${table.systolic}, ${table.diastolic}, ${table.temperature}, ${table.respiratoryRate}, ${table.spo2}) > 0`,
+    ),
   ],
 );
 
@@ -124,12 +111,10 @@ export const vitalsImportErrors = pgTable(
   (table) => [index('vitals_import_errors_import_line_idx').on(table.importId, table.line)],
 );
 
-
 export type VitalSignRow = typeof vitalSigns.$inferSelect;
 export type VitalSignCountRow = typeof vitalSignCounts.$inferSelect;
 export type VitalsImportRow = typeof vitalsImports.$inferSelect;
 export type VitalsImportErrorRow = typeof vitalsImportErrors.$inferSelect;
-
 
 export const vitalsSchema = { vitalSigns, vitalSignCounts, vitalsImports, vitalsImportErrors, auditEvents };
 export type VitalsSchema = typeof vitalsSchema;

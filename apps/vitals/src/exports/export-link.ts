@@ -76,6 +76,7 @@ export function createExportLinks(key: Buffer, ttlMs: number): ExportLinks {
 export function exportDownloadPath(request: ExportRequest, link: string): string {
   const owner = request.subjectId ? `subjects/${request.subjectId}` : `studies/${request.studyId ?? ''}`;
   const file = request.format === 'SDTM' ? 'sdtm/vs.csv' : request.format === 'FHIR' ? 'vitals.ndjson' : 'vitals.csv';
-  const query = new URLSearchParams({ ...(request.format === 'FHIR' ? { format: 'fhir' } : {}), link });
+  const query = new URLSearchParams(request.format === 'FHIR' ? { format: 'fhir' } : {});
+  query.set('link', link);
   return `/api/v1/${owner}/${file}?${query.toString()}`;
 }

@@ -62,15 +62,34 @@ export function createVitalsExportRoute(options: {
       const identity = await authenticateRequest(options.verifyToken, asked.authorization);
       actor = identity.userId;
       subjects = createSubjectsClient({ url: options.subjectsUrl, authorization: asked.authorization, requestId, policy: options.subjectsCallPolicy });
-      prepared = await prepareExport({ db: options.db, access: accessOf(identity), subjects, request: exportRequest, maxReadings: options.settings.maxReadings });
-      what = { format: exportRequest.format, studyId: prepared.study.id, subjectId: exportRequest.subjectId ?? null, from: exportRequest.from ?? null, to: exportRequest.to ?? null };
+      prepared = await prepareExport({
+        db: options.db,
+        access: accessOf(identity),
+        subjects,
+        request: exportRequest,
+        maxReadings: options.settings.maxReadings,
+      });
+      what = {
+        format: exportRequest.format,
+        studyId: prepared.study.id,
+        subjectId: exportRequest.subjectId ?? null,
+        from: exportRequest.from ?? null,
+        to: exportRequest.to ?? null,
+      };
       // Who exported what is on record before a byte leaves, or nothing leaves.
       await recordAuditEvents(options.db, [
-        { actor, action: 'EXPORT_STARTED', entityType: 'VitalsExport', entityId: exportId, field: 'readings', newValue: JSON.stringify({ ...what, readings: prepared.readings }) },
+        {
+          actor,
+          action: 'EXPORT_STARTED',
+          entityType: 'VitalsExport',
+          entityId: exportId,
+          field: 'readings',
+          newValue: JSON.stringify({ ...what, readings: prepared.readings }),
+        },
       ]);
     } catch (error) {
       const status = (error as { extensions?: { http?: { status?: number } } }).extensions?.http?.status;
-      const formatted = formatError({ message: (error as Error).message, extensions: (error as GraphQLError).extensions ?? {} }, error);
+      const formatted = formatError({ message: (error as Error).message, extensions: error instanceof GraphQLError ? error.extensions : {} }, error);
       const answer = httpAnswerOfError({ message: formatted.message, extensions: { ...formatted.extensions, ...(status ? { http: { status } } : {}) } });
       res.status(answer.status).set(answer.headers).json(answer.body);
       return;
@@ -105,14 +124,26 @@ export function createVitalsExportRoute(options: {
     }
     // How it ended is on record before the client sees the end of the file.
     await recordAuditEvents(options.db, [
-      { actor, action: 'EXPORT_FINISHED', entityType: 'VitalsExport', entityId: exportId, field: 'readings', newValue: JSON.stringify({ ...what, readings: written, complete: failure === null }), reason: failure },
+      {
+        actor,
+        action: 'EXPORT_FINISHED',
+        entityType: 'VitalsExport',
+        entityId: exportId,
+        field: 'readings',
+        newValue: JSON.stringify({ ...what, readings: written, complete: failure === null }),
+        reason: failure,
+      },
     ]).catch((error: unknown) => options.logger.error({ err: error, exportId }, 'could not record how an export ended'));
     if (failure === null) res.end();
   };
 }
 
 /** The export asked for: the sealed one of a link, or the query string's with the request's token. */
-function askedExport(query: Record<string, unknown>, authorization: string | undefined, links: ExportLinks | undefined): { request: ExportRequest; authorization: string | undefined } {
+function askedExport(
+  query: Record<string, unknown>,
+  authorization: string | undefined,
+  links: ExportLinks | undefined,
+): { request: ExportRequest; authorization: string | undefined } {
   if (query.link === undefined) return { request: parseExportRequest(query), authorization };
   if (typeof query.link !== 'string') throw new BadUserInputError('link must be given once', { field: 'link' });
   if (!links) throw new UnauthenticatedError('download links are not enabled on this server (EXPORT_LINK_SECRET); send a bearer token instead');

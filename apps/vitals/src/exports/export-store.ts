@@ -75,7 +75,9 @@ export function readExportPage(db: VitalsDatabase, selection: ExportSelection, a
     .where(
       and(
         selectionCondition(selection),
-        after ? sql`(${vitalSigns.subjectId}, ${vitalSigns.recordedAt}) > (${after.subjectId}::uuid, ${after.recordedAt.toISOString()}::timestamptz)` : undefined,
+        after
+          ? sql`(${vitalSigns.subjectId}, ${vitalSigns.recordedAt}) > (${after.subjectId}::uuid, ${after.recordedAt.toISOString()}::timestamptz)`
+          : undefined,
       ),
     )
     .orderBy(asc(vitalSigns.subjectId), asc(vitalSigns.recordedAt))

@@ -93,8 +93,10 @@ export function fhirObservationsOf(reading: ExportReading, subjectNumber: string
     if (reading.diastolic !== null) component.push({ code: { coding: [DIASTOLIC] }, valueQuantity: quantity(reading.diastolic, MILLIMETRES_OF_MERCURY) });
     observations.push(observation(BLOOD_PRESSURE, { component }));
   }
-  if (reading.temperature !== null) observations.push(observation(BODY_TEMPERATURE, { valueQuantity: quantity(Number(reading.temperature), BODY_TEMPERATURE) }));
-  if (reading.respiratoryRate !== null) observations.push(observation(RESPIRATORY_RATE, { valueQuantity: quantity(reading.respiratoryRate, RESPIRATORY_RATE) }));
+  if (reading.temperature !== null)
+    observations.push(observation(BODY_TEMPERATURE, { valueQuantity: quantity(Number(reading.temperature), BODY_TEMPERATURE) }));
+  if (reading.respiratoryRate !== null)
+    observations.push(observation(RESPIRATORY_RATE, { valueQuantity: quantity(reading.respiratoryRate, RESPIRATORY_RATE) }));
   if (reading.spo2 !== null) observations.push(observation(OXYGEN_SATURATION, { valueQuantity: quantity(reading.spo2, OXYGEN_SATURATION) }));
   return observations;
 }

@@ -25,8 +25,10 @@ export function parseExportRequest(input: Record<string, unknown>): ExportReques
   const studyId = text('studyId');
   const subjectId = text('subjectId');
   if (studyId === undefined && subjectId === undefined) throw new BadUserInputError('give the studyId to export, or the subjectId', { field: 'studyId' });
-  if (studyId !== undefined && !isUuid(studyId)) throw new BadUserInputError(`studyId must be a study id (a UUID), got ${JSON.stringify(studyId)}`, { field: 'studyId' });
-  if (subjectId !== undefined && !isUuid(subjectId)) throw new BadUserInputError(`subjectId must be a subject id (a UUID), got ${JSON.stringify(subjectId)}`, { field: 'subjectId' });
+  if (studyId !== undefined && !isUuid(studyId))
+    throw new BadUserInputError(`studyId must be a study id (a UUID), got ${JSON.stringify(studyId)}`, { field: 'studyId' });
+  if (subjectId !== undefined && !isUuid(subjectId))
+    throw new BadUserInputError(`subjectId must be a subject id (a UUID), got ${JSON.stringify(subjectId)}`, { field: 'subjectId' });
   const format = (text('format') ?? 'CSV').toUpperCase();
   if (!(EXPORT_FORMATS as readonly string[]).includes(format)) {
     throw new BadUserInputError(`format must be one of ${EXPORT_FORMATS.join(', ')} (any case), got ${JSON.stringify(format)}`, { field: 'format' });

@@ -1,7 +1,20 @@
 import type { ExportReading } from './export-store.js';
 
 /** The CDISC SDTM VS columns, in the order of the SDTM Implementation Guide. */
-export const SDTM_VS_COLUMNS = ['STUDYID', 'DOMAIN', 'USUBJID', 'VSSEQ', 'VSTESTCD', 'VSTEST', 'VSORRES', 'VSORRESU', 'VSSTRESC', 'VSSTRESN', 'VSSTRESU', 'VSDTC'] as const;
+export const SDTM_VS_COLUMNS = [
+  'STUDYID',
+  'DOMAIN',
+  'USUBJID',
+  'VSSEQ',
+  'VSTESTCD',
+  'VSTEST',
+  'VSORRES',
+  'VSORRESU',
+  'VSSTRESC',
+  'VSSTRESN',
+  'VSSTRESU',
+  'VSDTC',
+] as const;
 
 type Measure = 'heartRate' | 'systolic' | 'diastolic' | 'temperature' | 'respiratoryRate' | 'spo2';
 
@@ -35,7 +48,20 @@ export function createSdtmVsRows(studyCode: string): (reading: ExportReading, su
       if (value === null) continue;
       const text = String(value);
       // Subject numbers begin with the study code and are unique across studies, as USUBJID must be.
-      rows.push([studyCode, 'VS', subjectNumber, ++sequence, test.code, test.name, text, test.unit, text, Number(value), test.unit, reading.recordedAt.toISOString()]);
+      rows.push([
+        studyCode,
+        'VS',
+        subjectNumber,
+        ++sequence,
+        test.code,
+        test.name,
+        text,
+        test.unit,
+        text,
+        Number(value),
+        test.unit,
+        reading.recordedAt.toISOString(),
+      ]);
     }
     return rows;
   };

@@ -44,7 +44,8 @@ export async function streamExport(options: {
     options.signal.throwIfAborted();
     const page = await next;
     if (page.length === 0) break;
-    const last = page[page.length - 1]!;
+    const last = page.at(-1);
+    if (last === undefined) break;
     // The next page is read while this one is written and taken by the client.
     next = page.length < EXPORT_PAGE_READINGS ? Promise.resolve([]) : readAfter({ subjectId: last.subjectId, recordedAt: last.recordedAt });
     const pageSubjects = [...new Set(page.map((reading) => reading.subjectId))];
@@ -58,7 +59,12 @@ export async function streamExport(options: {
       pageNumbers.set(id, number);
     }
     numbers = pageNumbers;
-    await writeWithin(out, options.writer.page(page, (id) => numbers.get(id)!), options.idleTimeoutMs, options.signal);
+    await writeWithin(
+      out,
+      options.writer.page(page, (id) => pageNumbers.get(id) ?? ''),
+      options.idleTimeoutMs,
+      options.signal,
+    );
     written += page.length;
   }
   return written;

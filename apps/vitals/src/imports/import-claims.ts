@@ -44,7 +44,9 @@ export function openImportClaims(url: string): ImportClaims {
   });
   return {
     async claim(importId) {
-      const [row] = await connection<{ claimed: boolean }[]>`select pg_try_advisory_lock(('x' || substr(replace(${importId}, '-', ''), 1, 16))::bit(64)::bigint) as claimed`;
+      const [row] = await connection<
+        { claimed: boolean }[]
+      >`select pg_try_advisory_lock(('x' || substr(replace(${importId}, '-', ''), 1, 16))::bit(64)::bigint) as claimed`;
       return row?.claimed === true;
     },
     async release(importId) {

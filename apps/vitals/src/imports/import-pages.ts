@@ -1,4 +1,13 @@
-import { BadUserInputError, checkPageSize, decodeCursor, encodeCursor, isUuid, isWholeNumberBetween, toConnection, type Connection } from '@trialgraph/graphql-kit';
+import {
+  BadUserInputError,
+  checkPageSize,
+  decodeCursor,
+  encodeCursor,
+  isUuid,
+  isWholeNumberBetween,
+  toConnection,
+  type Connection,
+} from '@trialgraph/graphql-kit';
 import type { VitalsImportErrorRow, VitalsImportRow } from '../db/schema.js';
 
 /** Cursors and page sizes of the import reports and of their row errors, both Relay connections. */
@@ -52,7 +61,10 @@ export function importErrorAfter(after: string | null | undefined): ImportErrorP
   return decodeCursor(ERRORS_CURSOR, after, isErrorPosition);
 }
 
-export function toImportConnection(rows: VitalsImportRow[], page: { first: number; after: ImportPosition | undefined; totalCount: number }): Connection<VitalsImportRow> {
+export function toImportConnection(
+  rows: VitalsImportRow[],
+  page: { first: number; after: ImportPosition | undefined; totalCount: number },
+): Connection<VitalsImportRow> {
   return toConnection({
     rows,
     first: page.first,

@@ -21,13 +21,7 @@ export function newImportProgress(): ImportProgress {
  * writes; a tick whose previous write has not finished (a busy pool) is skipped, not queued.
  * Returns the function that stops it.
  */
-export function startProgressWriter(options: {
-  db: VitalsDatabase;
-  importId: string;
-  progress: ImportProgress;
-  intervalMs: number;
-  log: Logger;
-}): () => void {
+export function startProgressWriter(options: { db: VitalsDatabase; importId: string; progress: ImportProgress; intervalMs: number; log: Logger }): () => void {
   let writing = false;
   const timer = setInterval(() => {
     if (writing) return;

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { KeptRowErrors, truncateText } from './kept-row-errors.js';
 
-const error = (line: number, value: string) => ({ line, column: 'heart_rate', value, code: 'INVALID_NUMBER', message: `heart_rate must be a whole number, got "${value}"` });
+const error = (line: number, value: string) => ({
+  line,
+  column: 'heart_rate',
+  value,
+  code: 'INVALID_NUMBER',
+  message: `heart_rate must be a whole number, got "${value}"`,
+});
 
 describe('the row errors an import keeps', () => {
   it('cuts a long value to the limit, ending with an ellipsis and its original length', () => {
@@ -25,7 +31,10 @@ describe('the row errors an import keeps', () => {
 
     const byBytes = new KeptRowErrors({ maxErrors: 100_000, maxBytes: 4_000, maxTextChars: 200 });
     for (let line = 2; line < 1_000; line++) byBytes.add(error(line, 'x'.repeat(60_000)));
-    const keptBytes = byBytes.list.reduce((sum, kept) => sum + (kept.value?.length ?? 0) + kept.message.length + 'heart_rate'.length + 'INVALID_NUMBER'.length, 0);
+    const keptBytes = byBytes.list.reduce(
+      (sum, kept) => sum + (kept.value?.length ?? 0) + kept.message.length + 'heart_rate'.length + 'INVALID_NUMBER'.length,
+      0,
+    );
     expect(byBytes.list.length).toBeGreaterThan(5);
     expect(keptBytes).toBeLessThanOrEqual(4_000);
     expect(byBytes.full).toBe(true);

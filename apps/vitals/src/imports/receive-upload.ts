@@ -82,9 +82,12 @@ export async function filePartWithin(file: Promise<FileUpload>, idleTimeoutMs: n
     timer = setTimeout(
       () =>
         reject(
-          new BadUserInputError(`the file part of the upload did not start within ${idleTimeoutMs} ms (UPLOAD_IDLE_TIMEOUT_MS); send the whole request without pausing`, {
-            field: 'file',
-          }),
+          new BadUserInputError(
+            `the file part of the upload did not start within ${idleTimeoutMs} ms (UPLOAD_IDLE_TIMEOUT_MS); send the whole request without pausing`,
+            {
+              field: 'file',
+            },
+          ),
         ),
       idleTimeoutMs,
     );

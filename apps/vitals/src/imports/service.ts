@@ -172,7 +172,10 @@ async function claimNewImportId(context: VitalsContext): Promise<string> {
     try {
       claimed = await context.importClaims.claim(id);
     } catch (error) {
-      throw new ServiceUnavailableError('The vitals database is unreachable right now; send the file again in a moment.', { dependency: 'database', cause: error });
+      throw new ServiceUnavailableError('The vitals database is unreachable right now; send the file again in a moment.', {
+        dependency: 'database',
+        cause: error,
+      });
     }
     if (claimed) return id;
   }
@@ -184,7 +187,10 @@ async function claimChosenImportId(context: VitalsContext, id: string): Promise<
   try {
     claimed = await context.importClaims.claim(id);
   } catch (error) {
-    throw new ServiceUnavailableError('The vitals database is unreachable right now; send the file again in a moment.', { dependency: 'database', cause: error });
+    throw new ServiceUnavailableError('The vitals database is unreachable right now; send the file again in a moment.', {
+      dependency: 'database',
+      cause: error,
+    });
   }
   if (!claimed) throw importIdTaken(id);
   return id;

@@ -1,5 +1,5 @@
 import { recordAuditEvents, rowsOf, scopeCondition, type ScopeAreas } from '@trialgraph/database';
-import { and, asc, count, desc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { VitalsDatabase } from '../db/client.js';
 import { vitalsImportErrors, vitalsImports, type VitalsImportErrorRow, type VitalsImportRow } from '../db/schema.js';
 import { importAuditEvent } from '../audit/store.js';
@@ -243,6 +243,4 @@ export async function countImportErrors(db: VitalsDatabase, importId: string): P
   return row?.count ?? 0;
 }
 
-export const importDurationMs = (row: VitalsImportRow): number | null =>
-  row.finishedAt ? row.finishedAt.getTime() - row.startedAt.getTime() : null;
-
+export const importDurationMs = (row: VitalsImportRow): number | null => (row.finishedAt ? row.finishedAt.getTime() - row.startedAt.getTime() : null);

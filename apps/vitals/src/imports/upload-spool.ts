@@ -82,7 +82,8 @@ export class UploadSpool {
 
   #take(which: 'writeFd' | 'readFd'): number {
     const fd = which === 'writeFd' ? this.#writeFd : this.#readFd;
-    if (fd === undefined || this.#closed) throw new Error(`the upload spool's ${which === 'writeFd' ? 'writer' : 'reader'} was taken already or the spool is closed`);
+    if (fd === undefined || this.#closed)
+      throw new Error(`the upload spool's ${which === 'writeFd' ? 'writer' : 'reader'} was taken already or the spool is closed`);
     if (which === 'writeFd') this.#writeFd = undefined;
     else this.#readFd = undefined;
     return fd;

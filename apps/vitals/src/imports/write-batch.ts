@@ -102,7 +102,10 @@ export async function writeVitalsBatch(
   const repeats = rows.filter((row) => !insertedLines.has(row.line));
   const compared = rowsOf<{ line: number; identical: boolean }>(
     await db.execute(sql`
-      select b.line, (${sameStoredReading((measure) => measureColumn('v', measure), (measure) => measureColumn('b', measure))}) as identical
+      select b.line, (${sameStoredReading(
+        (measure) => measureColumn('v', measure),
+        (measure) => measureColumn('b', measure),
+      )}) as identical
       from ${unnestBatch(repeats)}
       join vital_signs v on v.subject_id = b.subject_id and v.recorded_at = to_timestamp(b.recorded_at_ms / 1000.0)`),
   );

@@ -154,7 +154,10 @@ export async function summarizeVitalsPerSubject(
 }
 
 export function findVitalsByIds(db: VitalsDatabase, ids: readonly number[], scope: ScopeAreas): Promise<VitalSignRow[]> {
-  return db.select().from(vitalSigns).where(and(inArray(vitalSigns.id, [...ids]), inCallersScope(vitalSigns, scope)));
+  return db
+    .select()
+    .from(vitalSigns)
+    .where(and(inArray(vitalSigns.id, [...ids]), inCallersScope(vitalSigns, scope)));
 }
 
 /** The reading stored at (subject, recordedAt), if any, and whether `measures` are the same reading (sameStoredReading). */
@@ -181,6 +184,10 @@ export type NewVitalSign = Omit<typeof vitalSigns.$inferInsert, 'id'>;
 
 /** Stores one reading unless (subject, recordedAt) is taken; returns undefined when it is. */
 export async function insertVitalSignUnlessRecorded(db: VitalsDatabase, vital: NewVitalSign): Promise<VitalSignRow | undefined> {
-  const [row] = await db.insert(vitalSigns).values(vital).onConflictDoNothing({ target: [vitalSigns.subjectId, vitalSigns.recordedAt] }).returning();
+  const [row] = await db
+    .insert(vitalSigns)
+    .values(vital)
+    .onConflictDoNothing({ target: [vitalSigns.subjectId, vitalSigns.recordedAt] })
+    .returning();
   return row;
 }
