@@ -24,7 +24,8 @@ export interface OpenDatabaseOptions<Schema extends Record<string, unknown>> {
   poolSize?: number;
   /**
    * Time limits of every session (DB_* variables; see DatabaseLimits), PostgreSQL only. Work that
-   * needs longer, such as an import's transaction, raises them for itself with withTransactionLimits.
+   * needs longer can raise them for its own transactions with withTransactionLimits; imports do not
+   * need to (they store a spooled file at database speed and keep their transaction busy).
    */
   limits?: Partial<DatabaseLimits> | undefined;
   /** Called with every SQL statement drizzle sends; used to count statements per request. */
