@@ -243,6 +243,14 @@ describe('the Grafana dashboard', () => {
     }
   });
 
+  it('charts every trialgraph metric the processes expose, so a new metric cannot go unwatched', () => {
+    const charted = new Set(
+      expressions.flatMap((expr) => [...expr.matchAll(/\btrialgraph_\w+/g)].map((match) => match[0].replace(/_(bucket|sum|count)$/, ''))),
+    );
+    const unwatched = [...exposed.keys()].filter((name) => name.startsWith('trialgraph_') && !charted.has(name));
+    expect(unwatched).toEqual([]);
+  });
+
   it('shows request rate, p95 latency, errors by code, import rows/s and lock waits', () => {
     const uses = (pattern: RegExp) => expressions.some((expr) => pattern.test(expr));
     expect(uses(/rate\(trialgraph_graphql_requests_total\b/)).toBe(true);
