@@ -65,6 +65,16 @@ describe('malformed vitals files through the gateway', () => {
         where recorded_at >= ${from} and recorded_at < ${to} order by recorded_at`
     ).map((row) => [(row.recorded_at as Date).toISOString(), row.heart_rate, row.source_line]);
   const storedCount = async () => Number((await vitalsSql`select count(*)::int as n from vital_signs`)[0]?.n);
+  const failureCodeOf = async (importId: string) => {
+    const response = await graphqlRequest<{ vitalsImport: { failureCode: string | null } }>(
+      stack.gateway.url,
+      'query ($id: ID!) { vitalsImport(id: $id) { failureCode } }',
+      { id: importId },
+      await adminHeaders(),
+    );
+    expect(response.errors).toBeUndefined();
+    return response.data?.vitalsImport.failureCode;
+  };
   const codesAndLines = (report: Report) => report.errors.map((error) => [error.line, error.column, error.code]);
 
   it('fails a file with an unclosed quote near its end as UNCLOSED_QUOTE at the line it opened, storing none of its rows', async () => {
@@ -76,6 +86,7 @@ describe('malformed vitals files through the gateway', () => {
     expect(report).toMatchObject({ status: 'FAILED', rowsAccepted: 0, rowsDuplicate: 0 });
     expect(report.failureReason).toMatch(/^UNCLOSED_QUOTE: the quote opened on line 2 is not closed by the end of the file/);
     expect(await storedCount()).toBe(before);
+    expect(await failureCodeOf(report.id)).toBe('UNCLOSED_QUOTE');
   });
 
   it('reads the delimiter off the header when the file starts with a blank line', async () => {
@@ -83,6 +94,7 @@ describe('malformed vitals files through the gateway', () => {
     const report = await upload(`\r\nPatient Id;Record Time;HR\r\n${a};2025-01-11 08:00;72\r\n${b};2025-01-11 08:00;n/a\r\n`);
     expect(report).toMatchObject({ status: 'SUCCEEDED', rowsRead: 2, rowsAccepted: 1, rowsRejected: 1 });
     expect(codesAndLines(report)).toEqual([[4, 'heart_rate', 'INVALID_NUMBER']]);
+    expect(await failureCodeOf(report.id)).toBeNull();
     expect(await stored('2025-01-11', '2025-01-12')).toEqual([['2025-01-11T08:00:00.000Z', 72, 3]]);
   });
 

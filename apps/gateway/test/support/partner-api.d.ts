@@ -1646,6 +1646,11 @@ export interface components {
             /** @description Why the import FAILED (beginning with an ImportFailureCode, e.g. "UNCLOSED_QUOTE: …") or was ABORTED. */
             failureReason?: string;
             /**
+             * @description The fault of the whole file that made the import FAILED, for clients to act on without reading failureReason; null unless FAILED for one of these (a dependency outage or an internal error has none).
+             * @enum {string}
+             */
+            failureCode?: "MISSING_COLUMN" | "EMPTY_FILE" | "NOT_TEXT" | "LINE_TOO_LONG" | "UNCLOSED_QUOTE" | "FILE_TOO_LARGE" | "UPLOAD_INCOMPLETE" | "UPLOAD_STALLED";
+            /**
              * Format: date-time
              * @description When the upload began.
              */

@@ -43,7 +43,7 @@ export type AuditEvent = {
   reason?: Maybe<Scalars['String']['output']>;
 };
 
-/** Why a whole import FAILED with nothing stored: the code its failureReason begins with. */
+/** Why a whole import FAILED with nothing stored: VitalsImport.failureCode, and the code its failureReason begins with. */
 export type ImportFailureCode =
   /** The file has no header, or a header and no rows. */
   | 'EMPTY_FILE'
@@ -426,6 +426,8 @@ export type VitalsImport = Node & {
   durationMs?: Maybe<Scalars['Int']['output']>;
   /** Row errors in line order; at most maxErrors are kept (rowsRejected counts them all). first: at most 1000. */
   errors: ImportRowErrorConnection;
+  /** The fault of the whole file that made the import FAILED, for clients to act on without reading failureReason; null unless FAILED for one of these (a dependency outage or an internal error has none). */
+  failureCode?: Maybe<ImportFailureCode>;
   /** Why the import FAILED (beginning with an ImportFailureCode, e.g. "UNCLOSED_QUOTE: …") or was ABORTED. */
   failureReason?: Maybe<Scalars['String']['output']>;
   /** The name of the uploaded file, as the client sent it (upload.csv when it sent none). */
@@ -828,6 +830,7 @@ export type VitalsImportResolvers<ContextType = VitalsContext, ParentType extend
   dryRun?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   durationMs?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   errors?: Resolver<ResolversTypes['ImportRowErrorConnection'], ParentType, ContextType, RequireFields<VitalsImportErrorsArgs, 'first'>>;
+  failureCode?: Resolver<Maybe<ResolversTypes['ImportFailureCode']>, ParentType, ContextType>;
   failureReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   fileName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;

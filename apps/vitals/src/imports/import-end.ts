@@ -1,3 +1,4 @@
+import { IMPORT_FAILURE_CODES, type ImportFailureCode } from '@trialgraph/csv';
 import type { ImportCounts, RowErrorRecord } from './store.js';
 
 /** How an import ended, as its report will say. */
@@ -35,6 +36,13 @@ export function stoppedEnd(stop: ImportStop, counts: ImportCounts, errors: RowEr
 /** A fault of the whole import (its file, its upload, a dependency): nothing stored, the code leads the reason. */
 export function failedEnd(counts: ImportCounts, errors: RowErrorRecord[], fault: { code: string; message: string }): ImportEnd {
   return { status: 'FAILED', counts: { ...counts, rowsAccepted: 0, rowsDuplicate: 0 }, errors, failureReason: `${fault.code}: ${fault.message}` };
+}
+
+/** The file fault a FAILED import's reason begins with (see failedEnd), or null for faults that are not the file's. */
+export function failureCodeOf(status: string, failureReason: string | null): ImportFailureCode | null {
+  if (status !== 'FAILED' || failureReason === null) return null;
+  const leading = failureReason.slice(0, failureReason.indexOf(':'));
+  return IMPORT_FAILURE_CODES.find((code) => code === leading) ?? null;
 }
 
 /** Nothing of an aborted file is stored, so every row read counts as rejected. */

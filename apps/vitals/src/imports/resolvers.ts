@@ -1,6 +1,7 @@
 import { NotFoundError, toNodeId } from '@trialgraph/graphql-kit';
 import type { Resolvers } from '../__generated__/resolvers-types.js';
 import { findAuditEventsOf } from '../audit/store.js';
+import { failureCodeOf } from './import-end.js';
 import { findSameFileImport, getImport, importVitals, listImportErrors, listImports } from './service.js';
 import { importDurationMs } from './store.js';
 
@@ -25,6 +26,7 @@ export const importResolvers: Resolvers = {
     nodeId: (row) => toNodeId('VitalsImport', row.id),
     study: (row) => ({ id: row.studyId }),
     durationMs: (row) => importDurationMs(row),
+    failureCode: (row) => failureCodeOf(row.status, row.failureReason),
     errors: (row, args, context) => listImportErrors(context, row, args),
     sameFileAs: (row, _args, context) => findSameFileImport(context, row),
     auditTrail: (row, _args, context) => findAuditEventsOf(context.db, row.id),
