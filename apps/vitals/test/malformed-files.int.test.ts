@@ -44,7 +44,7 @@ describe('malformed vitals files through the gateway', () => {
     await Promise.all([subjectsDb?.drop(), vitalsDb?.drop()]);
   });
 
-  const upload = async (content: string, importOptions: ImportOptionsInput = {}): Promise<Report & { id: string }> => {
+  const upload = async (content: string, importOptions: ImportOptionsInput = {}, fileSize?: number): Promise<Report & { id: string }> => {
     const response = await importVitalsFile({
       url: stack.gateway.url,
       studyId: study.studyId,
@@ -52,6 +52,7 @@ describe('malformed vitals files through the gateway', () => {
       fileName: 'export.csv',
       importOptions,
       token,
+      ...(fileSize === undefined ? {} : { fileSize }),
     });
     expect(response.errors).toBeUndefined();
     const report = response.data?.importVitals as Report & { id: string };
@@ -87,6 +88,20 @@ describe('malformed vitals files through the gateway', () => {
     expect(report.failureReason).toMatch(/^UNCLOSED_QUOTE: the quote opened on line 2 is not closed by the end of the file/);
     expect(await storedCount()).toBe(before);
     expect(await failureCodeOf(report.id)).toBe('UNCLOSED_QUOTE');
+  });
+
+  it('fails a file shorter or longer than the fileSize its client declared as FILE_SIZE_MISMATCH, storing none of its rows', async () => {
+    const [a] = study.subjectNumbers as [string];
+    const content = `patient_id,record_time,heart_rate\n${a},2024-12-24T08:00:00Z,72\n`;
+    const before = await storedCount();
+    for (const fileSize of [content.length + 1, content.length - 1]) {
+      const report = await upload(content, {}, fileSize);
+      expect(report).toMatchObject({ status: 'FAILED', rowsAccepted: 0, rowsDuplicate: 0 });
+      expect(report.failureReason).toMatch(new RegExp(`^FILE_SIZE_MISMATCH: the upload carried (only|at least) \\d+ bytes but fileSize declared ${fileSize}`));
+      expect(await failureCodeOf(report.id)).toBe('FILE_SIZE_MISMATCH');
+    }
+    expect(await storedCount()).toBe(before);
+    expect(await upload(content, {}, content.length)).toMatchObject({ status: 'SUCCEEDED', rowsAccepted: 1 });
   });
 
   it('reads the delimiter off the header when the file starts with a blank line', async () => {

@@ -49,6 +49,11 @@ export const IMPORT_ERROR_CODES = {
   FILE_TOO_LARGE: { level: 'file', raisedBy: 'import', description: 'The upload is larger than MAX_UPLOAD_BYTES.' },
   UPLOAD_INCOMPLETE: { level: 'file', raisedBy: 'import', description: 'The upload ended before the whole file arrived (the client went away).' },
   UPLOAD_STALLED: { level: 'file', raisedBy: 'import', description: 'The upload sent no bytes for longer than its idle timeout.' },
+  FILE_SIZE_MISMATCH: {
+    level: 'file',
+    raisedBy: 'import',
+    description: 'The upload carried more or fewer bytes than the fileSize the client declared: the file was cut off or changed on its way.',
+  },
 } as const satisfies Record<string, ImportErrorCodeEntry>;
 
 export interface ImportErrorCodeEntry {

@@ -686,7 +686,8 @@ export interface paths {
                         importId?: string;
                         /**
                          * Format: float
-                         * @description The file's size in bytes, when the client knows it: shown as bytesTotal. At most MAX_UPLOAD_BYTES.
+                         * @description The file's size in bytes, when the client knows it: shown as bytesTotal, and checked: an upload
+                         *     of another size FAILS as FILE_SIZE_MISMATCH with nothing stored. At most MAX_UPLOAD_BYTES.
                          */
                         fileSize?: number;
                         /** Format: int32 */
@@ -1141,7 +1142,7 @@ export interface components {
          * ImportFailureCode
          * @enum {string}
          */
-        ImportFailureCode: "MISSING_COLUMN" | "EMPTY_FILE" | "NOT_TEXT" | "LINE_TOO_LONG" | "UNCLOSED_QUOTE" | "FILE_TOO_LARGE" | "UPLOAD_INCOMPLETE" | "UPLOAD_STALLED";
+        ImportFailureCode: "MISSING_COLUMN" | "EMPTY_FILE" | "NOT_TEXT" | "LINE_TOO_LONG" | "UNCLOSED_QUOTE" | "FILE_TOO_LARGE" | "UPLOAD_INCOMPLETE" | "UPLOAD_STALLED" | "FILE_SIZE_MISMATCH";
         /** @description How an import treats the file. */
         ImportOptionsInput: {
             /**
@@ -1649,7 +1650,7 @@ export interface components {
              * @description The fault of the whole file that made the import FAILED, for clients to act on without reading failureReason; null unless FAILED for one of these (a dependency outage or an internal error has none).
              * @enum {string}
              */
-            failureCode?: "MISSING_COLUMN" | "EMPTY_FILE" | "NOT_TEXT" | "LINE_TOO_LONG" | "UNCLOSED_QUOTE" | "FILE_TOO_LARGE" | "UPLOAD_INCOMPLETE" | "UPLOAD_STALLED";
+            failureCode?: "MISSING_COLUMN" | "EMPTY_FILE" | "NOT_TEXT" | "LINE_TOO_LONG" | "UNCLOSED_QUOTE" | "FILE_TOO_LARGE" | "UPLOAD_INCOMPLETE" | "UPLOAD_STALLED" | "FILE_SIZE_MISMATCH";
             /**
              * Format: date-time
              * @description When the upload began.

@@ -47,6 +47,8 @@ export type AuditEvent = {
 export type ImportFailureCode =
   /** The file has no header, or a header and no rows. */
   | 'EMPTY_FILE'
+  /** The upload carried more or fewer bytes than the fileSize the client declared: the file was cut off or changed on its way. */
+  | 'FILE_SIZE_MISMATCH'
   /** The upload is larger than MAX_UPLOAD_BYTES. */
   | 'FILE_TOO_LARGE'
   /** A record is longer than the longest accepted (64 KiB by default). */

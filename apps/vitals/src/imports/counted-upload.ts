@@ -3,9 +3,15 @@ import { ImportFileError } from './import-file-error.js';
 
 /**
  * Passes the upload through while counting its bytes, and stops it at the size limit
- * before more of it is read.
+ * before more of it is read. A size the client declared must be met exactly: a file that
+ * arrives shorter was cut off somewhere a well-formed multipart body does not show.
  */
-export async function* countedUpload(stream: Readable, maxBytes: number, counter: { bytes: number }): AsyncGenerator<Buffer> {
+export async function* countedUpload(
+  stream: Readable,
+  limits: { maxBytes: number; declaredBytes: number | null },
+  counter: { bytes: number },
+): AsyncGenerator<Buffer> {
+  const { maxBytes, declaredBytes } = limits;
   const chunks = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
   for (;;) {
     let next: IteratorResult<Buffer>;
@@ -18,14 +24,28 @@ export async function* countedUpload(stream: Readable, maxBytes: number, counter
         `the upload stopped after ${formatBytes(counter.bytes)} (${error instanceof Error ? error.message : 'connection closed'}); nothing was stored: send the file again`,
       );
     }
-    if (next.done) return;
+    if (next.done) {
+      if (declaredBytes !== null && counter.bytes < declaredBytes) throw sizeMismatch(counter.bytes, declaredBytes, 'only');
+      return;
+    }
     counter.bytes += next.value.length;
     if (counter.bytes > maxBytes) {
       stream.destroy();
       throw new ImportFileError('FILE_TOO_LARGE', `the file is larger than the ${formatBytes(maxBytes)} limit; split it into smaller files`);
     }
+    if (declaredBytes !== null && counter.bytes > declaredBytes) {
+      stream.destroy();
+      throw sizeMismatch(counter.bytes, declaredBytes, 'at least');
+    }
     yield next.value;
   }
+}
+
+function sizeMismatch(received: number, declared: number, qualifier: 'only' | 'at least'): ImportFileError {
+  return new ImportFileError(
+    'FILE_SIZE_MISMATCH',
+    `the upload carried ${qualifier} ${received} bytes but fileSize declared ${declared}: the file was cut off or changed on its way, or fileSize is wrong; nothing was stored: send the file again with its size`,
+  );
 }
 
 export function formatBytes(bytes: number): string {

@@ -11,6 +11,8 @@ export interface UploadReceipt {
   stream: Readable;
   spool: UploadSpool;
   maxBytes: number;
+  /** The size the client declared (importVitals fileSize): the upload must carry exactly that. */
+  declaredBytes: number | null;
   /** An upload that sends no byte for this long is given up: UPLOAD_IDLE_TIMEOUT_MS. */
   idleTimeoutMs: number;
   /** Stops the receipt (shutdown, client gone); the caller reads the reason from it. */
@@ -27,8 +29,9 @@ export interface ReceivedFile {
 /**
  * Receives the whole upload into the spool at the client's pace, holding nothing of the
  * database, and returns its size and hash, taken from the chunks as they pass (the file is
- * never read twice for it). Fails with FILE_TOO_LARGE past `maxBytes`, UPLOAD_INCOMPLETE
- * when the connection breaks and UPLOAD_STALLED when no byte comes for `idleTimeoutMs`.
+ * never read twice for it). Fails with FILE_TOO_LARGE past `maxBytes`, FILE_SIZE_MISMATCH when
+ * it is not the size declared, UPLOAD_INCOMPLETE when the connection breaks and UPLOAD_STALLED
+ * when no byte comes for `idleTimeoutMs`.
  */
 export async function receiveUpload(receipt: UploadReceipt): Promise<ReceivedFile> {
   const counter = { bytes: 0 };
@@ -46,7 +49,7 @@ export async function receiveUpload(receipt: UploadReceipt): Promise<ReceivedFil
   try {
     if (receipt.signal.aborted) stopReading();
     await pipeline(
-      countedUpload(receipt.stream, receipt.maxBytes, counter),
+      countedUpload(receipt.stream, receipt, counter),
       async function* watched(chunks: AsyncIterable<Buffer>) {
         for await (const chunk of chunks) {
           idle.refresh();

@@ -22,6 +22,8 @@ export interface ImportRun {
   actor: string;
   options: ValidImportOptions;
   stream: Readable;
+  /** The file's size as the client declared it, or null. */
+  bytesTotal: number | null;
   settings: ImportSettings;
   db: VitalsDatabase;
   subjects: SubjectsClient;
@@ -59,6 +61,7 @@ export async function runImport(run: ImportRun): Promise<ImportEnd> {
         stream: run.stream,
         spool,
         maxBytes: run.settings.maxUploadBytes,
+        declaredBytes: run.bytesTotal,
         idleTimeoutMs: run.settings.uploadIdleTimeoutMs,
         signal: run.signal,
         onBytes: (bytes) => {

@@ -113,6 +113,7 @@ async function claimAndRun(
         actor: context.actor,
         options,
         stream,
+        bytesTotal: args.bytesTotal,
         settings,
         db: context.db,
         subjects: importableSubjects(context),
