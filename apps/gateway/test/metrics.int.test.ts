@@ -5,7 +5,7 @@ import {
   graphqlRequest,
   metricValue,
   scrapeMetrics,
-  startApp,
+  startAppStack,
   type AppProcess,
   type MetricsScrape,
   type TestDatabase,
@@ -36,9 +36,11 @@ describe('GET /metrics after a known workload (gateway, subjects, vitals on real
 
   beforeAll(async () => {
     [subjectsDb, vitalsDb] = await Promise.all([createTestDatabase('tg_msubj'), createTestDatabase('tg_mvit')]);
-    subjects = await startApp('subjects', { SUBJECTS_DATABASE_URL: subjectsDb.url, NODE_ENV: 'production' });
-    vitals = await startApp('vitals', { VITALS_DATABASE_URL: vitalsDb.url, SUBJECTS_URL: `${subjects.url}graphql`, NODE_ENV: 'production' });
-    gateway = await startApp('gateway', { SUBJECTS_URL: `${subjects.url}graphql`, VITALS_URL: `${vitals.url}graphql`, NODE_ENV: 'production' });
+    ({ subjects, vitals, gateway } = await startAppStack({
+      env: { NODE_ENV: 'production' },
+      subjects: { SUBJECTS_DATABASE_URL: subjectsDb.url },
+      vitals: { VITALS_DATABASE_URL: vitalsDb.url },
+    }));
     const admin = await adminHeaders();
 
     const study = await graphqlRequest(

@@ -5,7 +5,9 @@ import {
   createTestDatabase,
   errorCodes,
   graphqlRequest,
+  distinctFreePorts,
   startApp,
+  startTogether,
   type AppProcess,
   type GraphqlResponse,
   type TestDatabase,
@@ -52,16 +54,23 @@ describe('work per request is bounded before it runs (real processes, real Postg
 
   beforeAll(async () => {
     [subjectsDb, vitalsDb] = await Promise.all([createTestDatabase('tg_limits_s'), createTestDatabase('tg_limits_v')]);
-    subjects = await startApp('subjects', { SUBJECTS_DATABASE_URL: subjectsDb.url, LOG_LEVEL: 'warn' });
-    vitals = await startApp('vitals', { VITALS_DATABASE_URL: vitalsDb.url, SUBJECTS_URL: `${subjects.url}graphql`, LOG_LEVEL: 'warn' });
-    // The same database behind a vitals with a small row budget, to reach that bound below the cost limit.
-    smallVitals = await startApp('vitals', {
-      VITALS_DATABASE_URL: vitalsDb.url,
-      SUBJECTS_URL: `${subjects.url}graphql`,
-      LOG_LEVEL: 'warn',
-      MAX_ROWS_PER_REQUEST: '1000',
-    });
-    gateway = await startApp('gateway', { SUBJECTS_URL: `${subjects.url}graphql`, VITALS_URL: `${vitals.url}graphql`, LOG_LEVEL: 'warn' });
+    // Every process at once, on ports chosen beforehand: the two vitals share a database, whose
+    // migrations run under an advisory lock.
+    const [subjectsPort, vitalsPort, smallVitalsPort, gatewayPort] = (await distinctFreePorts(4)) as [number, number, number, number];
+    const subjectsUrl = `http://127.0.0.1:${subjectsPort}/graphql`;
+    [subjects, vitals, smallVitals, gateway] = (await startTogether([
+      startApp('subjects', { SUBJECTS_DATABASE_URL: subjectsDb.url, LOG_LEVEL: 'warn', PORT: String(subjectsPort) }),
+      startApp('vitals', { VITALS_DATABASE_URL: vitalsDb.url, SUBJECTS_URL: subjectsUrl, LOG_LEVEL: 'warn', PORT: String(vitalsPort) }),
+      // The same database behind a vitals with a small row budget, to reach that bound below the cost limit.
+      startApp('vitals', {
+        VITALS_DATABASE_URL: vitalsDb.url,
+        SUBJECTS_URL: subjectsUrl,
+        LOG_LEVEL: 'warn',
+        MAX_ROWS_PER_REQUEST: '1000',
+        PORT: String(smallVitalsPort),
+      }),
+      startApp('gateway', { SUBJECTS_URL: subjectsUrl, VITALS_URL: `http://127.0.0.1:${vitalsPort}/graphql`, LOG_LEVEL: 'warn', PORT: String(gatewayPort) }),
+    ])) as [AppProcess, AppProcess, AppProcess, AppProcess];
 
     const admin = await adminHeaders();
     const study = await graphqlRequest(

@@ -1,18 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import {
-  createTestDatabase,
-  enrolStudy,
-  errorCodes,
-  startAppStack,
-  testToken,
-  waitFor,
-  type AppStack,
-  type EnrolledStudy,
-  type TestDatabase,
-} from '@trialgraph/testing';
+import { errorCodes, waitFor } from '@trialgraph/testing';
 import { fetchImportProgress, importVitalsFile, type ImportProgressResult } from '@trialgraph/upload-client';
-import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useEnrolledVitalsStack } from './support/vitals-stack.js';
 
 async function* bytesOf(content: string): AsyncGenerator<Uint8Array> {
   yield Buffer.from(content, 'utf8');
@@ -28,30 +18,12 @@ function gate(): { opened: Promise<void>; open(): void } {
 }
 
 describe('following an import while it runs, by the id the client chose (real processes, real PostgreSQL)', () => {
-  let subjectsDb: TestDatabase;
-  let vitalsDb: TestDatabase;
-  let stack: AppStack;
-  let study: EnrolledStudy;
-  let vitalsSql: postgres.Sql;
-  let token: string;
-
-  beforeAll(async () => {
-    [subjectsDb, vitalsDb] = await Promise.all([createTestDatabase('tg_progress_subj'), createTestDatabase('tg_progress_vitals')]);
-    // Small batches, so that a file of a thousand rows is stored in several.
-    stack = await startAppStack({
-      env: { LOG_LEVEL: 'warn' },
-      subjects: { SUBJECTS_DATABASE_URL: subjectsDb.url },
-      vitals: { VITALS_DATABASE_URL: vitalsDb.url, IMPORT_BATCH_SIZE: '100' },
-    });
-    study = await enrolStudy(stack.gateway.url, { code: 'PROG01', subjects: 2 });
-    vitalsSql = postgres(vitalsDb.url, { max: 2, onnotice: () => {} });
-    token = await testToken({ roles: ['ADMIN'] });
-  });
-
-  afterAll(async () => {
-    await vitalsSql?.end();
-    await stack?.stop();
-    await Promise.all([subjectsDb?.drop(), vitalsDb?.drop()]);
+  // Small batches, so that a file of a thousand rows is stored in several.
+  const given = useEnrolledVitalsStack({
+    name: 'tg_progress',
+    study: { code: 'PROG01', subjects: 2 },
+    vitalsEnv: { IMPORT_BATCH_SIZE: '100' },
+    vitalsSqlConnections: 2,
   });
 
   /** `rows` readings, alternating between the two subjects, a minute apart from `day`; line 3 (the second row) has a bad heart rate. */
@@ -59,11 +31,11 @@ describe('following an import while it runs, by the id the client chose (real pr
     const lines = ['patient_id,record_time,heart_rate'];
     for (let index = 0; index < rows; index++) {
       const at = new Date(Date.parse(`${day}T00:00:00Z`) + index * 60_000).toISOString();
-      lines.push(`${study.subjectNumbers[index % 2]},${at},${index === 1 ? 'abc' : 60 + (index % 40)}`);
+      lines.push(`${given.study.subjectNumbers[index % 2]},${at},${index === 1 ? 'abc' : 60 + (index % 40)}`);
     }
     return `${lines.join('\n')}\n`;
   };
-  const progressOf = (importId: string) => fetchImportProgress({ url: stack.gateway.url, importId, token });
+  const progressOf = (importId: string) => fetchImportProgress({ url: given.stack.gateway.url, importId, token: given.token });
   const running = (importId: string, seen: (progress: ImportProgressResult) => boolean) => async () => {
     const progress = await progressOf(importId);
     return progress?.status === 'RUNNING' && seen(progress) ? progress : undefined;
@@ -80,13 +52,13 @@ describe('following an import while it runs, by the id the client chose (real pr
     }
     const importId = randomUUID();
     const answer = importVitalsFile({
-      url: stack.gateway.url,
-      studyId: study.studyId,
+      url: given.stack.gateway.url,
+      studyId: given.study.studyId,
       file: sentInTwo(),
       fileName: 'april.csv',
       importId,
       fileSize: content.length,
-      token,
+      token: given.token,
     });
     try {
       const during = await waitFor(
@@ -116,10 +88,10 @@ describe('following an import while it runs, by the id the client chose (real pr
     // write waits for it, so the import is caught mid-store for as long as the test needs.
     const inserted = gate();
     const release = gate();
-    const holding = vitalsSql
+    const holding = given.vitalsSql
       .begin(async (tx) => {
         await tx`insert into vital_signs (subject_id, study_id, site_id, recorded_at, heart_rate, recorded_by)
-                 values (${study.subjectIds[0]!}, ${study.studyId}, ${study.siteId}, '2026-05-01T00:00:00Z', 60, 'test')`;
+                 values (${given.study.subjectIds[0]!}, ${given.study.studyId}, ${given.study.siteId}, '2026-05-01T00:00:00Z', 60, 'test')`;
         inserted.open();
         await release.opened;
         throw new Error('rolled back on purpose');
@@ -127,7 +99,14 @@ describe('following an import while it runs, by the id the client chose (real pr
       .catch(() => {});
     await inserted.opened;
     const importId = randomUUID();
-    const answer = importVitalsFile({ url: stack.gateway.url, studyId: study.studyId, file: bytesOf(content), fileName: 'may.csv', importId, token });
+    const answer = importVitalsFile({
+      url: given.stack.gateway.url,
+      studyId: given.study.studyId,
+      file: bytesOf(content),
+      fileName: 'may.csv',
+      importId,
+      token: given.token,
+    });
     let during: ImportProgressResult;
     try {
       during = await waitFor(
@@ -150,19 +129,26 @@ describe('following an import while it runs, by the id the client chose (real pr
   it('refuses an importId used before with CONFLICT, and changes nothing', async () => {
     const importId = randomUUID();
     const send = (content: string, id: string) =>
-      importVitalsFile({ url: stack.gateway.url, studyId: study.studyId, file: bytesOf(content), fileName: 'june.csv', importId: id, token });
+      importVitalsFile({
+        url: given.stack.gateway.url,
+        studyId: given.study.studyId,
+        file: bytesOf(content),
+        fileName: 'june.csv',
+        importId: id,
+        token: given.token,
+      });
     const first = await send(fileOf('2026-06-01', 3), importId);
     expect(first.data?.importVitals).toMatchObject({ id: importId, status: 'SUCCEEDED' });
-    const recordBefore = await vitalsSql`select * from vitals_imports where id = ${importId}`;
-    const eventsBefore = await vitalsSql`select count(*)::int as n from audit_events`;
-    const storedBefore = await vitalsSql`select count(*)::int as n from vital_signs`;
+    const recordBefore = await given.vitalsSql`select * from vitals_imports where id = ${importId}`;
+    const eventsBefore = await given.vitalsSql`select count(*)::int as n from audit_events`;
+    const storedBefore = await given.vitalsSql`select count(*)::int as n from vital_signs`;
 
     const reused = await send(fileOf('2026-06-02', 3), importId);
     expect(errorCodes(reused)).toEqual(['CONFLICT']);
     expect(reused.errors?.[0]?.message).toMatch(/importId .* already/);
-    expect(await vitalsSql`select * from vitals_imports where id = ${importId}`).toEqual(recordBefore);
-    expect(await vitalsSql`select count(*)::int as n from audit_events`).toEqual(eventsBefore);
-    expect(await vitalsSql`select count(*)::int as n from vital_signs`).toEqual(storedBefore);
+    expect(await given.vitalsSql`select * from vitals_imports where id = ${importId}`).toEqual(recordBefore);
+    expect(await given.vitalsSql`select count(*)::int as n from audit_events`).toEqual(eventsBefore);
+    expect(await given.vitalsSql`select count(*)::int as n from vital_signs`).toEqual(storedBefore);
 
     expect(errorCodes(await send(fileOf('2026-06-03', 3), 'not-a-uuid'))).toEqual(['BAD_USER_INPUT']);
   });

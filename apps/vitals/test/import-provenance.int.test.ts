@@ -1,17 +1,8 @@
 import { createHash } from 'node:crypto';
-import {
-  createTestDatabase,
-  enrolStudy,
-  graphqlRequest,
-  startAppStack,
-  testToken,
-  type AppStack,
-  type EnrolledStudy,
-  type TestDatabase,
-} from '@trialgraph/testing';
+import { graphqlRequest, testToken } from '@trialgraph/testing';
 import { importVitalsFile } from '@trialgraph/upload-client';
-import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useEnrolledVitalsStack } from './support/vitals-stack.js';
 
 const REPORT = `query Report($id: ID!) {
   vitalsImport(id: $id) { id status sha256 byteCount rowsAccepted rowsDuplicate sameFileAs { id sha256 } }
@@ -27,39 +18,18 @@ async function* bytesOf(content: string): AsyncGenerator<Uint8Array> {
 const sha256Of = (content: string) => createHash('sha256').update(content, 'utf8').digest('hex');
 
 describe('the provenance of an import: which file it was (real processes, real PostgreSQL)', () => {
-  let subjectsDb: TestDatabase;
-  let vitalsDb: TestDatabase;
-  let stack: AppStack;
-  let study: EnrolledStudy;
-  let vitalsSql: postgres.Sql;
-
-  beforeAll(async () => {
-    [subjectsDb, vitalsDb] = await Promise.all([createTestDatabase('tg_prov_subj'), createTestDatabase('tg_prov_vitals')]);
-    stack = await startAppStack({
-      env: { LOG_LEVEL: 'warn' },
-      subjects: { SUBJECTS_DATABASE_URL: subjectsDb.url },
-      vitals: { VITALS_DATABASE_URL: vitalsDb.url },
-    });
-    study = await enrolStudy(stack.gateway.url, { code: 'PROV01', subjects: 2 });
-    vitalsSql = postgres(vitalsDb.url, { max: 1, onnotice: () => {} });
-  });
-
-  afterAll(async () => {
-    await vitalsSql?.end();
-    await stack?.stop();
-    await Promise.all([subjectsDb?.drop(), vitalsDb?.drop()]);
-  });
+  const given = useEnrolledVitalsStack({ name: 'tg_prov', study: { code: 'PROV01', subjects: 2 } });
 
   const csvOf = (hour: number) =>
     [
       'patient_id,record_time,heart_rate,temperature',
-      ...study.subjectNumbers.map((number, index) => `${number},2026-03-01T${String(hour).padStart(2, '0')}:0${index}:00Z,${70 + index},36.6`),
+      ...given.study.subjectNumbers.map((number, index) => `${number},2026-03-01T${String(hour).padStart(2, '0')}:0${index}:00Z,${70 + index},36.6`),
     ].join('\n');
 
   const send = async (content: string, token: string, dryRun = false) => {
     const response = await importVitalsFile({
-      url: stack.gateway.url,
-      studyId: study.studyId,
+      url: given.stack.gateway.url,
+      studyId: given.study.studyId,
       file: bytesOf(content),
       fileName: 'export.csv',
       importOptions: { dryRun },
@@ -69,7 +39,7 @@ describe('the provenance of an import: which file it was (real processes, real P
     return response.data!.importVitals as { id: string; status: string };
   };
   const report = async (id: string, token: string) =>
-    (await graphqlRequest(stack.gateway.url, REPORT, { id }, { authorization: `Bearer ${token}` })).data?.vitalsImport;
+    (await graphqlRequest(given.stack.gateway.url, REPORT, { id }, { authorization: `Bearer ${token}` })).data?.vitalsImport;
 
   it('records the SHA-256 and size of the file as received, on the report and in its audit trail', async () => {
     const admin = await testToken({ roles: ['ADMIN'] });
@@ -78,7 +48,7 @@ describe('the provenance of an import: which file it was (real processes, real P
     const read = await report(sent.id, admin);
     expect(read).toMatchObject({ status: 'SUCCEEDED', sha256: sha256Of(content), byteCount: Buffer.byteLength(content), sameFileAs: null });
 
-    const audit = await vitalsSql`select action, new_value from audit_events where entity_id = ${sent.id} order by id`;
+    const audit = await given.vitalsSql`select action, new_value from audit_events where entity_id = ${sent.id} order by id`;
     const finished = audit.find((event) => event.action === 'IMPORT_FINISHED');
     expect(JSON.parse(finished?.new_value)).toMatchObject({ sha256: sha256Of(content), byteCount: Buffer.byteLength(content), status: 'SUCCEEDED' });
   });
@@ -90,17 +60,17 @@ describe('the provenance of an import: which file it was (real processes, real P
     const dryRun = await send(content, admin, true);
     expect(await report(dryRun.id, admin)).toMatchObject({ status: 'SUCCEEDED', sameFileAs: null });
     const first = await send(content, admin);
-    const storedBefore = Number((await vitalsSql`select count(*)::int as n from vital_signs`)[0]?.n);
+    const storedBefore = Number((await given.vitalsSql`select count(*)::int as n from vital_signs`)[0]?.n);
 
     const again = await send(content, admin);
     expect(await report(again.id, admin)).toMatchObject({
       status: 'SUCCEEDED',
       sha256: sha256Of(content),
       rowsAccepted: 0,
-      rowsDuplicate: study.subjectNumbers.length,
+      rowsDuplicate: given.study.subjectNumbers.length,
       sameFileAs: { id: first.id, sha256: sha256Of(content) },
     });
-    expect(Number((await vitalsSql`select count(*)::int as n from vital_signs`)[0]?.n)).toBe(storedBefore);
+    expect(Number((await given.vitalsSql`select count(*)::int as n from vital_signs`)[0]?.n)).toBe(storedBefore);
 
     // A file that differs by one byte is another file.
     const changed = await send(`${content}\n`, admin);
@@ -109,8 +79,8 @@ describe('the provenance of an import: which file it was (real processes, real P
 
   it('names the earlier import only to whoever may read it', async () => {
     const content = csvOf(10);
-    const partnerA = await testToken({ subject: 'partner-a', roles: ['PARTNER'], studies: [study.studyId] });
-    const partnerB = await testToken({ subject: 'partner-b', roles: ['PARTNER'], studies: [study.studyId] });
+    const partnerA = await testToken({ subject: 'partner-a', roles: ['PARTNER'], studies: [given.study.studyId] });
+    const partnerB = await testToken({ subject: 'partner-b', roles: ['PARTNER'], studies: [given.study.studyId] });
     const admin = await testToken({ roles: ['ADMIN'] });
     const first = await send(content, partnerA);
     const second = await send(content, partnerB);

@@ -1,8 +1,7 @@
-import { adminHeaders, createTestDatabase, graphqlRequest, testToken, type TestDatabase } from '@trialgraph/testing';
+import { graphqlRequest } from '@trialgraph/testing';
 import { importVitalsFile, type ImportOptionsInput } from '@trialgraph/upload-client';
-import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enrolStudy, startVitalsStack, type EnrolledStudy, type VitalsStack } from './support/vitals-stack.js';
+import { describe, expect, it } from 'vitest';
+import { useEnrolledVitalsStack } from './support/vitals-stack.js';
 
 async function* bytesOf(content: string): AsyncGenerator<Uint8Array> {
   yield Buffer.from(content, 'utf8');
@@ -23,35 +22,16 @@ interface Report {
  * the gateway to vitals, on PostgreSQL): what the report says, and what is stored.
  */
 describe('malformed vitals files through the gateway', () => {
-  let subjectsDb: TestDatabase;
-  let vitalsDb: TestDatabase;
-  let stack: VitalsStack;
-  let study: EnrolledStudy;
-  let token: string;
-  let vitalsSql: postgres.Sql;
-
-  beforeAll(async () => {
-    [subjectsDb, vitalsDb] = await Promise.all([createTestDatabase('tg_malf_s'), createTestDatabase('tg_malf_v')]);
-    stack = await startVitalsStack({ subjectsDatabaseUrl: subjectsDb.url, vitalsEnv: { VITALS_DATABASE_URL: vitalsDb.url } });
-    study = await enrolStudy(stack.gateway.url, { code: 'MAL01', subjects: 3 });
-    token = await testToken({ roles: ['ADMIN'] });
-    vitalsSql = postgres(vitalsDb.url, { max: 2, onnotice: () => {} });
-  });
-
-  afterAll(async () => {
-    await vitalsSql?.end();
-    await stack?.stop();
-    await Promise.all([subjectsDb?.drop(), vitalsDb?.drop()]);
-  });
+  const given = useEnrolledVitalsStack({ name: 'tg_malf', study: { code: 'MAL01', subjects: 3 }, vitalsSqlConnections: 2 });
 
   const upload = async (content: string, importOptions: ImportOptionsInput = {}, fileSize?: number): Promise<Report & { id: string }> => {
     const response = await importVitalsFile({
-      url: stack.gateway.url,
-      studyId: study.studyId,
+      url: given.stack.gateway.url,
+      studyId: given.study.studyId,
       file: bytesOf(content),
       fileName: 'export.csv',
       importOptions,
-      token,
+      token: given.token,
       ...(fileSize === undefined ? {} : { fileSize }),
     });
     expect(response.errors).toBeUndefined();
@@ -62,16 +42,16 @@ describe('malformed vitals files through the gateway', () => {
   };
   const stored = async (from: string, to: string) =>
     (
-      await vitalsSql`select recorded_at, heart_rate, source_line from vital_signs
+      await given.vitalsSql`select recorded_at, heart_rate, source_line from vital_signs
         where recorded_at >= ${from} and recorded_at < ${to} order by recorded_at`
     ).map((row) => [(row.recorded_at as Date).toISOString(), row.heart_rate, row.source_line]);
-  const storedCount = async () => Number((await vitalsSql`select count(*)::int as n from vital_signs`)[0]?.n);
+  const storedCount = async () => Number((await given.vitalsSql`select count(*)::int as n from vital_signs`)[0]?.n);
   const failureCodeOf = async (importId: string) => {
     const response = await graphqlRequest<{ vitalsImport: { failureCode: string | null } }>(
-      stack.gateway.url,
+      given.stack.gateway.url,
       'query ($id: ID!) { vitalsImport(id: $id) { failureCode } }',
       { id: importId },
-      await adminHeaders(),
+      given.headers,
     );
     expect(response.errors).toBeUndefined();
     return response.data?.vitalsImport.failureCode;
@@ -79,7 +59,7 @@ describe('malformed vitals files through the gateway', () => {
   const codesAndLines = (report: Report) => report.errors.map((error) => [error.line, error.column, error.code]);
 
   it('fails a file with an unclosed quote near its end as UNCLOSED_QUOTE at the line it opened, storing none of its rows', async () => {
-    const [a, b, c] = study.subjectNumbers as [string, string, string];
+    const [a, b, c] = given.study.subjectNumbers as [string, string, string];
     const before = await storedCount();
     const report = await upload(
       `patient_id,record_time,heart_rate,note\n${a},2025-01-10T08:00:00Z,72,"oops\n${b},2025-01-10T08:00:00Z,73,\n${c},2025-01-10T08:00:00Z,74,\n`,
@@ -91,7 +71,7 @@ describe('malformed vitals files through the gateway', () => {
   });
 
   it('fails a file shorter or longer than the fileSize its client declared as FILE_SIZE_MISMATCH, storing none of its rows', async () => {
-    const [a] = study.subjectNumbers as [string];
+    const [a] = given.study.subjectNumbers as [string];
     const content = `patient_id,record_time,heart_rate\n${a},2024-12-24T08:00:00Z,72\n`;
     const before = await storedCount();
     for (const fileSize of [content.length + 1, content.length - 1]) {
@@ -105,7 +85,7 @@ describe('malformed vitals files through the gateway', () => {
   });
 
   it('reads the delimiter off the header when the file starts with a blank line', async () => {
-    const [a, b] = study.subjectNumbers as [string, string];
+    const [a, b] = given.study.subjectNumbers as [string, string];
     const report = await upload(`\r\nPatient Id;Record Time;HR\r\n${a};2025-01-11 08:00;72\r\n${b};2025-01-11 08:00;n/a\r\n`);
     expect(report).toMatchObject({ status: 'SUCCEEDED', rowsRead: 2, rowsAccepted: 1, rowsRejected: 1 });
     expect(codesAndLines(report)).toEqual([[4, 'heart_rate', 'INVALID_NUMBER']]);
@@ -114,7 +94,7 @@ describe('malformed vitals files through the gateway', () => {
   });
 
   it('stores compact dates as the dates they are and refuses all-digit times of no known length as INVALID_TIME', async () => {
-    const [a, b, c] = study.subjectNumbers as [string, string, string];
+    const [a, b, c] = given.study.subjectNumbers as [string, string, string];
     const report = await upload(`patient_id,record_time,heart_rate\n${a},20250301,70\n${b},202503010800,71\n${c},20250301081530,72\n${a},1740816,73\n`, {
       timezone: 'Europe/Paris',
     });
@@ -129,7 +109,7 @@ describe('malformed vitals files through the gateway', () => {
   });
 
   it('refuses times before 1900 and later than now as IMPLAUSIBLE_TIME, naming the bound, and stores the plausible row', async () => {
-    const [a, b, c] = study.subjectNumbers as [string, string, string];
+    const [a, b, c] = given.study.subjectNumbers as [string, string, string];
     const report = await upload(
       `patient_id,record_time,heart_rate\n${a},0001-01-01T00:00:00Z,70\n${b},2099-01-01T00:00:00Z,71\n${c},1900-01-01T00:00:00Z,72\n`,
     );
@@ -144,7 +124,7 @@ describe('malformed vitals files through the gateway', () => {
   });
 
   it('refuses a row with fewer fields than the header as MISSING_FIELDS, and takes trailing delimiters and blank lines', async () => {
-    const [a, b, c] = study.subjectNumbers as [string, string, string];
+    const [a, b, c] = given.study.subjectNumbers as [string, string, string];
     const report = await upload(
       `patient_id;record_time;heart_rate;spo2;\n${a};2025-01-12 08:00;72\n\n;;;\n${b};2025-01-12 08:00;73;97;\n${c};2025-01-12 08:00;74;98\n`,
     );
@@ -159,7 +139,7 @@ describe('malformed vitals files through the gateway', () => {
   });
 
   it('reads a file with CR-only line endings as it reads CRLF, with the lines of the file', async () => {
-    const [a, b, c] = study.subjectNumbers as [string, string, string];
+    const [a, b, c] = given.study.subjectNumbers as [string, string, string];
     const report = await upload(
       `patient_id,record_time,heart_rate\r${a},2025-01-13T08:00:00Z,72\r${b},2025-01-13T08:00:00Z,400\r${c},2025-01-13T08:00:00Z,74\r`,
     );
@@ -172,20 +152,20 @@ describe('malformed vitals files through the gateway', () => {
   });
 
   it('refuses text after a closing quote as INVALID_QUOTE on that row only', async () => {
-    const [a, b] = study.subjectNumbers as [string, string];
+    const [a, b] = given.study.subjectNumbers as [string, string];
     const report = await upload(`patient_id,record_time,blood_pressure\n${a},2025-01-14T08:00:00Z,"120"/80\n${b},2025-01-14T08:00:00Z,"121/81"\n`);
     expect(report).toMatchObject({ status: 'SUCCEEDED', rowsRead: 2, rowsAccepted: 1, rowsRejected: 1 });
     expect(report.errors).toEqual([expect.objectContaining({ line: 2, column: 'blood_pressure', value: '120/80', code: 'INVALID_QUOTE' })]);
   });
 
   it('still reads a report stored with the retired FUTURE_TIME code, which the contract keeps as deprecated', async () => {
-    const [a] = study.subjectNumbers as [string];
+    const [a] = given.study.subjectNumbers as [string];
     const report = await upload(`patient_id,record_time,heart_rate\n${a},2099-01-01T00:00:00Z,70\n`, { dryRun: true });
     expect(codesAndLines(report)).toEqual([[2, 'record_time', 'IMPLAUSIBLE_TIME']]);
     // As an import made before IMPLAUSIBLE_TIME replaced it stored the same row.
-    await vitalsSql`update vitals_import_errors set code = 'FUTURE_TIME' where import_id = ${report.id}`;
+    await given.vitalsSql`update vitals_import_errors set code = 'FUTURE_TIME' where import_id = ${report.id}`;
     const read = await graphqlRequest(
-      stack.gateway.url,
+      given.stack.gateway.url,
       `query($id: ID!) { vitalsImport(id: $id) { rowsRejected errors { edges { node { line code } } } } }`,
       { id: report.id },
       await adminHeaders(),

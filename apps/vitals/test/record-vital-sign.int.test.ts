@@ -1,7 +1,6 @@
-import { adminHeaders, createTestDatabase, errorCodes, graphqlRequest, type TestDatabase } from '@trialgraph/testing';
-import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enrolStudy, startVitalsStack, type EnrolledStudy, type VitalsStack } from './support/vitals-stack.js';
+import { errorCodes, graphqlRequest } from '@trialgraph/testing';
+import { describe, expect, it } from 'vitest';
+import { useEnrolledVitalsStack } from './support/vitals-stack.js';
 
 const RECORD = `mutation($input: RecordVitalSignInput!) {
   recordVitalSign(input: $input) { id recordedAt heartRate systolic diastolic bloodPressure temperature respiratoryRate spo2 importId
@@ -14,33 +13,15 @@ const SUBJECT_VITALS = `query($id: ID!) {
 }`;
 
 describe('recording one vital sign through the gateway (real processes, real PostgreSQL)', () => {
-  let subjectsDb: TestDatabase;
-  let vitalsDb: TestDatabase;
-  let stack: VitalsStack;
-  let study: EnrolledStudy;
-  let vitalsSql: postgres.Sql;
-  let headers: { authorization: string };
+  const given = useEnrolledVitalsStack({ name: 'tg_rec', study: { code: 'REC01', subjects: 2 } });
 
-  beforeAll(async () => {
-    [subjectsDb, vitalsDb] = await Promise.all([createTestDatabase('tg_rec_s'), createTestDatabase('tg_rec_v')]);
-    stack = await startVitalsStack({ subjectsDatabaseUrl: subjectsDb.url, vitalsEnv: { VITALS_DATABASE_URL: vitalsDb.url } });
-    study = await enrolStudy(stack.gateway.url, { code: 'REC01', subjects: 2 });
-    vitalsSql = postgres(vitalsDb.url, { max: 1, onnotice: () => {} });
-    headers = await adminHeaders();
-  });
-
-  afterAll(async () => {
-    await vitalsSql?.end();
-    await stack?.stop();
-    await Promise.all([subjectsDb?.drop(), vitalsDb?.drop()]);
-  });
-
-  const record = (input: Record<string, unknown>) => graphqlRequest(stack.gateway.url, RECORD, { input }, headers);
-  const storedCount = async () => Number((await vitalsSql`select count(*)::int as n from vital_signs`)[0]?.n);
-  const subjectVitals = async (subjectId: string) => (await graphqlRequest(stack.gateway.url, SUBJECT_VITALS, { id: subjectId }, headers)).data?.subject;
+  const record = (input: Record<string, unknown>) => graphqlRequest(given.stack.gateway.url, RECORD, { input }, given.headers);
+  const storedCount = async () => Number((await given.vitalsSql`select count(*)::int as n from vital_signs`)[0]?.n);
+  const subjectVitals = async (subjectId: string) =>
+    (await graphqlRequest(given.stack.gateway.url, SUBJECT_VITALS, { id: subjectId }, given.headers)).data?.subject;
 
   it('stores a reading and shows it under the subject through the gateway', async () => {
-    const [subjectId] = study.subjectIds as [string];
+    const [subjectId] = given.study.subjectIds as [string];
     const response = await record({ subjectId, recordedAt: '2026-01-10T08:30:00Z', heartRate: 72, systolic: 121, diastolic: 79, temperature: 36.6, spo2: 98 });
     expect(response.errors).toBeUndefined();
     expect(response.data?.recordVitalSign).toMatchObject({
@@ -50,7 +31,7 @@ describe('recording one vital sign through the gateway (real processes, real Pos
       respiratoryRate: null,
       spo2: 98,
       importId: null,
-      subject: { id: subjectId, subjectNumber: study.subjectNumbers[0] },
+      subject: { id: subjectId, subjectNumber: given.study.subjectNumbers[0] },
     });
     expect(response.data?.recordVitalSign.temperature).toBeCloseTo(36.6, 4);
 
@@ -64,11 +45,11 @@ describe('recording one vital sign through the gateway (real processes, real Pos
     });
     expect(subject.latestVitalSign).toEqual({ id: response.data?.recordVitalSign.id, heartRate: 72 });
     // The other subject has nothing.
-    expect((await subjectVitals(study.subjectIds[1]!)).vitals.totalCount).toBe(0);
+    expect((await subjectVitals(given.study.subjectIds[1]!)).vitals.totalCount).toBe(0);
   });
 
   it('returns the stored reading when the same one is sent again, even written in another offset', async () => {
-    const [subjectId] = study.subjectIds as [string];
+    const [subjectId] = given.study.subjectIds as [string];
     const input = { subjectId, recordedAt: '2026-01-11T08:00:00Z', heartRate: 64, temperature: 37.2 };
     const first = await record(input);
     const before = await storedCount();
@@ -79,13 +60,13 @@ describe('recording one vital sign through the gateway (real processes, real Pos
   });
 
   it('refuses other values at the same instant as CONFLICT and keeps the stored reading', async () => {
-    const [subjectId] = study.subjectIds as [string];
+    const [subjectId] = given.study.subjectIds as [string];
     const response = await record({ subjectId, recordedAt: '2026-01-10T08:30:00Z', heartRate: 90 });
     expect(errorCodes(response)).toEqual(['CONFLICT']);
     expect(response.errors?.[0]?.message).toBe(
-      `subject ${study.subjectNumbers[0]} already has a reading at 2026-01-10T08:30:00.000Z with other values; stored readings are never overwritten`,
+      `subject ${given.study.subjectNumbers[0]} already has a reading at 2026-01-10T08:30:00.000Z with other values; stored readings are never overwritten`,
     );
-    const [kept] = await vitalsSql`select heart_rate from vital_signs where recorded_at = '2026-01-10T08:30:00Z'`;
+    const [kept] = await given.vitalsSql`select heart_rate from vital_signs where recorded_at = '2026-01-10T08:30:00Z'`;
     expect(kept?.heart_rate).toBe(72);
   });
 
@@ -106,7 +87,7 @@ describe('recording one vital sign through the gateway (real processes, real Pos
     ],
   ])('refuses %s as BAD_USER_INPUT and stores nothing', async (_label, values, message) => {
     const before = await storedCount();
-    const response = await record({ subjectId: study.subjectIds[1], recordedAt: '2026-01-12T08:00:00Z', ...values });
+    const response = await record({ subjectId: given.study.subjectIds[1], recordedAt: '2026-01-12T08:00:00Z', ...values });
     expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
     if (typeof message === 'string') expect(response.errors?.[0]?.message).toBe(message);
     else expect(response.errors?.[0]?.message).toMatch(message);
@@ -122,25 +103,25 @@ describe('recording one vital sign through the gateway (real processes, real Pos
   });
 
   it('writes who recorded which reading to the audit trail, in the same transaction, and once for a repeat', async () => {
-    const subjectId = study.subjectIds[1]!;
+    const subjectId = given.study.subjectIds[1]!;
     const input = { subjectId, recordedAt: '2026-01-14T07:15:00Z', heartRate: 64, spo2: 97 };
     const first = await record(input);
     expect(first.errors).toBeUndefined();
     expect((await record(input)).data?.recordVitalSign.id).toBe(first.data?.recordVitalSign.id);
     const events =
-      await vitalsSql`select actor, action, entity_type, entity_id, new_value from audit_events where entity_id = ${first.data?.recordVitalSign.id}`;
+      await given.vitalsSql`select actor, action, entity_type, entity_id, new_value from audit_events where entity_id = ${first.data?.recordVitalSign.id}`;
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ actor: 'test-admin', action: 'RECORD', entity_type: 'VitalSign' });
     expect(JSON.parse(events[0]!.new_value)).toMatchObject({ subjectId, recordedAt: '2026-01-14T07:15:00.000Z', heartRate: 64, spo2: 97 });
   });
 
   it('keeps stored readings as they are: the database refuses to change or delete one, whoever asks', async () => {
-    const [subjectId] = study.subjectIds as [string];
+    const [subjectId] = given.study.subjectIds as [string];
     const stored = await record({ subjectId, recordedAt: '2026-01-15T07:00:00Z', heartRate: 70 });
     const id = stored.data?.recordVitalSign.id;
-    // vitalsSql connects as the owner (the superuser here): even it meets the trigger.
-    await expect(vitalsSql`update vital_signs set heart_rate = 99 where id = ${id}`).rejects.toThrow(/vital signs are never changed or deleted/);
-    await expect(vitalsSql`delete from vital_signs where id = ${id}`).rejects.toThrow(/vital signs are never changed or deleted/);
-    expect((await vitalsSql`select heart_rate from vital_signs where id = ${id}`)[0]?.heart_rate).toBe(70);
+    // given.vitalsSql connects as the owner (the superuser here): even it meets the trigger.
+    await expect(given.vitalsSql`update vital_signs set heart_rate = 99 where id = ${id}`).rejects.toThrow(/vital signs are never changed or deleted/);
+    await expect(given.vitalsSql`delete from vital_signs where id = ${id}`).rejects.toThrow(/vital signs are never changed or deleted/);
+    expect((await given.vitalsSql`select heart_rate from vital_signs where id = ${id}`)[0]?.heart_rate).toBe(70);
   });
 });

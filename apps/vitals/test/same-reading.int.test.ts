@@ -1,18 +1,7 @@
-import {
-  adminHeaders,
-  createTestDatabase,
-  enrolStudy,
-  errorCodes,
-  graphqlRequest,
-  startAppStack,
-  testToken,
-  type AppStack,
-  type EnrolledStudy,
-  type TestDatabase,
-} from '@trialgraph/testing';
+import { errorCodes, graphqlRequest } from '@trialgraph/testing';
 import { importVitalsFile } from '@trialgraph/upload-client';
-import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useEnrolledVitalsStack } from './support/vitals-stack.js';
 
 async function* bytesOf(content: string): AsyncGenerator<Uint8Array> {
   yield Buffer.from(content, 'utf8');
@@ -25,36 +14,17 @@ const RECORD = `mutation($input: RecordVitalSignInput!) { recordVitalSign(input:
  * whichever path sends it again: importVitals or recordVitalSign.
  */
 describe('one rule for the same reading, by import and by recordVitalSign (real processes, real PostgreSQL)', () => {
-  let subjectsDb: TestDatabase;
-  let vitalsDb: TestDatabase;
-  let stack: AppStack;
-  let study: EnrolledStudy;
-  let vitalsSql: postgres.Sql;
-  let headers: { authorization: string };
-  let token: string;
-
-  beforeAll(async () => {
-    [subjectsDb, vitalsDb] = await Promise.all([createTestDatabase('tg_same_subj'), createTestDatabase('tg_same_vitals')]);
-    stack = await startAppStack({
-      env: { LOG_LEVEL: 'warn' },
-      subjects: { SUBJECTS_DATABASE_URL: subjectsDb.url },
-      vitals: { VITALS_DATABASE_URL: vitalsDb.url },
-    });
-    study = await enrolStudy(stack.gateway.url, { code: 'SAME01', subjects: 2 });
-    vitalsSql = postgres(vitalsDb.url, { max: 1, onnotice: () => {} });
-    headers = await adminHeaders();
-    token = await testToken({ roles: ['ADMIN'] });
-  });
-
-  afterAll(async () => {
-    await vitalsSql?.end();
-    await stack?.stop();
-    await Promise.all([subjectsDb?.drop(), vitalsDb?.drop()]);
-  });
+  const given = useEnrolledVitalsStack({ name: 'tg_same', study: { code: 'SAME01', subjects: 2 } });
 
   const importRow = async (subject: number, at: string, temperature: string) => {
-    const csv = `patient_id,record_time,heart_rate,temperature\n${study.subjectNumbers[subject]},${at},72,${temperature}\n`;
-    const response = await importVitalsFile({ url: stack.gateway.url, studyId: study.studyId, file: bytesOf(csv), fileName: 'one.csv', token });
+    const csv = `patient_id,record_time,heart_rate,temperature\n${given.study.subjectNumbers[subject]},${at},72,${temperature}\n`;
+    const response = await importVitalsFile({
+      url: given.stack.gateway.url,
+      studyId: given.study.studyId,
+      file: bytesOf(csv),
+      fileName: 'one.csv',
+      token: given.token,
+    });
     expect(response.errors).toBeUndefined();
     return response.data!.importVitals as {
       id: string;
@@ -66,10 +36,17 @@ describe('one rule for the same reading, by import and by recordVitalSign (real 
     };
   };
   const record = (subject: number, at: string, temperature: number) =>
-    graphqlRequest(stack.gateway.url, RECORD, { input: { subjectId: study.subjectIds[subject], recordedAt: at, heartRate: 72, temperature } }, headers);
+    graphqlRequest(
+      given.stack.gateway.url,
+      RECORD,
+      { input: { subjectId: given.study.subjectIds[subject], recordedAt: at, heartRate: 72, temperature } },
+      given.headers,
+    );
   const storedAt = async (subject: number, at: string) =>
     Number(
-      (await vitalsSql`select count(*)::int as n from vital_signs where subject_id = ${study.subjectIds[subject]!} and recorded_at = ${at}::timestamptz`)[0]?.n,
+      (
+        await given.vitalsSql`select count(*)::int as n from vital_signs where subject_id = ${given.study.subjectIds[subject]!} and recorded_at = ${at}::timestamptz`
+      )[0]?.n,
     );
 
   it('an imported reading sent again through recordVitalSign is the same reading: the stored one is returned', async () => {

@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { accessOf } from '@trialgraph/auth';
 import { openDatabase } from '@trialgraph/database';
-import { adminHeaders, createTestDatabase, graphqlRequest, testToken, waitFor, type TestDatabase } from '@trialgraph/testing';
+import { createTestDatabase, graphqlRequest, waitFor, type TestDatabase } from '@trialgraph/testing';
 import { importVitalsFile, type ImportOptionsInput } from '@trialgraph/upload-client';
 import { sql as drizzleSql } from 'drizzle-orm';
 import postgres from 'postgres';
@@ -14,7 +14,7 @@ import { openVitalsDatabase, VITALS_REQUEST_ROLE, vitalsMigrationsFolder } from 
 import { vitalsSchema } from '../src/db/schema.js';
 import { createVitalsLoaders } from '../src/loaders.js';
 import { compactVitalSignCounts } from '../src/vitals/vital-sign-count-compactor.js';
-import { enrolStudy, startVitalsStack, type EnrolledStudy, type VitalsStack } from './support/vitals-stack.js';
+import { useEnrolledVitalsStack } from './support/vitals-stack.js';
 
 /**
  * totalCount comes from counts the database keeps on every write to vital_signs (triggers), not
@@ -32,57 +32,38 @@ async function* text(content: string): AsyncGenerator<Uint8Array> {
 }
 
 describe('totalCount of a subject’s vitals on every write path (real processes, PostgreSQL)', () => {
-  let subjectsDb: TestDatabase;
-  let vitalsDb: TestDatabase;
-  let stack: VitalsStack;
-  let study: EnrolledStudy;
-  let vitalsSql: postgres.Sql;
-  let headers: { authorization: string };
-  let token: string;
-
-  beforeAll(async () => {
-    [subjectsDb, vitalsDb] = await Promise.all([createTestDatabase('tg_cnt_s'), createTestDatabase('tg_cnt_v')]);
-    stack = await startVitalsStack({
-      subjectsDatabaseUrl: subjectsDb.url,
-      vitalsEnv: { VITALS_DATABASE_URL: vitalsDb.url, VITAL_COUNTS_COMPACTION_INTERVAL_MS: '300' },
-    });
-    study = await enrolStudy(stack.gateway.url, { code: 'CNT01', subjects: 2 });
-    vitalsSql = postgres(vitalsDb.url, { max: 2, onnotice: () => {} });
-    headers = await adminHeaders();
-    token = await testToken({ roles: ['ADMIN'] });
-  });
-
-  afterAll(async () => {
-    await vitalsSql?.end();
-    await stack?.stop();
-    await Promise.all([subjectsDb?.drop(), vitalsDb?.drop()]);
+  const given = useEnrolledVitalsStack({
+    name: 'tg_cnt',
+    study: { code: 'CNT01', subjects: 2 },
+    vitalsEnv: { VITAL_COUNTS_COMPACTION_INTERVAL_MS: '300' },
+    vitalsSqlConnections: 2,
   });
 
   const importCsv = (rows: string[], importOptions: ImportOptionsInput = {}) =>
     importVitalsFile({
-      url: stack.gateway.url,
-      studyId: study.studyId,
+      url: given.stack.gateway.url,
+      studyId: given.study.studyId,
       file: text(['patient_id,record_time,heart_rate', ...rows].join('\n')),
       importOptions,
-      token,
+      token: given.token,
     });
 
   async function totalCount(subjectId: string): Promise<number> {
-    const response = await graphqlRequest(stack.gateway.url, TOTAL_COUNT, { id: subjectId }, headers);
+    const response = await graphqlRequest(given.stack.gateway.url, TOTAL_COUNT, { id: subjectId }, given.headers);
     expect(response.errors).toBeUndefined();
     return response.data?.subject.vitals.totalCount;
   }
-  const stored = async (subjectId: string) => Number((await vitalsSql`select count(*)::int as n from vital_signs where subject_id = ${subjectId}`)[0]?.n);
+  const stored = async (subjectId: string) => Number((await given.vitalsSql`select count(*)::int as n from vital_signs where subject_id = ${subjectId}`)[0]?.n);
 
   /** totalCount of every subject, next to the rows really stored. */
   async function expectCounts(expected: number[]): Promise<void> {
-    const counted = await Promise.all(study.subjectIds.map(totalCount));
-    const actual = await Promise.all(study.subjectIds.map(stored));
+    const counted = await Promise.all(given.study.subjectIds.map(totalCount));
+    const actual = await Promise.all(given.study.subjectIds.map(stored));
     expect({ counted, actual }).toEqual({ counted: expected, actual: expected });
   }
 
   it('counts the rows an import stores, and nothing more when the same file is sent again', async () => {
-    const [a, b] = study.subjectNumbers as [string, string];
+    const [a, b] = given.study.subjectNumbers as [string, string];
     const rows = [
       `${a},2026-01-01T08:00:00Z,70`,
       `${a},2026-01-01T09:00:00Z,71`,
@@ -97,7 +78,7 @@ describe('totalCount of a subject’s vitals on every write path (real processes
   });
 
   it('counts nothing for an import that stores nothing: a dry run, and one aborted at a bad row', async () => {
-    const [a, b] = study.subjectNumbers as [string, string];
+    const [a, b] = given.study.subjectNumbers as [string, string];
     const rows = [`${a},2026-01-02T08:00:00Z,70`, `${b},2026-01-02T08:00:00Z,64`, `${b},2026-01-02T09:00:00Z,999`];
     expect((await importCsv(rows, { dryRun: true })).data?.importVitals).toMatchObject({ status: 'SUCCEEDED', rowsAccepted: 2 });
     expect((await importCsv(rows, { onError: 'ABORT' })).data?.importVitals).toMatchObject({ status: 'ABORTED' });
@@ -105,33 +86,39 @@ describe('totalCount of a subject’s vitals on every write path (real processes
   });
 
   it('counts a reading recorded one by one once, even when the request is sent twice', async () => {
-    const input = { subjectId: study.subjectIds[1], recordedAt: '2026-01-03T08:00:00Z', heartRate: 66 };
-    for (let attempt = 0; attempt < 2; attempt++) expect((await graphqlRequest(stack.gateway.url, RECORD, { input }, headers)).errors).toBeUndefined();
+    const input = { subjectId: given.study.subjectIds[1], recordedAt: '2026-01-03T08:00:00Z', heartRate: 66 };
+    for (let attempt = 0; attempt < 2; attempt++)
+      expect((await graphqlRequest(given.stack.gateway.url, RECORD, { input }, given.headers)).errors).toBeUndefined();
     await expectCounts([3, 2]);
   });
 
   it('counts rows copied straight into the table with COPY, as an operator or a bulk loader would', async () => {
-    const [a] = study.subjectIds as [string];
+    const [a] = given.study.subjectIds as [string];
     const lines = Array.from(
       { length: 500 },
-      (_, minute) => `${a}\t${study.studyId}\t${study.siteId}\t${new Date(Date.UTC(2026, 0, 4, 0, minute)).toISOString()}\t80\tcopy\n`,
+      (_, minute) => `${a}\t${given.study.studyId}\t${given.study.siteId}\t${new Date(Date.UTC(2026, 0, 4, 0, minute)).toISOString()}\t80\tcopy\n`,
     );
-    const copy = await vitalsSql`copy vital_signs (subject_id, study_id, site_id, recorded_at, heart_rate, recorded_by) from stdin`.writable();
+    const copy = await given.vitalsSql`copy vital_signs (subject_id, study_id, site_id, recorded_at, heart_rate, recorded_by) from stdin`.writable();
     await pipeline(Readable.from([lines.join('')]), copy);
     await expectCounts([503, 2]);
   });
 
   it('records a reading while an import of the same subject holds its transaction open, and counts both', async () => {
-    const [a] = study.subjectIds as [string];
+    const [a] = given.study.subjectIds as [string];
     // An import's transaction, left open: its rows of subject A are written and counted, not committed.
-    const importing = await vitalsSql.reserve();
+    const importing = await given.vitalsSql.reserve();
     try {
       await importing`begin`;
       await importing`insert into vital_signs (subject_id, study_id, site_id, recorded_at, heart_rate, recorded_by)
-                      select ${a}, ${study.studyId}, ${study.siteId}, ${new Date(Date.UTC(2026, 0, 5))}::timestamptz + n * interval '1 minute', 75, 'import'
+                      select ${a}, ${given.study.studyId}, ${given.study.siteId}, ${new Date(Date.UTC(2026, 0, 5))}::timestamptz + n * interval '1 minute', 75, 'import'
                       from generate_series(0, 99) as n`;
       // A count updated in place would make this wait until the import ends: here it must answer first.
-      const recorded = await graphqlRequest(stack.gateway.url, RECORD, { input: { subjectId: a, recordedAt: '2026-01-06T08:00:00Z', heartRate: 68 } }, headers);
+      const recorded = await graphqlRequest(
+        given.stack.gateway.url,
+        RECORD,
+        { input: { subjectId: a, recordedAt: '2026-01-06T08:00:00Z', heartRate: 68 } },
+        given.headers,
+      );
       expect(recorded.errors).toBeUndefined();
       await expectCounts([504, 2]);
       await importing`commit`;
@@ -145,7 +132,7 @@ describe('totalCount of a subject’s vitals on every write path (real processes
   it('folds each subject’s count rows into one in the background, and the totals do not move', async () => {
     // Every write statement above added a row; the vitals process (started with a 300 ms interval) folds them.
     await waitFor('one count row per subject', async () => {
-      const [row] = await vitalsSql`select count(*)::int as rows, count(distinct subject_id)::int as subjects from vital_sign_counts`;
+      const [row] = await given.vitalsSql`select count(*)::int as rows, count(distinct subject_id)::int as subjects from vital_sign_counts`;
       return row?.rows === 2 && row?.subjects === 2;
     });
     await expectCounts([604, 2]);

@@ -6,7 +6,7 @@ import {
   authHeaders,
   createTestDatabase,
   graphqlRequest,
-  startApp,
+  startAppStack,
   testToken,
   type AppProcess,
   type TestDatabase,
@@ -55,13 +55,10 @@ describe('exporting vital signs as CSV, FHIR R4 and SDTM VS through the gateway'
 
   beforeAll(async () => {
     [subjectsDb, vitalsDb] = await Promise.all([createTestDatabase('tg_xsubj'), createTestDatabase('tg_xvitals')]);
-    subjects = await startApp('subjects', { SUBJECTS_DATABASE_URL: subjectsDb.url });
-    vitals = await startApp('vitals', {
-      VITALS_DATABASE_URL: vitalsDb.url,
-      SUBJECTS_URL: `${subjects.url}graphql`,
-      MAX_EXPORT_READINGS: String(MAX_EXPORT_READINGS),
-    });
-    gateway = await startApp('gateway', { SUBJECTS_URL: `${subjects.url}graphql`, VITALS_URL: `${vitals.url}graphql` });
+    ({ subjects, vitals, gateway } = await startAppStack({
+      subjects: { SUBJECTS_DATABASE_URL: subjectsDb.url },
+      vitals: { VITALS_DATABASE_URL: vitalsDb.url, MAX_EXPORT_READINGS: String(MAX_EXPORT_READINGS) },
+    }));
     vitalsSql = postgres(vitalsDb.url, { max: 2, onnotice: () => {} });
     const headers = await adminHeaders();
     const study = await graphqlRequest(

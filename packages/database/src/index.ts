@@ -1,5 +1,5 @@
 export { openDatabase, type Database, type OpenDatabaseOptions, type OpenedDatabase } from './open-database.js';
-export { databaseLimitsOf, DEFAULT_DATABASE_LIMITS, withTransactionLimits, type DatabaseLimits, type TransactionLimits } from './database-limits.js';
+export { databaseLimitsOf, DEFAULT_DATABASE_LIMITS, type DatabaseLimits } from './database-limits.js';
 export { isUniqueViolation } from './postgres-errors.js';
 export { auditEvents, recordAuditEvents, type AuditEventRow, type NewAuditEvent } from './audit-events.js';
 export { rowsOf } from './rows-of.js';

@@ -3,7 +3,6 @@ import type { ServiceUnavailableError } from '@trialgraph/graphql-kit';
 import { currentRequestScope } from '@trialgraph/observability';
 import type postgres from 'postgres';
 import { toDatabaseFailure } from './database-failure.js';
-import { transactionLimitStatements } from './database-limits.js';
 import { databaseMeter, type DatabaseMeter } from './pool-metrics.js';
 import {
   givenUpReason,
@@ -59,10 +58,9 @@ export function instrumentPostgres(client: postgres.Sql, options: StatementConte
 }
 
 /**
- * A transaction under its request's time and the limits of withTransactionLimits. Until its
- * body starts it only waits for a pooled connection: a request given up meanwhile is answered at
- * once, and the body, when it gets the connection, ends before its first statement. Once the body
- * runs, the caller waits for it (and its COMMIT or ROLLBACK), so an answer never precedes what
+ * A transaction under its request's time. Until its body starts it only waits for a pooled
+ * connection: a request given up meanwhile is answered at once, and the body, when it gets the
+ * connection, ends before its first statement. Once the body runs, the caller waits for it (and its COMMIT or ROLLBACK), so an answer never precedes what
  * the transaction did.
  */
 async function beginGoverned(options: {
@@ -75,7 +73,6 @@ async function beginGoverned(options: {
   const { context } = options;
   refuseIfGivenUp(context);
   const scope = currentRequestScope();
-  const limitStatements = transactionLimitStatements();
   const body = options.args.at(-1);
   if (typeof body !== 'function') return options.begin(...options.args);
   let started = false;
@@ -85,7 +82,6 @@ async function beginGoverned(options: {
     if (abandoned !== undefined) throw abandoned;
     const reason = givenUpReason(scope);
     if (reason) throw refusedStatement(reason, context);
-    for (const statement of limitStatements) await tx.unsafe(statement);
     return (body as Callback)(options.wrapTransaction(tx));
   };
   const running = options.meter

@@ -23,9 +23,9 @@ export interface OpenDatabaseOptions<Schema extends Record<string, unknown>> {
   migrationsFolder: string;
   poolSize?: number;
   /**
-   * Time limits of every session (DB_* variables; see DatabaseLimits), PostgreSQL only. Work that
-   * needs longer can raise them for its own transactions with withTransactionLimits; imports do not
-   * need to (they store a spooled file at database speed and keep their transaction busy).
+   * Time limits of every session and every transaction (DB_* variables; see DatabaseLimits),
+   * PostgreSQL only. Nothing raises them: an import's long transaction stays within them by
+   * sending a statement at least every few seconds (the keep-alive `select 1` of vitals' import).
    */
   limits?: Partial<DatabaseLimits> | undefined;
   /** Called with every SQL statement drizzle sends; used to count statements per request. */

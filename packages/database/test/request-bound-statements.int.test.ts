@@ -7,7 +7,7 @@ import { sql } from 'drizzle-orm';
 import { pgTable, serial, text } from 'drizzle-orm/pg-core';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, rowsOf, withTransactionLimits, type OpenedDatabase } from '../src/index.js';
+import { openDatabase, rowsOf, type OpenedDatabase } from '../src/index.js';
 
 const notes = pgTable('notes', { id: serial().primaryKey(), body: text().notNull() });
 const schema = { notes };
@@ -79,17 +79,6 @@ describe('openDatabase on PostgreSQL: session limits and statements bounded by t
     expect(await setting('statement_timeout')).toBe('7s');
     expect(await setting('lock_timeout')).toBe('3s');
     expect(await setting('idle_in_transaction_session_timeout')).toBe('11s');
-  });
-
-  it('raises the limits of transactions opened under withTransactionLimits, and only of those', async () => {
-    const inside = await withTransactionLimits({ statementTimeoutMs: 120_000, idleInTransactionTimeoutMs: 300_000 }, () =>
-      opened.db.transaction(async (tx) => ({
-        statement: await setting('statement_timeout', tx),
-        idle: await setting('idle_in_transaction_session_timeout', tx),
-      })),
-    );
-    expect(inside).toEqual({ statement: '2min', idle: '5min' });
-    expect(await opened.db.transaction((tx) => setting('statement_timeout', tx))).toBe('7s');
   });
 
   it("cancels a statement when its request's deadline passes, and says so", async () => {

@@ -1,18 +1,6 @@
+import type { ImportErrorsQuery, ImportErrorsQueryVariables } from './__generated__/operations-types.js';
 import type { ImportRowErrorResult } from './import-vitals-file.js';
-
-/** Row errors per request: what importVitals answers with, and the page size of the rest. */
-export const IMPORT_ERRORS_PAGE = 1000;
-
-const IMPORT_ERRORS_QUERY = `query ImportErrors($id: ID!, $first: Int, $after: String) {
-  vitalsImport(id: $id) {
-    errors(first: $first, after: $after) { pageInfo { hasNextPage endCursor } edges { node { line column value code message } } }
-  }
-}`;
-
-interface ErrorPage {
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  edges: Array<{ node: ImportRowErrorResult }>;
-}
+import { IMPORT_ERRORS_PAGE, IMPORT_ERRORS_QUERY } from './operations.js';
 
 /**
  * Every row error of an import after `afterLine`, page by page: the mutation's answer carries
@@ -26,9 +14,12 @@ export async function fetchImportErrors(options: { url: string; importId: string
     const response = await fetch(options.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) },
-      body: JSON.stringify({ query: IMPORT_ERRORS_QUERY, variables: { id: options.importId, first: IMPORT_ERRORS_PAGE, after } }),
+      body: JSON.stringify({
+        query: IMPORT_ERRORS_QUERY,
+        variables: { id: options.importId, first: IMPORT_ERRORS_PAGE, after } satisfies ImportErrorsQueryVariables,
+      }),
     });
-    const body = (await response.json()) as { data?: { vitalsImport: { errors: ErrorPage } | null }; errors?: Array<{ message: string }> };
+    const body = (await response.json()) as { data?: ImportErrorsQuery | null; errors?: Array<{ message: string }> };
     const page = body.data?.vitalsImport?.errors;
     if (!page) throw new Error(`could not read the import's row errors: ${body.errors?.[0]?.message ?? `HTTP ${response.status}`}`);
     all.push(...page.edges.map((edge) => edge.node));

@@ -2,57 +2,17 @@ import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { request } from 'undici';
-import { IMPORT_ERRORS_PAGE } from './fetch-import-errors.js';
+import type { ImportOptionsInput, ImportVitalsMutation, ImportVitalsMutationVariables } from './__generated__/operations-types.js';
 import { multipartUploadBody } from './multipart-body.js';
+import { IMPORT_VITALS_MUTATION } from './operations.js';
 
-export const IMPORT_VITALS_MUTATION = `mutation ImportVitals($studyId: ID!, $file: Upload!, $options: ImportOptionsInput, $importId: ID, $fileSize: Float) {
-  importVitals(studyId: $studyId, file: $file, options: $options, importId: $importId, fileSize: $fileSize) {
-    id study { id } fileName status onError dryRun rowsRead rowsAccepted rowsRejected rowsDuplicate bytesRead bytesTotal sha256 byteCount
-    failureReason startedAt finishedAt durationMs
-    errors(first: ${IMPORT_ERRORS_PAGE}) { edges { node { line column value code message } } }
-  }
-}`;
+export type { ImportOptionsInput };
 
-export interface ImportOptionsInput {
-  onError?: 'SKIP' | 'ABORT';
-  dryRun?: boolean;
-  timezone?: string;
-  maxErrors?: number;
-}
+/** One row error of an import, as the operations of this client select it. */
+export type ImportRowErrorResult = ImportVitalsMutation['importVitals']['errors']['edges'][number]['node'];
 
-export interface ImportRowErrorResult {
-  line: number;
-  column: string | null;
-  value: string | null;
-  code: string;
-  message: string;
-}
-
-/** The import as IMPORT_VITALS_MUTATION selects it. */
-export interface ImportVitalsReport {
-  id: string;
-  study: { id: string };
-  fileName: string;
-  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'INTERRUPTED';
-  onError: 'SKIP' | 'ABORT';
-  dryRun: boolean;
-  rowsRead: number;
-  rowsAccepted: number;
-  rowsRejected: number;
-  rowsDuplicate: number;
-  bytesRead: number;
-  bytesTotal: number | null;
-  sha256: string | null;
-  byteCount: number | null;
-  failureReason: string | null;
-  startedAt: string;
-  finishedAt: string | null;
-  durationMs: number | null;
-  errors: ImportRowErrorResult[];
-}
-
-/** The report as the server sends it: its row errors a connection. */
-type WireReport = Omit<ImportVitalsReport, 'errors'> & { errors: { edges: Array<{ node: ImportRowErrorResult }> } };
+/** The import as IMPORT_VITALS_MUTATION selects it, its first page of row errors a plain list. */
+export type ImportVitalsReport = Omit<ImportVitalsMutation['importVitals'], 'errors'> & { errors: ImportRowErrorResult[] };
 
 export interface ImportVitalsResult {
   status: number;
@@ -95,7 +55,7 @@ export async function importVitalsFile(options: {
       options: options.importOptions ?? null,
       importId: options.importId ?? null,
       fileSize: options.fileSize ?? null,
-    },
+    } satisfies ImportVitalsMutationVariables,
     filePath: 'variables.file',
     fileName,
     file: counted(),
@@ -113,7 +73,7 @@ export async function importVitalsFile(options: {
   });
   const text = await response.body.text();
   try {
-    const answer = JSON.parse(text) as Omit<ImportVitalsResult, 'status' | 'data'> & { data?: { importVitals: WireReport } | null };
+    const answer = JSON.parse(text) as Omit<ImportVitalsResult, 'status' | 'data'> & { data?: ImportVitalsMutation | null };
     // The report's first page of row errors, as a plain list: what callers of this client read.
     const wire = answer.data?.importVitals;
     const data = answer.data === undefined ? undefined : wire ? { importVitals: { ...wire, errors: wire.errors.edges.map((edge) => edge.node) } } : null;

@@ -1,7 +1,6 @@
-export { fetchImportErrors, IMPORT_ERRORS_PAGE } from './fetch-import-errors.js';
+export { fetchImportErrors } from './fetch-import-errors.js';
 export { fetchImportProgress, type ImportProgressResult } from './fetch-import-progress.js';
 export {
-  IMPORT_VITALS_MUTATION,
   importVitalsFile,
   type ImportOptionsInput,
   type ImportRowErrorResult,
@@ -9,3 +8,4 @@ export {
   type ImportVitalsResult,
 } from './import-vitals-file.js';
 export { multipartUploadBody } from './multipart-body.js';
+export { IMPORT_ERRORS_PAGE, IMPORT_VITALS_MUTATION } from './operations.js';

@@ -51,20 +51,16 @@ export async function streamExport(options: {
     const pageSubjects = [...new Set(page.map((reading) => reading.subjectId))];
     const missing = pageSubjects.filter((id) => !numbers.has(id));
     const found = missing.length > 0 ? await options.subjects.findSubjectNumbers(missing) : new Map<string, string>();
-    const pageNumbers = new Map<string, string>();
-    for (const id of pageSubjects) {
-      const number = numbers.get(id) ?? found.get(id);
+    const known = numbers;
+    const numberOf = (id: string): string => {
+      const number = known.get(id) ?? found.get(id);
       // Export scope lies within the scope subjects are looked up in, so every subject exported has a number for this caller.
       if (number === undefined) throw new Error(`the subjects service has no subject number for subject ${id}, whose readings are being exported`);
-      pageNumbers.set(id, number);
-    }
-    numbers = pageNumbers;
-    await writeWithin(
-      out,
-      options.writer.page(page, (id) => pageNumbers.get(id) ?? ''),
-      options.idleTimeoutMs,
-      options.signal,
-    );
+      return number;
+    };
+    // Every number of the page is found before any of it is written: a missing one fails the export, not half a page.
+    numbers = new Map(pageSubjects.map((id) => [id, numberOf(id)]));
+    await writeWithin(out, options.writer.page(page, numberOf), options.idleTimeoutMs, options.signal);
     written += page.length;
   }
   return written;

@@ -24,8 +24,6 @@ export interface ImportErrorPosition {
   id: number;
 }
 
-const IMPORTS_CURSOR = 'imports';
-const ERRORS_CURSOR = 'importErrors';
 const isLine = isWholeNumberBetween(0, 2 ** 31 - 1);
 const isErrorId = isWholeNumberBetween(0, Number.MAX_SAFE_INTEGER);
 
@@ -40,11 +38,36 @@ const isImportPosition = (value: unknown): value is ImportPosition =>
 const isErrorPosition = (value: unknown): value is ImportErrorPosition =>
   typeof value === 'object' && value !== null && isLine((value as ImportErrorPosition).line) && isErrorId((value as ImportErrorPosition).id);
 
+/**
+ * One list's cursors: the kind that tells them from another list's, the position a row is at, and
+ * the check a decoded position must pass before it reaches SQL.
+ */
+function listCursors<Row, Position>(kind: string, positionOf: (row: Row) => Position, isPosition: (value: unknown) => value is Position) {
+  return {
+    decode: (after: string): Position => decodeCursor(kind, after, isPosition),
+    connection: (rows: Row[], page: { first: number; after: Position | undefined; totalCount: number }): Connection<Row> =>
+      toConnection({
+        rows,
+        first: page.first,
+        totalCount: page.totalCount,
+        hasPreviousPage: page.after !== undefined,
+        cursorOf: (row) => encodeCursor(kind, positionOf(row)),
+      }),
+  };
+}
+
+const importCursors = listCursors<VitalsImportRow, ImportPosition>(
+  'imports',
+  (row) => ({ startedAt: row.startedAt.toISOString(), id: row.id }),
+  isImportPosition,
+);
+const errorCursors = listCursors<VitalsImportErrorRow, ImportErrorPosition>('importErrors', (row) => ({ line: row.line, id: row.id }), isErrorPosition);
+
 export const importPageSize = (first: number | null | undefined) => checkPageSize(first, 20, 100);
 export const errorPageSize = (first: number | null | undefined) => checkPageSize(first, 100, 1000);
 
 export function importAfter(after: string | null | undefined): ImportPosition | undefined {
-  return after ? decodeCursor(IMPORTS_CURSOR, after, isImportPosition) : undefined;
+  return after ? importCursors.decode(after) : undefined;
 }
 
 /**
@@ -58,31 +81,8 @@ export function importErrorAfter(after: string | null | undefined): ImportErrorP
     if (!isLine(line)) throw new BadUserInputError(`"after" line ${after} is beyond any file`, { field: 'after' });
     return { line, id: Number.MAX_SAFE_INTEGER };
   }
-  return decodeCursor(ERRORS_CURSOR, after, isErrorPosition);
+  return errorCursors.decode(after);
 }
 
-export function toImportConnection(
-  rows: VitalsImportRow[],
-  page: { first: number; after: ImportPosition | undefined; totalCount: number },
-): Connection<VitalsImportRow> {
-  return toConnection({
-    rows,
-    first: page.first,
-    totalCount: page.totalCount,
-    hasPreviousPage: page.after !== undefined,
-    cursorOf: (row) => encodeCursor(IMPORTS_CURSOR, { startedAt: row.startedAt.toISOString(), id: row.id } satisfies ImportPosition),
-  });
-}
-
-export function toImportErrorConnection(
-  rows: VitalsImportErrorRow[],
-  page: { first: number; after: ImportErrorPosition | undefined; totalCount: number },
-): Connection<VitalsImportErrorRow> {
-  return toConnection({
-    rows,
-    first: page.first,
-    totalCount: page.totalCount,
-    hasPreviousPage: page.after !== undefined,
-    cursorOf: (row) => encodeCursor(ERRORS_CURSOR, { line: row.line, id: row.id } satisfies ImportErrorPosition),
-  });
-}
+export const toImportConnection = importCursors.connection;
+export const toImportErrorConnection = errorCursors.connection;
