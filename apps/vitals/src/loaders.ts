@@ -4,7 +4,7 @@ import DataLoader from 'dataloader';
 import type { VitalsSummary } from './__generated__/resolvers-types.js';
 import type { VitalsDatabase } from './db/client.js';
 import type { VitalSignRow, VitalsImportRow } from './db/schema.js';
-import { findImportsByIds } from './imports/store.js';
+import { findEarlierImportsOfFiles, findImportsByIds } from './imports/store.js';
 import { vitalsConnection, type VitalsPageArgs } from './vitals/vitals-page.js';
 import { countVitalsPerSubject, findLatestVitalPerSubject, findNewestVitalsPerSubject, findVitalsByIds, summarizeVitalsPerSubject } from './vitals/store.js';
 import { emptySummary, toVitalsSummary, type SummaryWindow } from './vitals/vitals-summary.js';
@@ -36,6 +36,12 @@ export function createVitalsLoaders(db: VitalsDatabase, access: RequestAccess, m
       const found = await findImportsByIds(db, ids, access.scope('readImportReports'));
       const byId = new Map(found.map((row) => [row.id, row]));
       return ids.map((id) => byId.get(id));
+    }),
+    /** By import id: the first import of the same file in its study (sameFileAs), for a page of reports in one statement. */
+    sameFileImport: new DataLoader<string, VitalsImportRow | undefined>(async (importIds) => {
+      rows.take(importIds.length, 'VitalsImport.sameFileAs');
+      const found = await findEarlierImportsOfFiles(db, importIds, access.scope('readImportReports'));
+      return importIds.map((id) => found.get(id));
     }),
     /** Subjects asked with the same arguments share one loader, so one statement pair. */
     vitalsPage(args: VitalsPageArgs): DataLoader<string, Connection<VitalSignRow>> {

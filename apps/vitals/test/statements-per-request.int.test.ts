@@ -25,6 +25,8 @@ describe('reading vitals for a page of subjects', () => {
   let database: Awaited<ReturnType<typeof openVitalsDatabase>>;
   const statements: string[] = [];
   let studyId: string;
+  /** Imports of the study, oldest first: each odd one stored again the file of the even one before it. */
+  const importIds: string[] = [];
 
   beforeAll(async () => {
     [subjectsDb, vitalsDb] = await Promise.all([createTestDatabase('tg_stmt_s'), createTestDatabase('tg_stmt_v')]);
@@ -87,6 +89,21 @@ describe('reading vitals for a page of subjects', () => {
       })),
     );
     await sql`insert into vital_signs ${sql(rows)}`;
+    const imports = Array.from({ length: 60 }, (_, index) => ({
+      id: crypto.randomUUID(),
+      study_id: studyId,
+      file_name: `file-${Math.floor(index / 2)}.csv`,
+      on_error: 'SKIP',
+      dry_run: false,
+      options: {},
+      actor: 'test',
+      status: 'SUCCEEDED',
+      sha256: String(Math.floor(index / 2)).padStart(64, '0'),
+      byte_count: 100,
+      started_at: new Date(Date.UTC(2026, 0, 2, 0, index)),
+    }));
+    importIds.push(...imports.map((row) => row.id));
+    await sql`insert into vitals_imports ${sql(imports)}`;
     await sql.end();
   });
 
@@ -112,4 +129,26 @@ describe('reading vitals for a page of subjects', () => {
     }
     expect(statements).toHaveLength(3);
   });
+
+  it.each([1, 10, 60])(
+    'costs the vitals subgraph the same 3 statements for a page of %i import reports with the earlier import of their file',
+    async (pageSize) => {
+      statements.length = 0;
+      const response = await graphqlRequest(
+        gateway.url,
+        `query($studyId: ID!, $first: Int!) { vitalsImports(studyId: $studyId, first: $first) { edges { node { id sameFileAs { id } } } } }`,
+        { studyId, first: pageSize },
+        await adminHeaders(),
+      );
+      expect(response.errors).toBeUndefined();
+      const nodes = response.data?.vitalsImports.edges.map((edge: any) => edge.node);
+      // Newest first: the even imports (sent again) and the odd ones (first sent) alternate.
+      const expected = importIds
+        .map((id, index) => ({ id, sameFileAs: index % 2 === 1 ? { id: importIds[index - 1] } : null }))
+        .reverse()
+        .slice(0, pageSize);
+      expect(nodes).toEqual(expected);
+      expect(statements).toHaveLength(3);
+    },
+  );
 });

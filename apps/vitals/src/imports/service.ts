@@ -14,16 +14,7 @@ import { newImportProgress, startProgressWriter } from './import-progress.js';
 import { filePartWithin } from './receive-upload.js';
 import { runImport } from './run-import.js';
 import { errorPageSize, importAfter, importErrorAfter, importPageSize, toImportConnection, toImportErrorConnection } from './import-pages.js';
-import {
-  countImportErrors,
-  countImportsOfStudy,
-  findEarlierImportOfFile,
-  findImportErrorPage,
-  findImportPage,
-  findImportsByIds,
-  finishImport,
-  insertImport,
-} from './store.js';
+import { countImportErrors, countImportsOfStudy, findImportErrorPage, findImportPage, findImportsByIds, finishImport, insertImport } from './store.js';
 
 /** How often a running import's row shows its progress (and that it is alive): well within the 2 s clients may poll at. */
 const PROGRESS_INTERVAL_MS = 1_000;
@@ -237,8 +228,9 @@ export async function listImports(
 }
 
 /** An earlier import that stored the same file in the study, when the caller may read it. */
-export function findSameFileImport(context: VitalsContext, importRow: VitalsImportRow): Promise<VitalsImportRow | null> {
-  return findEarlierImportOfFile(context.db, importRow, context.access.scope('readImportReports'));
+export async function findSameFileImport(context: VitalsContext, importRow: VitalsImportRow): Promise<VitalsImportRow | null> {
+  if (!importRow.sha256) return null;
+  return (await context.loaders.sameFileImport.load(importRow.id)) ?? null;
 }
 
 /** A page of the row errors an import kept, in line order. */

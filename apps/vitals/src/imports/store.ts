@@ -1,5 +1,6 @@
 import { recordAuditEvents, rowsOf, scopeCondition, type ScopeAreas } from '@trialgraph/database';
 import { and, asc, count, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { VitalsDatabase } from '../db/client.js';
 import { vitalsImportErrors, vitalsImports, type VitalsImportErrorRow, type VitalsImportRow } from '../db/schema.js';
 import { importAuditEvent } from '../audit/store.js';
@@ -187,27 +188,29 @@ export function findImportPage(
 }
 
 /**
- * The first import that stored this file in its study: SUCCEEDED, not a dry run, started
- * before it, with the same SHA-256, among the reports the caller may read.
+ * For each of these imports, the first import that stored its file in its study: SUCCEEDED, not
+ * a dry run, started before it, with the same SHA-256, among the reports the caller may read.
+ * One statement for a page of reports; an import without an earlier one is absent from the map.
  */
-export async function findEarlierImportOfFile(db: VitalsDatabase, row: VitalsImportRow, scope: ScopeAreas): Promise<VitalsImportRow | null> {
-  if (!row.sha256) return null;
-  const [earlier] = await db
-    .select()
-    .from(vitalsImports)
-    .where(
+export async function findEarlierImportsOfFiles(db: VitalsDatabase, importIds: readonly string[], scope: ScopeAreas): Promise<Map<string, VitalsImportRow>> {
+  const later = alias(vitalsImports, 'later');
+  const found = await db
+    .selectDistinctOn([later.id], { laterId: later.id, earlier: vitalsImports })
+    .from(later)
+    .innerJoin(
+      vitalsImports,
       and(
-        eq(vitalsImports.studyId, row.studyId),
-        eq(vitalsImports.sha256, row.sha256),
+        eq(vitalsImports.studyId, later.studyId),
+        eq(vitalsImports.sha256, later.sha256),
         eq(vitalsImports.status, 'SUCCEEDED'),
         eq(vitalsImports.dryRun, false),
-        lt(vitalsImports.startedAt, row.startedAt),
+        lt(vitalsImports.startedAt, later.startedAt),
         reportsInScope(scope),
       ),
     )
-    .orderBy(asc(vitalsImports.startedAt))
-    .limit(1);
-  return earlier ?? null;
+    .where(inArray(later.id, [...importIds]))
+    .orderBy(later.id, asc(vitalsImports.startedAt), asc(vitalsImports.id));
+  return new Map(found.map((row) => [row.laterId, row.earlier]));
 }
 
 export async function countImportsOfStudy(db: VitalsDatabase, studyId: string, scope: ScopeAreas): Promise<number> {
