@@ -1,4 +1,4 @@
-import { graphqlRequest } from '@trialgraph/testing';
+import { adminHeaders, graphqlRequest } from '@trialgraph/testing';
 import { importVitalsFile, type ImportOptionsInput } from '@trialgraph/upload-client';
 import { describe, expect, it } from 'vitest';
 import { useEnrolledVitalsStack } from './support/vitals-stack.js';
