@@ -2,7 +2,7 @@ import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { ErrorCode } from '@trialgraph/graphql-kit';
 
 /** The request errors of a document or its variables: it did not parse, validate or coerce. */
-const REQUEST_ERROR_CODES = new Set<unknown>(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', ErrorCode.BAD_USER_INPUT]);
+const REQUEST_ERROR_CODES = new Set<unknown>([ErrorCode.GRAPHQL_PARSE_FAILED, ErrorCode.GRAPHQL_VALIDATION_FAILED, ErrorCode.BAD_USER_INPUT]);
 
 /** Whether the client asked for the legacy `application/json` response type and not `application/graphql-response+json`. */
 function acceptsLegacyJsonOnly(accept: string | undefined): boolean {
