@@ -3,7 +3,7 @@ import { databaseLimitsOf } from '@trialgraph/database';
 import { onShutdownSignal } from '@trialgraph/http';
 import { subgraphLimitsOf } from '@trialgraph/config';
 import { collectProcessMetrics, createLogger } from '@trialgraph/observability';
-import { startVitalsServer } from './app.js';
+import { startVitalsServer } from './http-server.js';
 import { loadVitalsConfig } from './config.js';
 import { openVitalsDatabase } from './db/client.js';
 import { exportLinkKey } from './exports/export-link.js';
