@@ -45,8 +45,8 @@ export const vitalsEnvironment = {
     .int()
     .positive('must be a positive number of bytes')
     .default(2 * 1024 ** 3),
-  /** Batches written to the database at once by one import. */
-  IMPORT_CONCURRENCY: z.coerce.number().int().min(1).max(16, 'must be between 1 and 16').default(2),
+  /** Parsed batches one import may hold ahead of the database while it writes the one before: the depth of its pipeline, not parallel writes. */
+  IMPORT_PIPELINE_DEPTH: z.coerce.number().int().min(1).max(16, 'must be between 1 and 16').default(2),
   /**
    * Rows per statement. 2,000 rows, two in flight, die young in V8's new space; 5,000 and three
    * outlived it and were promoted, so the heap grew with the file (vitals RSS 2M rows: 310 → ~280
@@ -96,8 +96,14 @@ export const vitalsEnvironment = {
   VITAL_COUNTS_COMPACTION_INTERVAL_MS: positiveMilliseconds(10_000),
 };
 
+/** Variables renamed, still read under their old name for one release (with a deprecation warning). */
+export const RENAMED_VITALS_VARIABLES = {
+  // Said "concurrency" but meant how many parsed batches wait for the database, not parallel writes.
+  IMPORT_CONCURRENCY: 'IMPORT_PIPELINE_DEPTH',
+} as const satisfies Record<string, keyof typeof vitalsEnvironment>;
+
 export type VitalsConfig = ReturnType<typeof loadVitalsConfig>;
 
 export function loadVitalsConfig(env: Record<string, string | undefined> = process.env) {
-  return loadEnvironmentOrExit(vitalsEnvironment, env);
+  return loadEnvironmentOrExit(vitalsEnvironment, env, { renamed: RENAMED_VITALS_VARIABLES });
 }

@@ -59,7 +59,7 @@ const server = await startVitalsServer({
   importSettings: {
     maxUploadBytes: config.MAX_UPLOAD_BYTES,
     batchSize: config.IMPORT_BATCH_SIZE,
-    batchesInFlight: config.IMPORT_CONCURRENCY,
+    batchesInFlight: config.IMPORT_PIPELINE_DEPTH,
     maxBatchBytes: config.MAX_IMPORT_BATCH_BYTES,
     uploadIdleTimeoutMs: config.UPLOAD_IDLE_TIMEOUT_MS,
     spoolDir: config.IMPORT_SPOOL_DIR,

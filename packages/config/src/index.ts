@@ -1,4 +1,4 @@
-export { EnvironmentError, loadEnvironmentOrExit, parseEnvironment } from './parse-environment.js';
+export { EnvironmentError, loadEnvironmentOrExit, parseEnvironment, type EnvironmentOptions } from './parse-environment.js';
 export {
   databaseLimitsEnvironment,
   dataDir,
