@@ -35,16 +35,20 @@ export function parseEnvironment<Shape extends z.ZodRawShape>(
   env: Record<string, string | undefined>,
   options: EnvironmentOptions = {},
 ): Readonly<z.infer<z.ZodObject<Shape>>> {
-  const present: Record<string, string | undefined> = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
-  for (const [old, now] of Object.entries(options.renamed ?? {})) {
-    if (present[old] === undefined) continue;
+  const renamed = options.renamed ?? {};
+  const isSet = (value: string | undefined): value is string => value !== undefined && value !== '';
+  const present: Record<string, string> = Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => isSet(entry[1]) && !Object.hasOwn(renamed, entry[0])),
+  );
+  for (const [old, now] of Object.entries(renamed)) {
+    const value = env[old];
+    if (!isSet(value)) continue;
     if (present[now] === undefined) {
-      present[now] = present[old];
+      present[now] = value;
       options.warn?.(`${old} is deprecated and will not be read in the next release: rename it ${now}`);
     } else {
       options.warn?.(`${old} is deprecated and ignored, since ${now} is set: remove it`);
     }
-    delete present[old];
   }
   const result = z.object(shape).safeParse(present);
   if (!result.success) {
