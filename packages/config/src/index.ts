@@ -16,6 +16,7 @@ export {
   requestTimeEnvironment,
   requestTimeoutsOf,
   requestTimeoutVariables,
+  subgraphEnvironment,
   subgraphLimitsOf,
   subgraphLimitVariables,
   type SubgraphLimits,
