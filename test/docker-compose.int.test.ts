@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { resolveVerifierOptions, type AuthSettings } from '@trialgraph/auth';
@@ -19,9 +20,9 @@ const services = compose.services;
 const ENVIRONMENTS = { gateway: gatewayEnvironment, subjects: subjectsEnvironment, vitals: vitalsEnvironment } as const;
 type AppName = keyof typeof ENVIRONMENTS;
 
-/** Services built from an app's Dockerfile, with the app each runs. */
+/** Services built from the one Dockerfile, with the app each runs (its APP build argument). */
 const appServices = Object.entries(services).flatMap(([name, service]) => {
-  const app = /^apps\/(\w+)\/Dockerfile$/.exec(service.build?.dockerfile ?? '')?.[1];
+  const app = service.build?.args?.APP;
   return app ? [{ name, service, app: app as AppName }] : [];
 });
 const environmentOf = (service: ComposeService) =>
@@ -64,7 +65,7 @@ describe('docker-compose.yml', () => {
     expect(new Set(published).size).toBe(published.length);
   });
 
-  it("builds every app from the repository root with the app's own Dockerfile", () => {
+  it('builds every app from the repository root with the one Dockerfile, naming the app and its port', () => {
     expect(existsSync(new URL('.dockerignore', root))).toBe(true);
     expect(readFileSync(new URL('.dockerignore', root), 'utf8')).toMatch(/node_modules[\s\S]*dist/);
     for (const [name, service] of Object.entries(services)) {
@@ -76,16 +77,26 @@ describe('docker-compose.yml', () => {
       );
       expect(existsSync(new URL(service.build.dockerfile ?? 'Dockerfile', context)), `${name}: Dockerfile`).toBe(true);
     }
+    for (const { name, service, app } of appServices) {
+      expect(service.build?.dockerfile ?? 'Dockerfile', name).toBe('Dockerfile');
+      expect(Object.keys(ENVIRONMENTS), name).toContain(app);
+      // The image's PORT (its healthcheck's too) is the one the service is told to listen on.
+      expect(String(service.build?.args?.PORT), name).toBe(environmentOf(service).PORT);
+    }
+    // One Dockerfile for every app, none beside an app.
+    for (const app of Object.keys(ENVIRONMENTS)) expect(existsSync(new URL(`apps/${app}/Dockerfile`, root)), app).toBe(false);
   });
 
-  it.each(Object.keys(ENVIRONMENTS))('has a %s Dockerfile whose final stage runs as non-root with production dependencies only', (app) => {
-    const stages = dockerfileStages(readFileSync(new URL(`apps/${app}/Dockerfile`, root), 'utf8'));
+  it.each(Object.keys(ENVIRONMENTS))('builds a %s image whose final stage runs as non-root with production dependencies only', (app) => {
+    const stages = dockerfileStages(readFileSync(new URL('Dockerfile', root), 'utf8'));
     expect(stages.length).toBeGreaterThan(1);
     const build = stages.slice(0, -1).flatMap((stage) => stage.instructions);
     const final = stages.at(-1)!;
     const runs = (instructions: Array<[string, string]>) => instructions.filter(([keyword]) => keyword === 'RUN').map(([, command]) => command);
     expect(runs(build).some((command) => /\bnpm ci\b/.test(command))).toBe(true);
-    expect(runs(build).some((command) => command.includes(`turbo run build --filter=@trialgraph/${app}...`))).toBe(true);
+    // Run as the shell runs it, with the build argument APP in the environment.
+    const forApp = (command: string) => command.replaceAll('${APP}', app).replaceAll('$APP', app);
+    expect(runs(build).some((command) => forApp(command).includes(`turbo run build --filter=@trialgraph/${app}...`))).toBe(true);
 
     expect(final.base).toMatch(/^node:20(\.\d+)*-(slim|alpine)/);
     expect(runs(final.instructions).some((command) => /\bnpm ci\b.*--omit=dev/.test(command))).toBe(true);
@@ -93,18 +104,26 @@ describe('docker-compose.yml', () => {
     expect(users.length).toBeGreaterThan(0);
     expect(users.at(-1)).not.toMatch(/^(root|0)(:|$)/);
     const nodeOptions = nodeOptionsOf(fileURLToPath(new URL(`apps/${app}/dist/main.js`, root)));
-    expect(final.instructions.find(([keyword]) => keyword === 'CMD')?.[1]).toBe(
-      JSON.stringify(['node', ...nodeOptions, `apps/${app}/dist/main.js`]).replaceAll('","', '", "'),
-    );
+    // node, as PID 1 (exec), with the arguments the build wrote from the app's package.json:
+    // running that build step here gives the flags every other launcher uses, then the entry point.
+    expect(final.instructions.find(([keyword]) => keyword === 'CMD')?.[1]).toBe('exec node $(cat node-arguments)');
+    const writeArguments = runs(build).find((command) => command.endsWith('> /release/node-arguments'));
+    expect(writeArguments).toBeDefined();
+    const nodeArguments = execFileSync('sh', ['-c', writeArguments!.replace(/\s*> \/release\/node-arguments$/, '')], {
+      cwd: fileURLToPath(root),
+      env: { PATH: process.env.PATH, APP: app },
+      encoding: 'utf8',
+    });
+    expect(nodeArguments.trim().split(' ')).toEqual([...nodeOptions, `apps/${app}/dist/main.js`]);
     expect(JSON.parse(readFileSync(new URL(`apps/${app}/package.json`, root), 'utf8')).scripts.start).toBe(['node', ...nodeOptions, 'dist/main.js'].join(' '));
     expect(final.instructions.find(([keyword]) => keyword === 'HEALTHCHECK')?.[1]).toContain('/healthz');
     expect(existsSync(new URL(`apps/${app}/src/main.ts`, root))).toBe(true);
 
     // The image carries what the process reads from disk beside its code: the SDL and its migrations.
-    const release = runs(build).join('\n');
+    const release = forApp(runs(build).find((command) => command.includes('/release/') && command.includes('cp ')) ?? '');
     expect(release).toMatch(/\bschema\b/);
     expect(release).toContain(`apps/${app}/dist`);
-    if (existsSync(new URL(`apps/${app}/drizzle`, root))) expect(release).toContain(`apps/${app}/drizzle`);
+    if (existsSync(new URL(`apps/${app}/drizzle`, root))) expect(release).toMatch(new RegExp(`apps/${app}\\b.*\\bdrizzle\\b`));
     // Variables the image itself sets must be ones the app reads.
     const imageEnv = final.instructions.filter(([keyword]) => keyword === 'ENV').flatMap(([, text]) => [...text.matchAll(/(\w+)=/g)].map((match) => match[1]));
     for (const name of imageEnv) expect(Object.keys(ENVIRONMENTS[app as AppName]), `ENV ${name}`).toContain(name);

@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 /** The parts of a compose service these checks read. */
 export interface ComposeService {
   image?: string;
-  build?: { context: string; dockerfile?: string };
+  build?: { context: string; dockerfile?: string; args?: Record<string, string | number> };
   environment?: Record<string, string | number | boolean | null>;
   ports?: string[];
   volumes?: string[];

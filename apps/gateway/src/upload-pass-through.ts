@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ErrorCode, type ErrorCode as Code } from '@trialgraph/graphql-kit';
+import { ErrorCode, isErrorCode, REFINED_STATUS, type ErrorCode as Code, type RefinedStatus } from '@trialgraph/graphql-kit';
 import {
   checkMultipartRequest,
   drainThenClose,
@@ -38,13 +38,12 @@ export interface UploadPassThroughOptions {
   takeImportSlot: (req: Request) => Promise<() => void>;
 }
 
+/** Why the gateway refuses an upload; the status is its code's in the one table, or a more precise 400-class one (413). */
 class UploadRefusal extends Error {
   constructor(
-    readonly status: number,
     readonly code: Code,
     message: string,
-    readonly headers: Record<string, string> = {},
-    readonly extensions: Record<string, unknown> = {},
+    readonly details: { status?: RefinedStatus; headers?: Record<string, string>; extensions?: Record<string, unknown> } = {},
   ) {
     super(message);
   }
@@ -84,25 +83,20 @@ export function createUploadPassThrough(options: UploadPassThroughOptions): Requ
     });
     const reader = req[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
     const refuse = (refusal: UploadRefusal) =>
-      refuseRequest(
-        req,
-        res,
-        { status: refusal.status, code: refusal.code, message: refusal.message, headers: refusal.headers, extensions: refusal.extensions },
-        { ...drainBound, reader },
-      );
+      refuseRequest(req, res, { ...refusal.details, code: refusal.code, message: refusal.message }, { ...drainBound, reader });
 
     let check: MultipartCheck;
     let preamble: { chunks: Buffer[]; fields: MultipartPreamble };
     try {
       if (!req.headers['apollo-require-preflight'] && !req.headers['x-apollo-operation-name']) {
-        throw new UploadRefusal(400, ErrorCode.BAD_REQUEST, 'send the header "Apollo-Require-Preflight: true" with a multipart upload (CSRF prevention)');
+        throw new UploadRefusal(ErrorCode.BAD_REQUEST, 'send the header "Apollo-Require-Preflight: true" with a multipart upload (CSRF prevention)');
       }
       const declared = Number(req.headers['content-length'] ?? 0);
       if (declared > options.maxUploadBytes + MAX_PREAMBLE_BYTES) {
         throw new UploadRefusal(
-          413,
           ErrorCode.BAD_USER_INPUT,
           `the upload is larger than the ${options.maxUploadBytes}-byte limit (MAX_UPLOAD_BYTES); split the file`,
+          { status: REFINED_STATUS.PAYLOAD_TOO_LARGE },
         );
       }
       giveSlotBack = await takeSlot(options, req);
@@ -110,7 +104,7 @@ export function createUploadPassThrough(options: UploadPassThroughOptions): Requ
       preamble = await readPreamble(reader, check);
       const upload = readUploadOperation(preamble.fields.operations);
       operationName = upload.name;
-      if (upload.refusal) throw new UploadRefusal(400, ErrorCode.BAD_REQUEST, upload.refusal);
+      if (upload.refusal) throw new UploadRefusal(ErrorCode.BAD_REQUEST, upload.refusal);
     } catch (error) {
       refuse(asRefusal(error));
       return;
@@ -132,7 +126,7 @@ export function createUploadPassThrough(options: UploadPassThroughOptions): Requ
     // keep it, and the client hears why from the gateway.
     let structureRefusal: UploadRefusal | undefined;
     check.complete.catch((error: unknown) => {
-      structureRefusal = new UploadRefusal(400, ErrorCode.BAD_REQUEST, (error as Error).message);
+      structureRefusal = new UploadRefusal(ErrorCode.BAD_REQUEST, (error as Error).message);
       abort.abort(error);
     });
     try {
@@ -169,7 +163,10 @@ export function createUploadPassThrough(options: UploadPassThroughOptions): Requ
       options.logger.warn({ err: error, requestId }, 'upload pass-through failed');
       if (res.headersSent || abort.signal.aborted) return void res.destroy();
       refuse(
-        new UploadRefusal(502, ErrorCode.SERVICE_UNAVAILABLE, 'the vitals service could not take the upload; retry in a moment', {}, { dependency: 'vitals' }),
+        new UploadRefusal(ErrorCode.SERVICE_UNAVAILABLE, 'the vitals service could not take the upload; retry in a moment', {
+          headers: { 'retry-after': '1' },
+          extensions: { dependency: 'vitals' },
+        }),
       );
     }
   };
@@ -179,18 +176,21 @@ async function takeSlot(options: UploadPassThroughOptions, req: Request): Promis
   try {
     return await options.takeImportSlot(req);
   } catch (error) {
-    const extensions = (error as { extensions?: { code?: Code; retryAfterSeconds?: number } }).extensions;
+    const extensions = (error as { extensions?: { code?: unknown; retryAfterSeconds?: number } }).extensions;
     if (extensions?.code !== ErrorCode.RATE_LIMITED) throw error;
     const retryAfter = String(extensions.retryAfterSeconds ?? 1);
-    throw new UploadRefusal(429, ErrorCode.RATE_LIMITED, (error as Error).message, { 'retry-after': retryAfter }, { retryAfterSeconds: Number(retryAfter) });
+    throw new UploadRefusal(ErrorCode.RATE_LIMITED, (error as Error).message, {
+      headers: { 'retry-after': retryAfter },
+      extensions: { retryAfterSeconds: Number(retryAfter) },
+    });
   }
 }
 
 function asRefusal(error: unknown): UploadRefusal {
   if (error instanceof UploadRefusal) return error;
-  const extensions = (error as { extensions?: { code?: Code; http?: { status?: number } } }).extensions;
-  if (extensions?.code) return new UploadRefusal(extensions.http?.status ?? 400, extensions.code, (error as Error).message);
-  return new UploadRefusal(400, ErrorCode.BAD_REQUEST, error instanceof Error ? error.message : String(error));
+  const code = (error as { extensions?: { code?: unknown } }).extensions?.code;
+  if (isErrorCode(code)) return new UploadRefusal(code, (error as Error).message);
+  return new UploadRefusal(ErrorCode.BAD_REQUEST, error instanceof Error ? error.message : String(error));
 }
 
 /**
@@ -220,11 +220,7 @@ async function readPreamble(reader: AsyncIterator<Buffer>, check: MultipartCheck
     // busboy emits its events after the write returns; let it catch up.
     await new Promise((resolve) => setImmediate(resolve));
     if (!isSettled() && size > MAX_PREAMBLE_BYTES) {
-      throw new UploadRefusal(
-        400,
-        ErrorCode.BAD_REQUEST,
-        'the "operations" and "map" fields must come first and be under 1 MiB (GraphQL multipart request spec)',
-      );
+      throw new UploadRefusal(ErrorCode.BAD_REQUEST, 'the "operations" and "map" fields must come first and be under 1 MiB (GraphQL multipart request spec)');
     }
   }
   return { chunks, fields: await check.preamble };
@@ -256,7 +252,9 @@ async function* wholeBody(source: {
   for (let next = await source.reader.next(); !next.done && !source.forwarding.stopped; next = await source.reader.next()) {
     size += next.value.length;
     if (size > source.maxBytes) {
-      throw new UploadRefusal(413, ErrorCode.BAD_USER_INPUT, `the upload is larger than the ${source.maxBytes}-byte limit (MAX_UPLOAD_BYTES); split the file`);
+      throw new UploadRefusal(ErrorCode.BAD_USER_INPUT, `the upload is larger than the ${source.maxBytes}-byte limit (MAX_UPLOAD_BYTES); split the file`, {
+        status: REFINED_STATUS.PAYLOAD_TOO_LARGE,
+      });
     }
     await write(source.check, next.value);
     yield next.value;

@@ -79,7 +79,7 @@ describe('GraphQL over HTTP conformance (graphql-http audit, real processes)', (
       expect(broken.error?.locations).toEqual([{ line: 1, column: 18 }]);
     }
     const tooLong = `{ ${'__typename '.repeat(5_001)}}`;
-    for (const accept of [undefined, 'application/json']) {
+    for (const accept of [undefined, 'application/graphql-response+json']) {
       const refused = await send(stack.gateway.url, tooLong, accept);
       expect(refused.status, accept).toBe(400);
       expect(refused.error?.extensions).toMatchObject({ code: 'GRAPHQL_PARSE_FAILED', limit: 'MAX_QUERY_TOKENS' });
@@ -90,6 +90,33 @@ describe('GraphQL over HTTP conformance (graphql-http audit, real processes)', (
     expect(atSubgraph.status).toBe(400);
     expect(atSubgraph.error?.extensions?.limit).toBe('MAX_QUERY_TOKENS');
   });
+
+  /** An operation over each limit of its shape or cost, and what its refusal says. */
+  const overLimits: Array<[limit: string, query: string, code: string, message: RegExp]> = [
+    // Over the subgraphs' allowance too, which is twice the gateway's.
+    ['MAX_QUERY_TOKENS', `{ ${'__typename '.repeat(10_001)}}`, 'GRAPHQL_PARSE_FAILED', /more than \d+ tokens \(MAX_QUERY_TOKENS\)/],
+    ['MAX_QUERY_DEPTH', `{ studies { sites { ${'study { sites { '.repeat(6)}id${' } }'.repeat(6)} } } }`, 'GRAPHQL_VALIDATION_FAILED', /depth/i],
+    ['MAX_QUERY_ALIASES', `{ ${Array.from({ length: 31 }, (_, i) => `a${i}: studies(first: 1) { id }`).join(' ')} }`, 'GRAPHQL_VALIDATION_FAILED', /aliases/i],
+    ['MAX_QUERY_DIRECTIVES', `{ __typename ${'@include(if: true) '.repeat(51)}}`, 'GRAPHQL_VALIDATION_FAILED', /directives/i],
+    ['MAX_QUERY_COST', '{ studies(first: 500) { sites { id code name } } }', 'BAD_USER_INPUT', /MAX_QUERY_COST/],
+  ];
+
+  it.each(overLimits)(
+    'answers a legacy application/json client refused by %s with 200 and the error, as any request error; others with 400',
+    async (_limit, query, code, message) => {
+      for (const url of [stack.gateway.url, graphqlUrl(stack.subjects)]) {
+        const legacy = await send(url, query, 'application/json');
+        expect(legacy.status, url).toBe(200);
+        expect(legacy.error?.extensions?.code, url).toBe(code);
+        expect(legacy.error?.message, url).toMatch(message);
+        for (const accept of [undefined, 'application/graphql-response+json', 'application/graphql-response+json, application/json;q=0.9']) {
+          const modern = await send(url, query, accept);
+          expect(modern.status, `${url} ${accept}`).toBe(400);
+          expect(modern.error?.extensions?.code, url).toBe(code);
+        }
+      }
+    },
+  );
 
   it('answers a subscription with 400 and what to do instead, at the gateway and the subgraphs', async () => {
     for (const url of [stack.gateway.url, graphqlUrl(stack.subjects), graphqlUrl(stack.vitals)]) {

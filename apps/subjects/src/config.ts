@@ -1,34 +1,13 @@
 import { authEnvironment } from '@trialgraph/auth';
-import {
-  databaseLimitsEnvironment,
-  dataDir,
-  listenHost,
-  loadEnvironmentOrExit,
-  logLevel,
-  nodeEnv,
-  port,
-  positiveMilliseconds,
-  postgresUrl,
-  redisUrls,
-  requestTimeEnvironment,
-  subgraphLimitVariables,
-} from '@trialgraph/config';
+import { loadEnvironmentOrExit, port, positiveMilliseconds, postgresUrl, redisUrls, subgraphEnvironment } from '@trialgraph/config';
 import { z } from 'zod';
 
 /** The subjects subgraph's configuration: the only place this process reads the environment. */
 export const subjectsEnvironment = {
   PORT: port(4001),
-  HOST: listenHost,
   SUBJECTS_DATABASE_URL: postgresUrl.optional(),
-  ...databaseLimitsEnvironment,
-  ...requestTimeEnvironment,
-  DATA_DIR: dataDir,
-  LOG_LEVEL: logLevel,
-  NODE_ENV: nodeEnv,
-  SHUTDOWN_TIMEOUT_MS: positiveMilliseconds(30_000),
+  ...subgraphEnvironment,
   ...authEnvironment,
-  /** MAX_QUERY_*, request timeouts and MAX_ROWS_PER_REQUEST, read as the gateway and vitals read them. */
-  ...subgraphLimitVariables,
   /** Redis for the subject-numbering lock across instances; without it, an in-process lock (one instance only). */
   REDIS_URL: redisUrls.optional(),
   REDIS_KEY_PREFIX: z.string().default('trialgraph:'),

@@ -3,7 +3,7 @@ import { databaseLimitsOf } from '@trialgraph/database';
 import { subgraphLimitsOf } from '@trialgraph/config';
 import { onShutdownSignal } from '@trialgraph/http';
 import { collectProcessMetrics, createLogger } from '@trialgraph/observability';
-import { createContextFactory, startSubjectsServer } from './app.js';
+import { createContextFactory, startSubjectsServer } from './http-server.js';
 import { loadSubjectsConfig } from './config.js';
 import { openSubjectsDatabase } from './db/client.js';
 import { seedDemoData } from './seed-demo-data.js';

@@ -6,7 +6,7 @@ import { createLogger } from '@trialgraph/observability';
 import { createTokenVerifier } from '@trialgraph/auth';
 import { adminHeaders, createTestDatabase, errorCodes, graphqlRequest, TEST_JWT_SECRET, type GraphqlResponse, type TestDatabase } from '@trialgraph/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSubjectsServer } from '../src/app.js';
+import { startSubjectsServer } from '../src/http-server.js';
 import { openSubjectsDatabase } from '../src/db/client.js';
 import { createInProcessLock } from '../src/subjects/subject-number-lock.js';
 

@@ -1,18 +1,5 @@
 import { authEnvironment } from '@trialgraph/auth';
-import {
-  databaseLimitsEnvironment,
-  dataDir,
-  httpUrl,
-  listenHost,
-  loadEnvironmentOrExit,
-  logLevel,
-  nodeEnv,
-  port,
-  positiveMilliseconds,
-  postgresUrl,
-  requestTimeEnvironment,
-  subgraphLimitVariables,
-} from '@trialgraph/config';
+import { httpUrl, loadEnvironmentOrExit, port, positiveMilliseconds, postgresUrl, subgraphEnvironment } from '@trialgraph/config';
 import { tmpdir } from 'node:os';
 import { z } from 'zod';
 
@@ -26,27 +13,19 @@ const wholeNumber = (range: { min: number; max: number; unit: string }) =>
 /** The vitals subgraph's configuration: the only place this process reads the environment. */
 export const vitalsEnvironment = {
   PORT: port(4002),
-  HOST: listenHost,
   VITALS_DATABASE_URL: postgresUrl.optional(),
-  ...databaseLimitsEnvironment,
-  ...requestTimeEnvironment,
-  DATA_DIR: dataDir,
+  ...subgraphEnvironment,
+  ...authEnvironment,
   /** Where the subjects subgraph answers; imports resolve subject numbers there, in batches. */
   SUBJECTS_URL: httpUrl.default('http://127.0.0.1:4001/graphql'),
-  LOG_LEVEL: logLevel,
-  NODE_ENV: nodeEnv,
-  SHUTDOWN_TIMEOUT_MS: positiveMilliseconds(30_000),
-  ...authEnvironment,
-  /** MAX_QUERY_*, request timeouts and MAX_ROWS_PER_REQUEST, read as the gateway and subjects read them. */
-  ...subgraphLimitVariables,
   /** The largest CSV file an import accepts, in bytes (default 2 GiB). */
   MAX_UPLOAD_BYTES: z.coerce
     .number()
     .int()
     .positive('must be a positive number of bytes')
     .default(2 * 1024 ** 3),
-  /** Batches written to the database at once by one import. */
-  IMPORT_CONCURRENCY: z.coerce.number().int().min(1).max(16, 'must be between 1 and 16').default(2),
+  /** Parsed batches one import may hold ahead of the database while it writes the one before: the depth of its pipeline, not parallel writes. */
+  IMPORT_PIPELINE_DEPTH: z.coerce.number().int().min(1).max(16, 'must be between 1 and 16').default(2),
   /**
    * Rows per statement. 2,000 rows, two in flight, die young in V8's new space; 5,000 and three
    * outlived it and were promoted, so the heap grew with the file (vitals RSS 2M rows: 310 → ~280
@@ -69,7 +48,7 @@ export const vitalsEnvironment = {
    */
   IMPORT_DATABASE_CONNECTIONS: wholeNumber({ min: 1, max: 8, unit: 'connections' }).default(3),
   // UPLOAD_IDLE_TIMEOUT_MS (an upload that sends no byte for this long ends FAILED, UPLOAD_STALLED)
-  // comes with subgraphLimitVariables: the HTTP server bounds the same pause, just after it.
+  // comes with subgraphEnvironment: the HTTP server bounds the same pause, just after it.
   /** Where uploads are received before they are stored: a file per import, deleted when it ends. */
   IMPORT_SPOOL_DIR: z.string().min(1).default(tmpdir()),
   /** Bytes of row errors (values and messages) one import keeps for its report; the rest are counted only. */
@@ -96,8 +75,14 @@ export const vitalsEnvironment = {
   VITAL_COUNTS_COMPACTION_INTERVAL_MS: positiveMilliseconds(10_000),
 };
 
+/** Variables renamed, still read under their old name for one release (with a deprecation warning). */
+export const RENAMED_VITALS_VARIABLES = {
+  // Said "concurrency" but meant how many parsed batches wait for the database, not parallel writes.
+  IMPORT_CONCURRENCY: 'IMPORT_PIPELINE_DEPTH',
+} as const satisfies Record<string, keyof typeof vitalsEnvironment>;
+
 export type VitalsConfig = ReturnType<typeof loadVitalsConfig>;
 
 export function loadVitalsConfig(env: Record<string, string | undefined> = process.env) {
-  return loadEnvironmentOrExit(vitalsEnvironment, env);
+  return loadEnvironmentOrExit(vitalsEnvironment, env, { renamed: RENAMED_VITALS_VARIABLES });
 }

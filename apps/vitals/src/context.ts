@@ -1,5 +1,4 @@
-import type { Identity, RequestAccess } from '@trialgraph/auth';
-import type { Logger } from '@trialgraph/observability';
+import type { CallerContext } from '@trialgraph/auth';
 import type { VitalsDatabase } from './db/client.js';
 import type { ExportLinks } from './exports/export-link.js';
 import type { ExportSettings } from './exports/export-route.js';
@@ -21,8 +20,8 @@ export interface ImportSettings {
   subjectCacheEntries: number;
 }
 
-/** What every resolver of one request gets; built per request so loaders never leak between users. */
-export interface VitalsContext {
+/** What every resolver of one request gets: the caller, and this subgraph's services; built per request so loaders never leak between users. */
+export interface VitalsContext extends CallerContext {
   db: VitalsDatabase;
   loaders: VitalsLoaders;
   subjects: SubjectsClient;
@@ -32,14 +31,6 @@ export interface VitalsContext {
   importSettings: ImportSettings;
   /** Aborted when the client closes its connection before it has its answer. */
   clientGone: AbortSignal;
-  /** Who is calling, from their verified token. */
-  identity: Identity;
-  /** What this caller may do, right by right, and where (ACCESS_POLICY); queries filter by it. */
-  access: RequestAccess;
-  /** Who is acting, as written with each stored row: the token's subject. */
-  actor: string;
-  requestId: string;
-  logger: Logger;
   /** The caller's Authorization header, sealed into export download links. */
   authorization: string | undefined;
   exports: { links: ExportLinks | undefined; settings: ExportSettings };

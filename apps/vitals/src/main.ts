@@ -3,7 +3,7 @@ import { databaseLimitsOf } from '@trialgraph/database';
 import { onShutdownSignal } from '@trialgraph/http';
 import { subgraphLimitsOf } from '@trialgraph/config';
 import { collectProcessMetrics, createLogger } from '@trialgraph/observability';
-import { startVitalsServer } from './app.js';
+import { startVitalsServer } from './http-server.js';
 import { loadVitalsConfig } from './config.js';
 import { openVitalsDatabase } from './db/client.js';
 import { exportLinkKey } from './exports/export-link.js';
@@ -59,7 +59,7 @@ const server = await startVitalsServer({
   importSettings: {
     maxUploadBytes: config.MAX_UPLOAD_BYTES,
     batchSize: config.IMPORT_BATCH_SIZE,
-    batchesInFlight: config.IMPORT_CONCURRENCY,
+    batchesInFlight: config.IMPORT_PIPELINE_DEPTH,
     maxBatchBytes: config.MAX_IMPORT_BATCH_BYTES,
     uploadIdleTimeoutMs: config.UPLOAD_IDLE_TIMEOUT_MS,
     spoolDir: config.IMPORT_SPOOL_DIR,

@@ -1,7 +1,7 @@
 import { PassThrough, type Readable } from 'node:stream';
-import { checkMultipartRequest } from '@trialgraph/http';
+import { checkMultipartRequest, writeRefusalHead } from '@trialgraph/http';
 import { ErrorCode } from '@trialgraph/graphql-kit';
-import type { RequestHandler, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { processRequest, Upload, type FileUpload, type UploadOptions } from 'graphql-upload-minimal';
 
 /**
@@ -29,7 +29,7 @@ export function strictGraphqlUpload(options: Required<Pick<UploadOptions, 'maxFi
         for (const path of paths) holdUploadUntil(valueAt(operations, path), check.complete);
       }
       req.body = operations;
-      answerStructureRefusalInstead(res, check.complete);
+      answerStructureRefusalInstead(req, res, check.complete);
       next();
     } catch (error) {
       next(error);
@@ -73,16 +73,12 @@ function holdUploadUntil(upload: unknown, verdict: Promise<void>): void {
  * gets is the structural refusal (400, as at the gateway) rather than the operation's account
  * of a stream that broke.
  */
-function answerStructureRefusalInstead(res: Response, verdict: Promise<void>): void {
+function answerStructureRefusalInstead(req: Request, res: Response, verdict: Promise<void>): void {
   let refusal: Error | undefined;
   verdict.catch((error: unknown) => (refusal = error as Error));
   const end = res.end.bind(res) as (...args: unknown[]) => Response;
   res.end = ((...args: unknown[]) => {
     if (!refusal || res.headersSent) return end(...args);
-    const body = JSON.stringify({ errors: [{ message: refusal.message, extensions: { code: ErrorCode.BAD_REQUEST } }] });
-    res.statusCode = 400;
-    res.setHeader('content-type', 'application/json; charset=utf-8');
-    res.setHeader('content-length', Buffer.byteLength(body));
-    return end(body);
+    return end(writeRefusalHead(req, res, { code: ErrorCode.BAD_REQUEST, message: refusal.message }));
   }) as Response['end'];
 }

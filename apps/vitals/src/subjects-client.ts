@@ -1,4 +1,4 @@
-import { ServiceUnavailableError, type ErrorCode } from '@trialgraph/graphql-kit';
+import { ErrorCode, ServiceUnavailableError } from '@trialgraph/graphql-kit';
 import { timeLeftMs } from '@trialgraph/observability';
 import { GraphQLError } from 'graphql';
 import pRetry, { AbortError } from 'p-retry';
@@ -91,7 +91,7 @@ export function createSubjectsClient(options: {
     const [error] = body.errors ?? [];
     if (error) {
       const code = error.extensions?.code;
-      if (code === undefined || code === 'SERVICE_UNAVAILABLE') throw new NoAnswer(`it answered "${error.message}"`);
+      if (code === undefined || code === ErrorCode.SERVICE_UNAVAILABLE) throw new NoAnswer(`it answered "${error.message}"`);
       // The subjects subgraph's refusals (UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT…) reach the
       // caller unchanged, and are not tried again: the same call would be refused again.
       throw new AbortError(new GraphQLError(error.message, { extensions: { code } }));

@@ -45,7 +45,7 @@ describe('the import pipeline when a row, a dependency or the subjects service f
       vitalsEnv: {
         VITALS_DATABASE_URL: vitalsDb.url,
         // Four batches may wait for the database: when the import ends, some are queued and not started.
-        IMPORT_CONCURRENCY: '4',
+        IMPORT_PIPELINE_DEPTH: '4',
         SUBJECTS_CALL_TIMEOUT_MS: '1000',
         SUBJECTS_CALL_RETRIES: '6',
         SUBJECTS_RETRY_BACKOFF_MS: '250',

@@ -105,7 +105,7 @@ describe('an import cut off by the death of the vitals process (real processes, 
     const answer = await cutOff;
     // The client hears that vitals went away, and that it may send the file again.
     expect(answer).toMatchObject({
-      status: 502,
+      status: 503,
       errors: [{ message: 'the vitals service could not take the upload; retry in a moment', extensions: { code: 'SERVICE_UNAVAILABLE' } }],
     });
 

@@ -5,7 +5,7 @@ import { createTokenVerifier } from '@trialgraph/auth';
 import { adminHeaders, createTestDatabase, graphqlRequest, startApp, TEST_JWT_SECRET, type AppProcess, type TestDatabase } from '@trialgraph/testing';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startVitalsServer } from '../src/app.js';
+import { startVitalsServer } from '../src/http-server.js';
 import { openVitalsDatabase } from '../src/db/client.js';
 import { processLocalClaims } from '../src/imports/import-claims.js';
 import { ImportRegistry } from '../src/imports/import-registry.js';

@@ -41,3 +41,4 @@ export {
 export { coordinatesClosedByPolicy, policyShield, type PolicyContext, type RowLocator } from './policy-shield.js';
 export { renderAccessPolicyTable } from './render-access-policy.js';
 export { authenticateRequest } from './authenticate-request.js';
+export { authenticateCaller, callerContext, type CallerContext } from './caller-context.js';

@@ -1,4 +1,4 @@
-export { EnvironmentError, loadEnvironmentOrExit, parseEnvironment } from './parse-environment.js';
+export { EnvironmentError, loadEnvironmentOrExit, parseEnvironment, type EnvironmentOptions } from './parse-environment.js';
 export {
   databaseLimitsEnvironment,
   dataDir,
@@ -16,6 +16,7 @@ export {
   requestTimeEnvironment,
   requestTimeoutsOf,
   requestTimeoutVariables,
+  subgraphEnvironment,
   subgraphLimitsOf,
   subgraphLimitVariables,
   type SubgraphLimits,

@@ -47,4 +47,17 @@ describe('parseEnvironment', () => {
   it('returns a frozen object', () => {
     expect(Object.isFrozen(parseEnvironment(shape, {}))).toBe(true);
   });
+
+  it('still reads a renamed variable under its old name, saying so, and prefers the new name when both are set', () => {
+    const depthShape = { IMPORT_PIPELINE_DEPTH: z.coerce.number().default(2) };
+    const renamed = { IMPORT_CONCURRENCY: 'IMPORT_PIPELINE_DEPTH' };
+    const warnings: string[] = [];
+    const warn = (message: string) => void warnings.push(message);
+    expect(parseEnvironment(depthShape, { IMPORT_CONCURRENCY: '4' }, { renamed, warn }).IMPORT_PIPELINE_DEPTH).toBe(4);
+    expect(warnings).toEqual(['IMPORT_CONCURRENCY is deprecated and will not be read in the next release: rename it IMPORT_PIPELINE_DEPTH']);
+    expect(parseEnvironment(depthShape, { IMPORT_CONCURRENCY: '4', IMPORT_PIPELINE_DEPTH: '3' }, { renamed, warn }).IMPORT_PIPELINE_DEPTH).toBe(3);
+    expect(warnings[1]).toBe('IMPORT_CONCURRENCY is deprecated and ignored, since IMPORT_PIPELINE_DEPTH is set: remove it');
+    expect(parseEnvironment(depthShape, {}, { renamed, warn }).IMPORT_PIPELINE_DEPTH).toBe(2);
+    expect(warnings).toHaveLength(2);
+  });
 });

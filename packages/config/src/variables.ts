@@ -131,6 +131,23 @@ export const subgraphLimitVariables = {
   MAX_ROWS_PER_REQUEST: maxRowsPerRequest,
 };
 
+/**
+ * What every subgraph reads alike: where it listens, its database and request time limits, its
+ * operation limits, where PGlite keeps its files, logs, mode and shutdown. Each subgraph adds its
+ * PORT, its database URL, the token settings (authEnvironment of @trialgraph/auth) and its own.
+ */
+export const subgraphEnvironment = {
+  HOST: listenHost,
+  ...databaseLimitsEnvironment,
+  ...requestTimeEnvironment,
+  DATA_DIR: dataDir,
+  LOG_LEVEL: logLevel,
+  NODE_ENV: nodeEnv,
+  SHUTDOWN_TIMEOUT_MS: positiveMilliseconds(30_000),
+  /** MAX_QUERY_*, request timeouts and MAX_ROWS_PER_REQUEST, read as the gateway reads the ones it shares. */
+  ...subgraphLimitVariables,
+};
+
 export interface SubgraphLimits {
   operationLimits: ReturnType<typeof operationLimitsOf>;
   timeouts: ReturnType<typeof requestTimeoutsOf>;

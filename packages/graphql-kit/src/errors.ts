@@ -1,30 +1,38 @@
 import { GraphQLError } from 'graphql';
+import { ErrorCode, httpStatusOf, type RefinedStatus } from './error-codes.js';
 
-/**
- * Every `extensions.code` the API returns, in one place: clients switch on these,
- * so a code is never spelled by hand anywhere else.
- */
-export const ErrorCode = {
-  BAD_USER_INPUT: 'BAD_USER_INPUT',
-  NOT_FOUND: 'NOT_FOUND',
-  CONFLICT: 'CONFLICT',
-  UNAUTHENTICATED: 'UNAUTHENTICATED',
-  FORBIDDEN: 'FORBIDDEN',
-  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
-  /** The caller sent more than its budget allows; `extensions.retryAfterSeconds` says when to try again. */
-  RATE_LIMITED: 'RATE_LIMITED',
-  /** The HTTP request itself is malformed (not JSON, broken multipart, missing CSRF header). */
-  BAD_REQUEST: 'BAD_REQUEST',
-  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
-} as const;
-export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+export { ErrorCode } from './error-codes.js';
 
 type Extensions = Record<string, unknown>;
 
-/** Base of the API's errors: the code is fixed by the class, the cause is kept for the logs. */
+interface ApiErrorOptions {
+  extensions?: Extensions;
+  cause?: unknown;
+  /**
+   * For an error that ends the request before anything runs: answer with the HTTP status of its
+   * code in the one table (`true`), or with a more precise 400-class one (413 for a size limit).
+   * Unset for an error inside a GraphQL answer, whose status stays 200.
+   */
+  httpStatus?: true | RefinedStatus;
+  /** Headers of that answer (Retry-After). */
+  httpHeaders?: Record<string, string>;
+}
+
+/** Base of the API's errors: the code is fixed by the class, its HTTP status comes from the table, the cause is kept for the logs. */
 abstract class ApiError extends GraphQLError {
-  constructor(message: string, code: ErrorCode, options: { extensions?: Extensions; cause?: unknown } = {}) {
-    super(message, { extensions: { ...options.extensions, code }, originalError: toError(options.cause) });
+  constructor(message: string, code: ErrorCode, options: ApiErrorOptions = {}) {
+    const { httpStatus, httpHeaders } = options;
+    // Apollo turns `http` into the response's status and headers, and drops it from the body.
+    const http =
+      httpStatus === undefined
+        ? {}
+        : {
+            http: {
+              status: httpStatusOf(code, httpStatus === true ? undefined : httpStatus),
+              ...(httpHeaders ? { headers: new Map(Object.entries(httpHeaders)) } : {}),
+            },
+          };
+    super(message, { extensions: { ...options.extensions, ...http, code }, originalError: toError(options.cause) });
     this.name = new.target.name;
     if (options.cause !== undefined) this.cause = options.cause;
   }
@@ -36,7 +44,7 @@ function toError(cause: unknown): Error | undefined {
 
 /** The caller sent something we refuse; `field` names the input at fault. */
 export class BadUserInputError extends ApiError {
-  constructor(message: string, options: { field?: string; extensions?: Extensions; cause?: unknown } = {}) {
+  constructor(message: string, options: ApiErrorOptions & { field?: string } = {}) {
     const extensions = options.field === undefined ? options.extensions : { ...options.extensions, field: options.field };
     super(message, ErrorCode.BAD_USER_INPUT, { ...options, extensions });
   }
@@ -56,8 +64,7 @@ export class ConflictError extends ApiError {
 
 export class UnauthenticatedError extends ApiError {
   constructor(message = 'Sign in first: send a valid bearer token in the Authorization header.', options: { cause?: unknown } = {}) {
-    // Apollo answers with this status when the error ends a request before execution, and drops it from the body.
-    super(message, ErrorCode.UNAUTHENTICATED, { ...options, extensions: { http: { status: 401 } } });
+    super(message, ErrorCode.UNAUTHENTICATED, { ...options, httpStatus: true });
   }
 }
 
@@ -84,10 +91,10 @@ export class ServiceUnavailableError extends ApiError {
 /** Over a rate limit: nothing was executed; HTTP 429 with Retry-After. */
 export class RateLimitedError extends ApiError {
   constructor(message: string, options: { retryAfterSeconds: number; limit?: string }) {
-    // Apollo turns `http` into the response's status and headers, and drops it from the body.
-    const http = { status: 429, headers: new Map([['retry-after', String(options.retryAfterSeconds)]]) };
-    const extensions: Extensions = { retryAfterSeconds: options.retryAfterSeconds, http };
-    if (options.limit !== undefined) extensions.limit = options.limit;
-    super(message, ErrorCode.RATE_LIMITED, { extensions });
+    super(message, ErrorCode.RATE_LIMITED, {
+      extensions: { retryAfterSeconds: options.retryAfterSeconds, ...(options.limit === undefined ? {} : { limit: options.limit }) },
+      httpStatus: true,
+      httpHeaders: { 'retry-after': String(options.retryAfterSeconds) },
+    });
   }
 }

@@ -1,18 +1,10 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { safeErrorMessage } from '@trialgraph/observability';
 import { GraphQLError } from 'graphql';
-import { ErrorCode } from './errors.js';
+import { APOLLO_SERVER_CODES, ErrorCode, isErrorCode } from './error-codes.js';
 
-const OUR_CODES = new Set<string>(Object.values(ErrorCode));
-/** Codes Apollo Server itself assigns to request-level problems; they are safe to show as they are. */
-const APOLLO_CODES = new Set([
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_REQUEST',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-  'OPERATION_RESOLUTION_FAILURE',
-]);
+/** The codes our error classes carry; Apollo Server's own (parse, validation…) are safe to show as they are too. */
+const OUR_CODES = new Set<string>(Object.values(ErrorCode).filter((code) => !APOLLO_SERVER_CODES.has(code)));
 
 /** SQLSTATE classes that mean "the database is not there", not "the query is wrong": only PostgreSQL (or PGlite) raises these. */
 const UNAVAILABLE_SQLSTATES = /^(08|57P0|53300|3D000)/;
@@ -80,7 +72,7 @@ export function createErrorFormatter(options: ErrorFormatterOptions) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
     const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
-    if (typeof code === 'string' && (OUR_CODES.has(code) || APOLLO_CODES.has(code)) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
+    if (isErrorCode(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
       return withoutStack(formatted);
     }
     const own = ownErrorIn(original);
@@ -105,10 +97,7 @@ export function createErrorFormatter(options: ErrorFormatterOptions) {
         extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, ...(dependency === 'unknown' ? {} : { dependency }) },
       };
     }
-    // graphql-js wraps errors from the variables/arguments coercion with codes of its own.
-    if (typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
-      return withoutStack(formatted);
-    }
+    // A code outside the one table (a library's own) is not part of the contract: it is a bug like any other.
     options.logUnexpected(original, formatted);
     return {
       // Development shows what failed, but never the values of a failed statement.

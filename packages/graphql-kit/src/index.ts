@@ -17,4 +17,5 @@ export { createErrorFormatter, isDependencyUnavailable, unavailableDependencyOf,
 export { RowBudget } from './row-budget.js';
 export { NODE_TYPES, parseNodeId, toNodeId, type NodeType } from './global-id.js';
 
-export { HTTP_STATUS_OF_CODE, httpAnswerOfError, type HttpAnswerOfError } from './http-status.js';
+export { asRefinedStatus, HTTP_STATUS_OF_CODE, httpStatusOf, isErrorCode, REFINED_STATUS, statusAgreesWithCode, type RefinedStatus } from './error-codes.js';
+export { httpAnswerOfError, type HttpAnswerOfError } from './http-status.js';

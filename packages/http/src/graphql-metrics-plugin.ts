@@ -1,4 +1,5 @@
 import type { ApolloServerPlugin, BaseContext, GraphQLRequestContext } from '@apollo/server';
+import { ErrorCode } from '@trialgraph/graphql-kit';
 import { Counter, Histogram, metricsRegistry } from '@trialgraph/observability';
 import { getOperationAST, type GraphQLFormattedError } from 'graphql';
 
@@ -49,7 +50,7 @@ export function operationLabel(name: string | null | undefined): string {
 
 function codeOf(error: object): string {
   const code = (error as { extensions?: Record<string, unknown> }).extensions?.code;
-  return typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR';
+  return typeof code === 'string' ? code : ErrorCode.INTERNAL_SERVER_ERROR;
 }
 
 /** Counts one request answered outside Apollo's pipeline (e.g. the gateway's upload pass-through). */

@@ -6,7 +6,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
-import { createErrorFormatter, ErrorCode } from '@trialgraph/graphql-kit';
+import { asRefinedStatus, createErrorFormatter, ErrorCode, isErrorCode } from '@trialgraph/graphql-kit';
 import { metricsRegistry, runInRequestScope, serializeErrorSafely, type Logger, type RequestScope } from '@trialgraph/observability';
 import cors, { type CorsOptions } from 'cors';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
@@ -181,17 +181,12 @@ export async function startGraphqlServer<Context extends BaseContext>(options: G
         await authenticate(req);
         next();
       } catch (error) {
-        const extensions = (error as { extensions?: { code?: ErrorCode; http?: { status?: number } } }).extensions;
+        const extensions = (error as { extensions?: { code?: unknown } }).extensions;
         const maxBytes = isMultipart(req) ? (options.maxUploadBytes ?? 0) : typeof bodyLimit === 'number' ? bodyLimit : 1024 * 1024;
-        const code = extensions?.code ?? ErrorCode.UNAUTHENTICATED;
+        const code = isErrorCode(extensions?.code) ? extensions.code : ErrorCode.UNAUTHENTICATED;
         // Refused outside Apollo, so counted here as Apollo counts a context that fails.
         recordGraphqlRequest({ operation: UNKNOWN_OPERATION, errorCodes: [code] });
-        refuseRequest(
-          req,
-          res,
-          { status: extensions?.http?.status ?? 401, code, message: (error as Error).message },
-          { maxBytes, maxMs: options.timeouts.bodyMs },
-        );
+        refuseRequest(req, res, { code, message: (error as Error).message }, { maxBytes, maxMs: options.timeouts.bodyMs });
       }
     });
   }
@@ -288,6 +283,7 @@ function refuseUnreadableBody(drain: DrainBound) {
           ? 'the request body is not valid JSON'
           : bodyError.message;
     req.unpipe();
-    refuseRequest(req, res, { status: bodyError.status, code: ErrorCode.BAD_REQUEST, message }, drain);
+    const refined = asRefinedStatus(bodyError.status);
+    refuseRequest(req, res, { code: ErrorCode.BAD_REQUEST, message, ...(refined === undefined ? {} : { status: refined }) }, drain);
   };
 }

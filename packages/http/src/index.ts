@@ -7,5 +7,5 @@ export { graphqlMetricsPlugin, operationLabel, recordGraphqlRequest } from './gr
 export { createOperationLimits, type OperationLimits } from './operation-limits.js';
 export { operationCostEstimator, UNPAGED_LIST_SIZE } from './operation-cost.js';
 export { applyServerTimeouts, boundRequestTime, isMultipart, UPLOAD_IDLE_BACKSTOP_MS, type RequestTimeouts } from './request-timeouts.js';
-export { drainThenClose, refuseRequest, type DrainBound, type Refusal } from './refuse-request.js';
+export { drainThenClose, refuseRequest, writeRefusalHead, type DrainBound, type Refusal } from './refuse-request.js';
 export { checkMultipartRequest, MultipartRefusal, type MultipartCheck, type MultipartPreamble } from './multipart-check.js';

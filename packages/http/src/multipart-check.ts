@@ -1,12 +1,13 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { Writable } from 'node:stream';
+import { HTTP_STATUS_OF_CODE } from '@trialgraph/graphql-kit';
 import busboy from 'busboy';
 
 const SPEC = 'GraphQL multipart request spec: operations, then map, then the files it names';
 
 /** A multipart request the GraphQL multipart request spec does not allow: HTTP 400, message for the client. */
 export class MultipartRefusal extends Error {
-  readonly status = 400;
+  readonly status = HTTP_STATUS_OF_CODE.BAD_REQUEST;
   /** graphql-upload-minimal and Express show the message of an error marked so. */
   readonly expose = true;
 }

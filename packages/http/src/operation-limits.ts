@@ -27,9 +27,6 @@ export interface OperationLimits {
 export type LimitedServer = 'gateway' | 'subgraph';
 const SUBGRAPH_TOKEN_HEADROOM = 2;
 
-/** Refused operations cannot be planned or executed, so the caller gets 400 rather than 200. */
-const HTTP_BAD_REQUEST = { http: { status: 400 } };
-
 /** graphql-js's message for a document over `maxTokens` (its own typo included, and without it). */
 const TOKEN_LIMIT_MESSAGE = /^Syntax Error: Document contains more th[ae]t? (\d+) tokens\. Parsing aborted\.$/;
 
@@ -104,14 +101,16 @@ function operationCostPlugin<Context extends BaseContext>(maxCost: number): Apol
           } catch (error) {
             // Past the estimator's node budget (fragments spread over and over): too large to weigh, so too large to run.
             throw new BadUserInputError(`this operation is too large to evaluate its cost (MAX_QUERY_COST); ${(error as Error).message}`, {
-              extensions: { ...HTTP_BAD_REQUEST, limit: 'MAX_QUERY_COST' },
+              extensions: { limit: 'MAX_QUERY_COST' },
+              // Refused operations cannot be planned or executed: the code's 400 rather than 200.
+              httpStatus: true,
             });
           }
           if (cost > maxCost) {
             throw new BadUserInputError(
               `this operation may return up to ${cost.toLocaleString('en')} objects, over the limit of ${maxCost.toLocaleString('en')} ` +
                 '(MAX_QUERY_COST); ask for smaller pages (first), fewer subjects or fewer fields',
-              { extensions: { ...HTTP_BAD_REQUEST, limit: 'MAX_QUERY_COST', cost, maxCost } },
+              { extensions: { limit: 'MAX_QUERY_COST', cost, maxCost }, httpStatus: true },
             );
           }
         },

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ErrorCode } from '@trialgraph/graphql-kit';
+import { httpStatusOf, type ErrorCode, type RefinedStatus } from '@trialgraph/graphql-kit';
 
 /** How much of a refused request's body is read and thrown away, and for how long, before the connection is closed. */
 export interface DrainBound {
@@ -8,8 +8,9 @@ export interface DrainBound {
 }
 
 export interface Refusal {
-  status: number;
   code: ErrorCode;
+  /** A more precise 400-class status than the code's (413 for a size limit); otherwise the code's status in the one table. */
+  status?: RefinedStatus;
   message: string;
   extensions?: Record<string, unknown>;
   headers?: Record<string, string>;
@@ -30,17 +31,27 @@ export function refuseRequest(req: IncomingMessage, res: ServerResponse, refusal
     res.destroy();
     return;
   }
+  const body = writeRefusalHead(req, res, refusal);
+  // Reading starts before the answer ends: Node would otherwise discard the body itself, without a bound.
+  if (!(req.complete || req.readableEnded)) drainThenClose(req, drain);
+  res.end(body);
+}
+
+/**
+ * Sets the status and headers of a refusal's answer and returns its body: the GraphQL error
+ * shape with the code and the request's id, the status from the one table of codes. For a
+ * caller that ends the answer itself.
+ */
+export function writeRefusalHead(req: IncomingMessage, res: ServerResponse, refusal: Refusal): string {
   // pino-http, mounted before every route, has given the request its id.
   const requestId = (req as IncomingMessage & { id?: unknown }).id;
   const extensions = { ...refusal.extensions, code: refusal.code, ...(typeof requestId === 'string' ? { requestId } : {}) };
   const body = JSON.stringify({ errors: [{ message: refusal.message, extensions }] });
-  res.statusCode = refusal.status;
+  res.statusCode = httpStatusOf(refusal.code, refusal.status);
   res.setHeader('content-type', 'application/json; charset=utf-8');
   res.setHeader('content-length', Buffer.byteLength(body));
   for (const [name, value] of Object.entries(refusal.headers ?? {})) res.setHeader(name, value);
-  // Reading starts before the answer ends: Node would otherwise discard the body itself, without a bound.
-  if (!(req.complete || req.readableEnded)) drainThenClose(req, drain);
-  res.end(body);
+  return body;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { ErrorCode } from '@trialgraph/graphql-kit';
 import type { Logger } from '@trialgraph/observability';
 import { OperationTypeNode } from 'graphql';
 
@@ -18,7 +19,7 @@ export function refusedMutationLogPlugin<Context extends BaseContext>(logger: Lo
           for (const error of errors) {
             const code = error.extensions.code;
             // An error without a code is a fault, logged as one elsewhere; a refusal carries its code.
-            if (typeof code !== 'string' || code === 'INTERNAL_SERVER_ERROR') continue;
+            if (typeof code !== 'string' || code === ErrorCode.INTERNAL_SERVER_ERROR) continue;
             logger.warn({ actor, operation: operationName ?? null, field: error.path?.[0] ?? null, code }, 'mutation refused');
           }
         },

@@ -1,7 +1,7 @@
 import { ErrorCode } from '@trialgraph/graphql-kit';
 import { REQUEST_DEADLINE_HEADER, runInRequestScope } from '@trialgraph/observability';
 import type { Request, RequestHandler } from 'express';
-import { requestIdOf } from './request-id.js';
+import { writeRefusalHead } from './refuse-request.js';
 
 export interface RequestDeadlineOptions {
   /** The latest deadline this server gives a request, in milliseconds after it arrives (SUBGRAPH_REQUEST_DEADLINE_MS). */
@@ -41,14 +41,12 @@ export function requestDeadline(options: RequestDeadlineOptions): RequestHandler
     const now = Date.now();
     const deadline = deadlineOf(req.headers[REQUEST_DEADLINE_HEADER], now, options.maxMs);
     if (deadline <= now) {
-      res.status(503).json({
-        errors: [
-          {
-            message: `The request arrived ${now - deadline} ms after its deadline (${REQUEST_DEADLINE_HEADER}), so nothing was done; send it again with a later deadline.`,
-            extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, dependency: 'deadline', requestId: requestIdOf(req) },
-          },
-        ],
+      const body = writeRefusalHead(req, res, {
+        code: ErrorCode.SERVICE_UNAVAILABLE,
+        message: `The request arrived ${now - deadline} ms after its deadline (${REQUEST_DEADLINE_HEADER}), so nothing was done; send it again with a later deadline.`,
+        extensions: { dependency: 'deadline' },
       });
+      res.end(body);
       return;
     }
     const controller = new AbortController();

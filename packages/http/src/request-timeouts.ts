@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { ErrorCode } from '@trialgraph/graphql-kit';
+import { ErrorCode, REFINED_STATUS } from '@trialgraph/graphql-kit';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { refuseRequest } from './refuse-request.js';
 
@@ -56,7 +56,7 @@ export function boundRequestTime(timeouts: RequestTimeouts): RequestHandler {
           req,
           res,
           {
-            status: 408,
+            status: REFINED_STATUS.REQUEST_TIMEOUT,
             code: ErrorCode.BAD_REQUEST,
             message: `the upload sent no byte for ${idleMs} ms (UPLOAD_IDLE_TIMEOUT_MS is ${timeouts.uploadIdleMs}); send it again`,
             extensions: { limit: 'UPLOAD_IDLE_TIMEOUT_MS' },
@@ -90,7 +90,7 @@ export function boundRequestTime(timeouts: RequestTimeouts): RequestHandler {
             req,
             res,
             {
-              status: 408,
+              status: REFINED_STATUS.REQUEST_TIMEOUT,
               code: ErrorCode.BAD_REQUEST,
               message: `the request body did not arrive within ${timeouts.bodyMs} ms (REQUEST_BODY_TIMEOUT_MS); send it in one go`,
               extensions: { limit: 'REQUEST_BODY_TIMEOUT_MS' },

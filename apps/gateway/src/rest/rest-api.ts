@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Supergraph } from '@apollo/federation-internals';
 import { filterSchema } from '@graphql-tools/utils';
-import { BadUserInputError, httpAnswerOfError } from '@trialgraph/graphql-kit';
+import { BadUserInputError, ErrorCode, httpAnswerOfError } from '@trialgraph/graphql-kit';
 import { answerError } from './answer-error.js';
 import express, { type Express } from 'express';
 import type { GraphQLSchema } from 'graphql';
@@ -71,7 +71,7 @@ export function mountRestApi(
   const swaggerUiDirectory = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
   app.get('/api/v1/docs', (_req, res) => void res.type('html').send(SWAGGER_PAGE));
   app.use('/api/v1/docs/assets', express.static(swaggerUiDirectory, { index: false }));
-  app.use('/api/v1/webhook', (_req, res) => void res.status(404).json({ errors: [{ message: 'no such route', extensions: { code: 'NOT_FOUND' } }] }));
+  app.use('/api/v1/webhook', (_req, res) => void res.status(404).json({ errors: [{ message: 'no such route', extensions: { code: ErrorCode.NOT_FOUND } }] }));
   const routeSofa = sofa as unknown as express.RequestHandler;
   app.use((req, res, next) => {
     if (!req.path.startsWith('/api/v1/')) {

@@ -1,5 +1,5 @@
 import { ACCESS_POLICY, studyInScope, type RequestAccess } from '@trialgraph/auth';
-import { BadUserInputError, ForbiddenError, NotFoundError, isUuid } from '@trialgraph/graphql-kit';
+import { BadUserInputError, ForbiddenError, NotFoundError, isUuid, REFINED_STATUS } from '@trialgraph/graphql-kit';
 import type { VitalsDatabase } from '../db/client.js';
 import type { SubjectsClient } from '../subjects-client.js';
 import { EXPORT_FORMATS, type ExportFormat } from './export-formats.js';
@@ -88,7 +88,7 @@ export async function prepareExport(options: {
   if (readings > options.maxReadings) {
     throw new BadUserInputError(
       `this export holds ${readings} readings, more than the ${options.maxReadings} one export may hold (MAX_EXPORT_READINGS); narrow it with from and to, or export subject by subject`,
-      { extensions: { limit: 'MAX_EXPORT_READINGS', http: { status: 413 } } },
+      { extensions: { limit: 'MAX_EXPORT_READINGS' }, httpStatus: REFINED_STATUS.PAYLOAD_TOO_LARGE },
     );
   }
   return { selection, study, subjectNumber, readings };

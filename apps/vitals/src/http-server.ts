@@ -1,4 +1,4 @@
-import { accessOf, authenticateRequest, type TokenVerifier } from '@trialgraph/auth';
+import { authenticateCaller, type TokenVerifier } from '@trialgraph/auth';
 import { subgraphLimitsOf, type SubgraphLimits } from '@trialgraph/config';
 import { startGraphqlServer, type RunningGraphqlServer } from '@trialgraph/http';
 import type { Logger } from '@trialgraph/observability';
@@ -11,7 +11,7 @@ import { discardUnreadUpload } from './imports/discard-unread-upload.js';
 import type { ImportClaims } from './imports/import-claims.js';
 import type { ImportRegistry } from './imports/import-registry.js';
 import { createVitalsLoaders } from './loaders.js';
-import { buildVitalsSchema } from './server.js';
+import { buildVitalsSchema } from './build-schema.js';
 import { strictGraphqlUpload } from './strict-upload-request.js';
 import { createSubjectsClient, type SubjectsCallPolicy } from './subjects-client.js';
 
@@ -86,21 +86,16 @@ export async function startVitalsServer(options: VitalsAppOptions): Promise<Runn
       );
     },
     context: async ({ req, requestId }) => {
-      const identity = await authenticateRequest(options.verifyToken, req.headers.authorization);
-      const access = accessOf(identity);
+      const caller = await authenticateCaller(options.verifyToken, req.headers.authorization, { requestId, logger: options.logger });
       return {
+        ...caller,
         db: options.db,
-        loaders: createVitalsLoaders(options.db, access, limits.maxRowsPerRequest),
+        loaders: createVitalsLoaders(options.db, caller.access, limits.maxRowsPerRequest),
         subjects: createSubjectsClient({ url: options.subjectsUrl, authorization: req.headers.authorization, requestId, policy: options.subjectsCallPolicy }),
         imports: options.imports,
         importClaims: options.importClaims,
         importSettings: options.importSettings,
         clientGone: clientGoneSignal(req),
-        identity,
-        access,
-        actor: identity.userId,
-        requestId,
-        logger: options.logger.child({ requestId }),
         authorization: req.headers.authorization,
         exports,
       };

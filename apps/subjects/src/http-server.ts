@@ -1,11 +1,11 @@
-import { accessOf, authenticateRequest, type Identity, type TokenVerifier } from '@trialgraph/auth';
+import { authenticateRequest, callerContext, type Identity, type TokenVerifier } from '@trialgraph/auth';
 import { subgraphLimitsOf, type SubgraphLimits } from '@trialgraph/config';
 import { startGraphqlServer, type RunningGraphqlServer } from '@trialgraph/http';
 import type { Logger } from '@trialgraph/observability';
 import type { SubjectsContext } from './context.js';
 import type { SubjectsDatabase } from './db/client.js';
 import { createSubjectsLoaders } from './loaders.js';
-import { buildSubjectsSchema } from './server.js';
+import { buildSubjectsSchema } from './build-schema.js';
 import type { SubjectNumberLock } from './subjects/subject-number-lock.js';
 
 export interface SubjectsAppOptions {
@@ -30,13 +30,9 @@ export interface SubjectsAppOptions {
 export function createContextFactory(options: Pick<SubjectsAppOptions, 'db' | 'logger' | 'numberLock' | 'limits'>) {
   const maxRows = (options.limits ?? subgraphLimitsOf()).maxRowsPerRequest;
   return (requestId: string, identity: Identity): SubjectsContext => ({
+    ...callerContext(identity, { requestId, logger: options.logger }),
     db: options.db,
     loaders: createSubjectsLoaders(options.db, maxRows),
-    identity,
-    access: accessOf(identity),
-    actor: identity.userId,
-    requestId,
-    logger: options.logger.child({ requestId }),
     numberLock: options.numberLock,
   });
 }
