@@ -99,9 +99,11 @@ const server = await startGraphqlServer<GatewayContext>({
     mountRestApi(app, {
       supergraphSdl,
       selfUrl: () => selfUrl,
+      vitalsUrl: config.VITALS_URL,
       timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
       uploadResponseTimeoutMs: config.UPLOAD_RESPONSE_TIMEOUT_MS,
       maxRequestBytes: config.MAX_REQUEST_BYTES,
+      logger,
     });
     app.post(
       ['/', '/graphql'],

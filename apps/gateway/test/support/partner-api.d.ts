@@ -3475,7 +3475,10 @@ export interface operations {
                 maxErrors?: number;
                 fileName?: string;
             };
-            header?: never;
+            header?: {
+                /** @description respond-async: answer 202 once the file is received, and poll the Location (GET /api/v1/imports/{id}) until its status is not RUNNING */
+                Prefer?: "respond-async";
+            };
             path: {
                 studyId: string;
             };
@@ -3494,6 +3497,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["VitalsImport"];
+                };
+            };
+            /** @description with Prefer: respond-async, the file is received and its import recorded; vitals stores it while the client polls the Location */
+            202: {
+                headers: {
+                    /** @description the import report, /api/v1/imports/{id} */
+                    Location?: string;
+                    "Preference-Applied"?: "respond-async";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description the import’s id
+                         */
+                        id: string;
+                    };
                 };
             };
             /** @description BAD_USER_INPUT or BAD_REQUEST: the message says what to change */
