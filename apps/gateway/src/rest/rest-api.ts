@@ -25,6 +25,7 @@ export const REST_ROUTES = {
   'Query.vitalsImport': { method: 'GET', path: '/imports/:id', tags: ['imports'] },
   'Query.vitalsImports': { method: 'GET', path: '/studies/:studyId/imports', tags: ['imports'] },
   'Mutation.recordVitalSign': { method: 'POST', path: '/vitals', responseStatus: 201, tags: ['vitals'] },
+  'Query.exportAuditTrail': { method: 'GET', path: '/studies/:studyId/exports/audit-trail', tags: ['exports'] },
 } as const;
 
 /**
