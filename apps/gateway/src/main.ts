@@ -4,6 +4,7 @@ import { operationLimitsOf, requestTimeoutsOf } from '@trialgraph/config';
 import { BROWSER_EXPOSED_HEADERS, LOCALHOST_ORIGINS, onShutdownSignal, startGraphqlServer } from '@trialgraph/http';
 import { collectProcessMetrics, createLogger } from '@trialgraph/observability';
 import { loadGatewayConfig, roleBudgetsOf } from './config.js';
+import { GRAPHIQL_EXPLORER } from './explorer/graphiql-explorer.js';
 import { createGateway, readSupergraph, type GatewayContext } from './gateway.js';
 import { createOperationScope } from './operation-deadline.js';
 import { rateLimitPlugin } from './rate-limit-plugin.js';
@@ -70,6 +71,7 @@ const server = await startGraphqlServer<GatewayContext>({
   gateway: createGateway(supergraphSdl, subgraphUrls, { subgraphTimeoutMs: config.SUBGRAPH_TIMEOUT_MS }),
   sandbox: true,
   sandboxHeaders,
+  localExplorer: GRAPHIQL_EXPLORER,
   plugins: [rateLimitPlugin(rateLimiter)],
   operationLimits: operationLimitsOf(config),
   timeouts,
@@ -97,9 +99,11 @@ const server = await startGraphqlServer<GatewayContext>({
     mountRestApi(app, {
       supergraphSdl,
       selfUrl: () => selfUrl,
+      vitalsUrl: config.VITALS_URL,
       timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
       uploadResponseTimeoutMs: config.UPLOAD_RESPONSE_TIMEOUT_MS,
       maxRequestBytes: config.MAX_REQUEST_BYTES,
+      logger,
     });
     app.post(
       ['/', '/graphql'],

@@ -69,12 +69,14 @@ describe('the partner walkthrough with a typed OpenAPI client', () => {
     });
     expect(fromWard.response.status).toBe(200);
     expect(fromWard.data).toMatchObject({ status: 'SUCCEEDED', rowsAccepted: 1 });
+    // The partner does not wait for the import to be stored: 202, then it polls the Location.
     const fromDevice = await partner.POST('/api/v1/studies/{studyId}/vitals/imports', {
-      params: { path, query: { fileName: 'device.csv' } },
+      params: { path, query: { fileName: 'device.csv' }, header: { Prefer: 'respond-async' } },
       body: `patient_id,record_time,spo2,temperature\n${subjectNumber},2026-03-01T09:00:00Z,97,36.9\n` as never,
       ...csvBody,
     });
-    expect(fromDevice.response.status).toBe(200);
+    expect(fromDevice.response.status).toBe(202);
+    expect(fromDevice.response.headers.get('location')).toBe(`/api/v1/imports/${fromDevice.data!.id}`);
     const refusedImport = await monitor.POST('/api/v1/studies/{studyId}/vitals/imports', {
       params: { path },
       body: 'patient_id,record_time,spo2\n' as never,
@@ -82,9 +84,13 @@ describe('the partner walkthrough with a typed OpenAPI client', () => {
     });
     expect(refusedImport.response.status).toBe(403);
 
-    // 3. The partner polls its import; another user's report reads as not found to them.
+    // 3. The partner polls its import until it has ended; another user's report reads as not found to them.
     const importId = fromDevice.data!.id;
-    const polled = await partner.GET('/api/v1/imports/{id}', { params: { path: { id: importId } } });
+    let polled = await partner.GET('/api/v1/imports/{id}', { params: { path: { id: importId } } });
+    for (let attempt = 0; polled.data?.status === 'RUNNING' && attempt < 100; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      polled = await partner.GET('/api/v1/imports/{id}', { params: { path: { id: importId } } });
+    }
     expect(polled.data).toMatchObject({ id: importId, status: 'SUCCEEDED', rowsAccepted: 1, fileName: 'device.csv' });
     const notTheirs = await partner.GET('/api/v1/imports/{id}', { params: { path: { id: fromWard.data!.id } } });
     expect(notTheirs.response.status).toBe(404);

@@ -120,4 +120,75 @@ describe('REST under /api/v1, generated from the graph and run through the gatew
     const refused = await call(`/api/v1/studies/${studyId}/vitals/imports`, { method: 'POST', body: csv, headers: { 'content-type': 'text/csv', ...monitor } });
     expect(refused.status).toBe(403);
   });
+
+  it('with Prefer: respond-async, answers 202 and a Location to poll once the file is received, with the same outcome', async () => {
+    const enrol = async () =>
+      (await (await json('/api/v1/subjects', 'POST', { input: { studyId, siteId, age: 44, sex: 'MALE' } }, coordinator)).json()).subjectNumber;
+    const csvOf = (subjectNumber: string) =>
+      `patient_id,record_time,heart_rate,blood_pressure\n${subjectNumber},2026-04-01 08:00,72,120/80\n${subjectNumber},2026-04-01 09:00,abc,120/80\n${subjectNumber},2026-04-01 10:00,75,121/79\n`;
+    const send = (body: string, headers: Record<string, string>) =>
+      call(`/api/v1/studies/${studyId}/vitals/imports?fileName=async.csv`, { method: 'POST', body, headers: { 'content-type': 'text/csv', ...headers } });
+    const pollUntilEnded = async (location: string, headers: Record<string, string>) => {
+      for (let attempt = 0; attempt < 600; attempt++) {
+        const polled = await call(location, { headers });
+        expect(polled.status).toBe(200);
+        const report = await polled.json();
+        if (report.status !== 'RUNNING') return report;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw new Error(`${location} still RUNNING`);
+    };
+
+    const synchronous = await (await send(csvOf(await enrol()), coordinator)).json();
+    expect(synchronous).toMatchObject({ status: 'SUCCEEDED', rowsRead: 3, rowsAccepted: 2, rowsRejected: 1 });
+    const accepted = await send(csvOf(await enrol()), { ...coordinator, prefer: 'respond-async' });
+    expect(accepted.status, await accepted.clone().text()).toBe(202);
+    expect(accepted.headers.get('preference-applied')).toBe('respond-async');
+    const { id } = await accepted.json();
+    expect(accepted.headers.get('location')).toBe(`/api/v1/imports/${id}`);
+    const report = await pollUntilEnded(accepted.headers.get('location')!, coordinator);
+    const counts = ({ status, rowsRead, rowsAccepted, rowsRejected, rowsDuplicate }: Record<string, unknown>) => ({
+      status,
+      rowsRead,
+      rowsAccepted,
+      rowsRejected,
+      rowsDuplicate,
+    });
+    expect(counts(report)).toEqual(counts(synchronous));
+    expect(report).toMatchObject({ id, fileName: 'async.csv' });
+
+    // A larger file: the 202 comes once it is received, while vitals is still storing it.
+    const subjectNumber = await enrol();
+    const start = Date.parse('2026-05-01T00:00:00Z');
+    const rows = Array.from(
+      { length: 100_000 },
+      (_, index) => `${subjectNumber},${new Date(start + index * 60_000).toISOString()},${60 + (index % 40)},120/80`,
+    );
+    const large = await send(`patient_id,record_time,heart_rate,blood_pressure\n${rows.join('\n')}\n`, { ...coordinator, prefer: 'respond-async' });
+    expect(large.status).toBe(202);
+    const whileStoring = await (await call(large.headers.get('location')!, { headers: coordinator })).json();
+    expect(whileStoring.status).toBe('RUNNING');
+    expect(await pollUntilEnded(large.headers.get('location')!, coordinator)).toMatchObject({ status: 'SUCCEEDED', rowsAccepted: 100_000 });
+
+    // A partner may import, and reads its own report; a monitor is refused before anything is recorded, as without the preference.
+    const partner = await authHeaders({ roles: ['PARTNER'], studies: [studyId], sites: [siteId] });
+    const fromPartner = await send(csvOf(await enrol()), { ...partner, prefer: 'respond-async' });
+    expect(fromPartner.status).toBe(202);
+    expect((await pollUntilEnded(fromPartner.headers.get('location')!, partner)).status).toBe('SUCCEEDED');
+    const monitor = await authHeaders({ roles: ['MONITOR'], studies: [studyId] });
+    const refused = await send(csvOf(await enrol()), { ...monitor, prefer: 'respond-async' });
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('location')).toBeNull();
+    expect((await send('x', { prefer: 'respond-async' })).status).toBe(401);
+
+    // A bad file is accepted like any other, and the poll says what is wrong with it, as the synchronous answer does.
+    const badFile = 'patient,when,pulse\nX,2026-04-01 08:00,70\n';
+    const badSynchronous = await (await send(badFile, coordinator)).json();
+    expect(badSynchronous.status).toBe('FAILED');
+    const badAccepted = await send(badFile, { ...coordinator, prefer: 'respond-async' });
+    expect(badAccepted.status).toBe(202);
+    const badReport = await pollUntilEnded(badAccepted.headers.get('location')!, coordinator);
+    expect({ status: badReport.status, failureReason: badReport.failureReason }).toEqual({ status: 'FAILED', failureReason: badSynchronous.failureReason });
+    expect(badReport.failureReason).toMatch(/^[A-Z_]+: /);
+  });
 });

@@ -204,10 +204,11 @@ describe('exporting vital signs as CSV, FHIR R4 and SDTM VS through the gateway'
       await authHeaders({ subject: 'monitor-audited', roles: ['MONITOR'], studies: [studyId] }),
     );
     expect((await response.text()).trimEnd().split('\n')).toHaveLength(4);
-    const events =
-      await vitalsSql`select action, new_value, reason from audit_events where actor = 'monitor-audited' and entity_type = 'VitalsExport' order by id`;
+    const exportId = response.headers.get('x-export-id');
+    const events = await vitalsSql`select action, new_value, reason from audit_events where actor = 'monitor-audited' order by id`;
     expect(events.map((event) => event.action)).toEqual(['EXPORT_STARTED', 'EXPORT_FINISHED']);
     expect(JSON.parse(events[1]!.new_value as string)).toEqual({
+      exportId,
       format: 'CSV',
       studyId,
       subjectId: enrolled[2]!.id,
@@ -216,6 +217,65 @@ describe('exporting vital signs as CSV, FHIR R4 and SDTM VS through the gateway'
       readings: 3,
       complete: true,
     });
+  });
+
+  it('lets ADMIN and MONITOR read who exported what through the graph and REST, within their studies only', async () => {
+    const monitor = await authHeaders({ subject: 'monitor-reader', roles: ['MONITOR'], studies: [studyId] });
+    const exported = await get(`/api/v1/studies/${studyId}/sdtm/vs.csv?from=2026-03-01T00:00:00Z&to=2026-03-01T23:59:59Z`, monitor);
+    expect(exported.status).toBe(200);
+    await exported.text();
+    const exportId = exported.headers.get('x-export-id');
+    const trail = `query($studyId: ID!, $first: Int, $after: String) {
+      exportAuditTrail(studyId: $studyId, first: $first, after: $after) {
+        totalCount pageInfo { hasNextPage endCursor } edges { node { at actor action entityType entityId newValue reason } }
+      }
+    }`;
+    const asMonitor = await graphqlRequest(gateway.url, trail, { studyId, first: 100 }, monitor);
+    expect(asMonitor.errors).toBeUndefined();
+    const events = asMonitor.data!.exportAuditTrail.edges.map((edge: any) => edge.node);
+    expect(asMonitor.data!.exportAuditTrail.totalCount).toBe(events.length);
+    const mine = events.filter((event: any) => JSON.parse(event.newValue).exportId === exportId);
+    expect(mine.map((event: any) => [event.action, event.actor, event.entityType, event.entityId])).toEqual([
+      ['EXPORT_STARTED', 'monitor-reader', 'Study', studyId],
+      ['EXPORT_FINISHED', 'monitor-reader', 'Study', studyId],
+    ]);
+    expect(JSON.parse(mine[1].newValue)).toEqual({
+      exportId,
+      format: 'SDTM',
+      studyId,
+      subjectId: null,
+      from: '2026-03-01T00:00:00.000Z',
+      to: '2026-03-01T23:59:59.000Z',
+      readings: 6,
+      complete: true,
+    });
+    // Every export of the study so far, the earlier tests' included, each a started and a finished event.
+    expect(events.filter((event: any) => event.action === 'EXPORT_STARTED').length).toBeGreaterThan(1);
+    const firstPage = await graphqlRequest(gateway.url, trail, { studyId, first: 1 }, await adminHeaders());
+    expect(firstPage.data!.exportAuditTrail.pageInfo.hasNextPage).toBe(true);
+    const secondPage = await graphqlRequest(
+      gateway.url,
+      trail,
+      { studyId, first: 1, after: firstPage.data!.exportAuditTrail.pageInfo.endCursor },
+      await adminHeaders(),
+    );
+    expect(secondPage.data!.exportAuditTrail.edges[0].node).toEqual(events[1]);
+
+    const rest = await get(`/api/v1/studies/${studyId}/exports/audit-trail?first=100`, monitor);
+    expect(rest.status).toBe(200);
+    expect(((await rest.json()) as any).edges.map((edge: any) => edge.node)).toEqual(events.map((event: any) => expect.objectContaining(event)));
+
+    // Who may export may not read the trail; a monitor of another study sees no such study.
+    const coordinator = await graphqlRequest(gateway.url, trail, { studyId }, await coordinatorNorth());
+    expect(coordinator.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const otherMonitor = await graphqlRequest(
+      gateway.url,
+      trail,
+      { studyId },
+      await authHeaders({ roles: ['MONITOR'], studies: ['00000000-0000-4000-8000-000000000000'] }),
+    );
+    expect(otherMonitor.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect((await get(`/api/v1/studies/${studyId}/exports/audit-trail`, await coordinatorNorth())).status).toBe(403);
   });
 
   it('refuses a caller without a token, a role without the right, and hides what lies outside the caller’s sites', async () => {

@@ -112,7 +112,7 @@ export const ACCESS_POLICY = {
   },
   readAuditTrail: {
     summary: 'read the audit trail',
-    opens: ['Query.auditTrail', 'AuditEvent.*', 'VitalsImport.auditTrail'],
+    opens: ['Query.auditTrail', 'Query.exportAuditTrail', 'AuditEvent.*', 'VitalsImport.auditTrail'],
     grants: { ADMIN: 'everywhere', MONITOR: 'study' },
     refusal: 'only ADMIN and MONITOR may read the audit trail',
   },

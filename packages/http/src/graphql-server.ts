@@ -1,10 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloServer, type ApolloServerPlugin, type BaseContext, type GraphQLServerContext } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import { asRefinedStatus, createErrorFormatter, ErrorCode, isErrorCode } from '@trialgraph/graphql-kit';
 import { metricsRegistry, runInRequestScope, serializeErrorSafely, type Logger, type RequestScope } from '@trialgraph/observability';
@@ -19,7 +18,7 @@ import { NoSubscriptionsRule } from './no-subscriptions-rule.js';
 import { refuseRequest, type DrainBound } from './refuse-request.js';
 import { refusedMutationLogPlugin } from './refused-mutation-log.js';
 import { requestDeadline, type RequestDeadlineOptions } from './request-deadline.js';
-import { isLocalRequest } from './local-development.js';
+import { mountExplorerPages, type LocalExplorer } from './explorer-pages.js';
 import { requestIdOf } from './request-id.js';
 import { formatErrorWithRequestId, requestIdInErrorsPlugin } from './request-id-in-errors.js';
 import { applyServerTimeouts, boundRequestTime, isMultipart, type RequestTimeouts } from './request-timeouts.js';
@@ -38,11 +37,13 @@ export interface GraphqlServerOptions<Context extends BaseContext> {
   /** Serve Apollo Sandbox at GET / (the gateway does; subgraphs are reached through it). */
   sandbox?: boolean;
   /**
-   * Headers Sandbox starts with, e.g. a development token, so a first query works as is: asked for
-   * each page, and only for a request from this machine (see isLocalRequest); others get Sandbox
-   * without them.
+   * Headers Sandbox and the local explorer start with, e.g. a development token, so a first query
+   * works as is: asked for each page, and only for a request from this machine (see
+   * isLocalRequest); others get the page without them.
    */
   sandboxHeaders?: () => Promise<Record<string, string>>;
+  /** An explorer served by this process (GraphiQL), for networks that cannot load Sandbox from Apollo's CDN; with Sandbox only. */
+  localExplorer?: LocalExplorer;
   /** Bounds on every operation (MAX_QUERY_*), the same at the gateway and in each subgraph. */
   operationLimits: OperationLimits;
   /** How long a client may take to send headers and body (HEADERS_TIMEOUT_MS, REQUEST_BODY_TIMEOUT_MS, UPLOAD_IDLE_TIMEOUT_MS). */
@@ -173,7 +174,9 @@ export async function startGraphqlServer<Context extends BaseContext>(options: G
   });
   const bodyLimit = options.bodyLimit ?? '1mb';
   app.use(['/', '/graphql'], boundRequestTime(options.timeouts), ...(options.cors ? [cors(options.cors)] : []));
-  if (options.sandbox && !options.production) app.get(['/', '/graphql'], serveSandbox(options.sandboxHeaders));
+  if (options.sandbox && !options.production) {
+    mountExplorerPages(app, { startingHeaders: options.sandboxHeaders, localExplorer: options.localExplorer });
+  }
   const authenticate = options.authenticateBeforeBody;
   if (authenticate) {
     app.post(['/', '/graphql'], async (req, res, next) => {
@@ -233,38 +236,6 @@ async function settleWithin(check: Promise<void>, timeoutMs: number): Promise<vo
     clearTimeout(timer);
     check.catch(() => {});
   }
-}
-
-/** The media types Apollo Server negotiates for a GET; Sandbox is served when HTML wins, as Apollo decides. */
-const GET_MEDIA_TYPES = ['application/json', 'application/graphql-response+json', 'multipart/mixed', 'text/html'];
-
-/**
- * Apollo Sandbox, embedded, for a browser's GET. Rendered per request, so that the headers it
- * starts with (a development token) are given only to a request from this machine, and minted
- * afresh for each page instead of living as long as the process.
- */
-function serveSandbox(sandboxHeaders: (() => Promise<Record<string, string>>) | undefined) {
-  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-    if (req.accepts(GET_MEDIA_TYPES) !== 'text/html') {
-      next();
-      return;
-    }
-    try {
-      const headers = sandboxHeaders && isLocalRequest(req) ? await sandboxHeaders() : undefined;
-      const plugin = ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, ...(headers ? { headers } : {}) });
-      // The default landing page's listener reads nothing from the server it is given.
-      const listener = await plugin.serverWillStart?.({} as GraphQLServerContext);
-      const page = await listener?.renderLandingPage?.();
-      if (!page) {
-        next();
-        return;
-      }
-      res.setHeader('cache-control', 'no-store');
-      res.type('html').send(typeof page.html === 'string' ? page.html : await page.html());
-    } catch (error) {
-      next(error);
-    }
-  };
 }
 
 /**

@@ -1,4 +1,5 @@
 export { startGraphqlServer, type GraphqlServerOptions, type RunningGraphqlServer } from './graphql-server.js';
+export type { LocalExplorer } from './explorer-pages.js';
 export { requestIdOf } from './request-id.js';
 export { BROWSER_EXPOSED_HEADERS, isLocalRequest, LOCALHOST_ORIGINS } from './local-development.js';
 export { deadlineOf, requestDeadline, type RequestDeadlineOptions } from './request-deadline.js';

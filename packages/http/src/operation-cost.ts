@@ -2,7 +2,7 @@ import type { GraphQLCompositeType, GraphQLNamedType } from 'graphql';
 import type { ComplexityEstimator } from 'graphql-query-complexity';
 import { graphql } from './graphql-commonjs.js';
 
-const { getNamedType, getNullableType, isLeafType, isListType, isObjectType } = graphql;
+const { getNamedType, getNullableType, isIntrospectionType, isLeafType, isListType, isObjectType } = graphql;
 
 /**
  * How many items a list without a page-size argument is assumed to hold (`studies`,
@@ -39,6 +39,9 @@ function listSize(args: Record<string, unknown>): number {
  */
 export const operationCostEstimator: ComplexityEstimator = ({ field, type, args, childComplexity }) => {
   const named = getNamedType(field.type);
+  // Introspection (`__schema`, `__type`) reads the schema, no row, and is off in production; counted
+  // as lists of 100 its nested types would make the explorers' own schema query cost millions.
+  if (isIntrospectionType(named)) return 0;
   const perItem = (isLeafType(named) ? 0 : 1) + childComplexity;
   if (isListType(getNullableType(field.type))) {
     // The connection already multiplied by its page size.

@@ -92,10 +92,29 @@ function handWrittenPaths(): Json {
         { name: 'timezone', in: 'query', required: false, schema: { type: 'string' }, description: 'IANA zone of record_time values without an offset' },
         { name: 'maxErrors', in: 'query', required: false, schema: { type: 'integer', minimum: 0, maximum: 100000 } },
         { name: 'fileName', in: 'query', required: false, schema: { type: 'string' } },
+        {
+          name: 'Prefer',
+          in: 'header',
+          required: false,
+          schema: { type: 'string', enum: ['respond-async'] },
+          description: 'respond-async: answer 202 once the file is received, and poll the Location (GET /api/v1/imports/{id}) until its status is not RUNNING',
+        },
       ],
       requestBody: { required: true, content: { 'text/csv': { schema: { type: 'string' } } } },
       responses: {
         '200': { description: 'the import report', content: { 'application/json': { schema: { $ref: '#/components/schemas/VitalsImport' } } } },
+        '202': {
+          description: 'with Prefer: respond-async, the file is received and its import recorded; vitals stores it while the client polls the Location',
+          headers: {
+            Location: { schema: { type: 'string' }, description: 'the import report, /api/v1/imports/{id}' },
+            'Preference-Applied': { schema: { type: 'string', enum: ['respond-async'] } },
+          },
+          content: {
+            'application/json': {
+              schema: { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid', description: 'the import’s id' } } },
+            },
+          },
+        },
         ...errorResponses(),
       },
     },

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { Supergraph } from '@apollo/federation-internals';
 import { filterSchema } from '@graphql-tools/utils';
 import { BadUserInputError, ErrorCode, httpAnswerOfError } from '@trialgraph/graphql-kit';
+import type { Logger } from '@trialgraph/observability';
 import { answerError } from './answer-error.js';
 import express, { type Express } from 'express';
 import type { GraphQLSchema } from 'graphql';
@@ -24,6 +25,7 @@ export const REST_ROUTES = {
   'Query.vitalsImport': { method: 'GET', path: '/imports/:id', tags: ['imports'] },
   'Query.vitalsImports': { method: 'GET', path: '/studies/:studyId/imports', tags: ['imports'] },
   'Mutation.recordVitalSign': { method: 'POST', path: '/vitals', responseStatus: 201, tags: ['vitals'] },
+  'Query.exportAuditTrail': { method: 'GET', path: '/studies/:studyId/exports/audit-trail', tags: ['exports'] },
 } as const;
 
 /**
@@ -59,11 +61,25 @@ export function apiSchemaOf(supergraphSdl: string): GraphQLSchema {
  */
 export function mountRestApi(
   app: Express,
-  options: { supergraphSdl: string; selfUrl: () => string; timeoutMs: number; uploadResponseTimeoutMs: number; maxRequestBytes: number },
+  options: {
+    supergraphSdl: string;
+    selfUrl: () => string;
+    vitalsUrl: string;
+    timeoutMs: number;
+    uploadResponseTimeoutMs: number;
+    maxRequestBytes: number;
+    logger: Logger;
+  },
 ): void {
   const schema = apiSchemaOf(options.supergraphSdl);
   const executor = createGatewayExecutor(options);
-  mountRawCsvImport(app, { selfUrl: options.selfUrl, responseTimeoutMs: options.uploadResponseTimeoutMs });
+  mountRawCsvImport(app, {
+    selfUrl: options.selfUrl,
+    responseTimeoutMs: options.uploadResponseTimeoutMs,
+    vitalsUrl: options.vitalsUrl,
+    subgraphTimeoutMs: options.timeoutMs,
+    logger: options.logger,
+  });
   mountSubjectVitalsRoute(app, executor);
   const sofa = createSofaRouter(schema, executor);
   const document = openApiDocumentOf(sofa);

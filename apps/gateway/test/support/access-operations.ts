@@ -274,6 +274,17 @@ export const MATRIX_OPERATIONS: readonly MatrixOperation[] = [
       ),
   },
   {
+    // The matrix's world exports nothing, so a caller allowed sees an empty trail; the others are refused.
+    name: 'exportAuditTrail of the target subject’s study',
+    owner: 'vitals',
+    expected: (caller, target) => (!holds(caller, 'readAuditTrail') ? 'FORBIDDEN' : reachesStudyOf(caller, 'readAuditTrail', target) ? 'EMPTY' : 'NOT_FOUND'),
+    run: async (call, target) =>
+      outcome(
+        await send(call, `query($studyId: ID!) { exportAuditTrail(studyId: $studyId) { totalCount } }`, { studyId: call.world.subjects[target].studyId }),
+        (data) => (data.exportAuditTrail.totalCount > 0 ? 'OK' : 'EMPTY'),
+      ),
+  },
+  {
     name: 'recordVitalSign',
     owner: 'vitals',
     expected: (caller, target) =>

@@ -289,6 +289,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/studies/{studyId}/exports/audit-trail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["exportAuditTrail_query"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/create-study": {
         parameters: {
             query?: never;
@@ -1069,7 +1085,7 @@ export interface components {
             at: string;
             /** @description The user (token subject) who made the change. */
             actor: string;
-            /** @description What happened: CREATE, UPDATE, WITHDRAW for subjects; IMPORT_STARTED, IMPORT_FINISHED for imports; CREATE for readings and studies. */
+            /** @description What happened: CREATE, UPDATE, WITHDRAW for subjects; IMPORT_STARTED, IMPORT_FINISHED for imports; CREATE for readings and studies; EXPORT_STARTED, EXPORT_FINISHED for an export of a study's readings (entityType Study, the export's format, subjectId, window and readings in newValue). */
             action: string;
             /** @description The kind of record changed: Study, Subject, VitalSign or VitalsImport. */
             entityType: string;
@@ -1300,6 +1316,12 @@ export interface components {
              *     readings. Valid for EXPORT_LINK_TTL_MS (5 minutes by default).
              */
             vitalsExport: components["schemas"]["VitalsExport"];
+            /**
+             * @description Who exported the study's vital signs, and what: each export's EXPORT_STARTED (the format, subjectId,
+             *     from, to and readings announced) and EXPORT_FINISHED (readings written, complete or not, reason)
+             *     events, oldest first, entityType Study. ADMIN and MONITOR only. first: at most 500.
+             */
+            exportAuditTrail: components["schemas"]["AuditEventConnection"];
         };
         /** @description One reading to store; at least one measure, each within its range (as on VitalSign). */
         RecordVitalSignInput: {
@@ -2839,6 +2861,106 @@ export interface operations {
             };
         };
     };
+    exportAuditTrail_query: {
+        parameters: {
+            query?: {
+                first?: number;
+                after?: string;
+            };
+            header?: never;
+            path: {
+                studyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditEventConnection"];
+                };
+            };
+            /** @description BAD_USER_INPUT or BAD_REQUEST: the message says what to change */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description FORBIDDEN: the role may not do this here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: no such record within the caller’s scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CONFLICT: e.g. a stale expectedVersion; read the record again */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description too large: a body over MAX_REQUEST_BYTES or MAX_UPLOAD_BYTES, an export over MAX_EXPORT_READINGS */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: see Retry-After */
+            429: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: a dependency is down or too slow; see Retry-After */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     exportCSVByStudy: {
         parameters: {
             query?: {
@@ -3481,7 +3603,10 @@ export interface operations {
                 maxErrors?: number;
                 fileName?: string;
             };
-            header?: never;
+            header?: {
+                /** @description respond-async: answer 202 once the file is received, and poll the Location (GET /api/v1/imports/{id}) until its status is not RUNNING */
+                Prefer?: "respond-async";
+            };
             path: {
                 studyId: string;
             };
@@ -3500,6 +3625,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["VitalsImport"];
+                };
+            };
+            /** @description with Prefer: respond-async, the file is received and its import recorded; vitals stores it while the client polls the Location */
+            202: {
+                headers: {
+                    /** @description the import report, /api/v1/imports/{id} */
+                    Location?: string;
+                    "Preference-Applied"?: "respond-async";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description the import’s id
+                         */
+                        id: string;
+                    };
                 };
             };
             /** @description BAD_USER_INPUT or BAD_REQUEST: the message says what to change */

@@ -20,7 +20,7 @@ export type Scalars = {
 /** One recorded change: append-only, the database refuses to alter or remove it. */
 export type AuditEvent = {
   __typename?: 'AuditEvent';
-  /** What happened: CREATE, UPDATE, WITHDRAW for subjects; IMPORT_STARTED, IMPORT_FINISHED for imports; CREATE for readings and studies. */
+  /** What happened: CREATE, UPDATE, WITHDRAW for subjects; IMPORT_STARTED, IMPORT_FINISHED for imports; CREATE for readings and studies; EXPORT_STARTED, EXPORT_FINISHED for an export of a study's readings (entityType Study, the export's format, subjectId, window and readings in newValue). */
   action: Scalars['String']['output'];
   /** The user (token subject) who made the change. */
   actor: Scalars['String']['output'];

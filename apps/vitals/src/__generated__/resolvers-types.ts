@@ -23,7 +23,7 @@ export type Scalars = {
 /** One recorded change: append-only, the database refuses to alter or remove it. */
 export type AuditEvent = {
   __typename?: 'AuditEvent';
-  /** What happened: CREATE, UPDATE, WITHDRAW for subjects; IMPORT_STARTED, IMPORT_FINISHED for imports; CREATE for readings and studies. */
+  /** What happened: CREATE, UPDATE, WITHDRAW for subjects; IMPORT_STARTED, IMPORT_FINISHED for imports; CREATE for readings and studies; EXPORT_STARTED, EXPORT_FINISHED for an export of a study's readings (entityType Study, the export's format, subjectId, window and readings in newValue). */
   action: Scalars['String']['output'];
   /** The user (token subject) who made the change. */
   actor: Scalars['String']['output'];
@@ -41,6 +41,26 @@ export type AuditEvent = {
   oldValue?: Maybe<Scalars['String']['output']>;
   /** Why the change was made, as the user gave it; null when none was asked for. */
   reason?: Maybe<Scalars['String']['output']>;
+};
+
+/** A page of audit events (Relay cursor connection). */
+export type AuditEventConnection = {
+  __typename?: 'AuditEventConnection';
+  /** The events of this page, oldest first. */
+  edges: Array<AuditEventEdge>;
+  /** Where this page lies in the list. */
+  pageInfo: PageInfo;
+  /** How many events the entity has, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** One audit event of a page, with its place in the list. */
+export type AuditEventEdge = {
+  __typename?: 'AuditEventEdge';
+  /** Opaque: pass it as after to get the events that follow this one. */
+  cursor: Scalars['String']['output'];
+  /** The event. */
+  node: AuditEvent;
 };
 
 /** Why a whole import FAILED with nothing stored: VitalsImport.failureCode, and the code its failureReason begins with. */
@@ -227,6 +247,12 @@ export type PageInfo = {
 export type Query = {
   __typename?: 'Query';
   /**
+   * Who exported the study's vital signs, and what: each export's EXPORT_STARTED (the format, subjectId,
+   * from, to and readings announced) and EXPORT_FINISHED (readings written, complete or not, reason)
+   * events, oldest first, entityType Study. ADMIN and MONITOR only. first: at most 500.
+   */
+  exportAuditTrail: AuditEventConnection;
+  /**
    * A download link for the study's vital signs (or one subject's), recordedAt between from and to
    * (inclusive), in the given format. Refused when the export would hold more than MAX_EXPORT_READINGS
    * readings. Valid for EXPORT_LINK_TTL_MS (5 minutes by default).
@@ -236,6 +262,14 @@ export type Query = {
   vitalsImport?: Maybe<VitalsImport>;
   /** A study's import reports you may read, newest first. first: at most 100. */
   vitalsImports: VitalsImportConnection;
+};
+
+
+/** What clients may read. */
+export type QueryExportAuditTrailArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  studyId: Scalars['ID']['input'];
 };
 
 
@@ -642,11 +676,13 @@ export type ResolversTypes = ResolversObject<{
   AuditEvent: ResolverTypeWrapper<AuditEventRow>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  AuditEventConnection: ResolverTypeWrapper<Omit<AuditEventConnection, 'edges'> & { edges: Array<ResolversTypes['AuditEventEdge']> }>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  AuditEventEdge: ResolverTypeWrapper<Omit<AuditEventEdge, 'node'> & { node: ResolversTypes['AuditEvent'] }>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   ImportFailureCode: ImportFailureCode;
   ImportOptionsInput: ImportOptionsInput;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   ImportRowError: ResolverTypeWrapper<VitalsImportErrorRow>;
   ImportRowErrorCode: ImportRowErrorCode;
   ImportRowErrorConnection: ResolverTypeWrapper<Omit<ImportRowErrorConnection, 'edges'> & { edges: Array<ResolversTypes['ImportRowErrorEdge']> }>;
@@ -679,10 +715,12 @@ export type ResolversParentTypes = ResolversObject<{
   AuditEvent: AuditEventRow;
   String: Scalars['String']['output'];
   ID: Scalars['ID']['output'];
+  AuditEventConnection: Omit<AuditEventConnection, 'edges'> & { edges: Array<ResolversParentTypes['AuditEventEdge']> };
+  Int: Scalars['Int']['output'];
+  AuditEventEdge: Omit<AuditEventEdge, 'node'> & { node: ResolversParentTypes['AuditEvent'] };
   DateTime: Scalars['DateTime']['output'];
   ImportOptionsInput: ImportOptionsInput;
   Boolean: Scalars['Boolean']['output'];
-  Int: Scalars['Int']['output'];
   ImportRowError: VitalsImportErrorRow;
   ImportRowErrorConnection: Omit<ImportRowErrorConnection, 'edges'> & { edges: Array<ResolversParentTypes['ImportRowErrorEdge']> };
   ImportRowErrorEdge: Omit<ImportRowErrorEdge, 'node'> & { node: ResolversParentTypes['ImportRowError'] };
@@ -716,6 +754,17 @@ export type AuditEventResolvers<ContextType = VitalsContext, ParentType extends 
   newValue?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   oldValue?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type AuditEventConnectionResolvers<ContextType = VitalsContext, ParentType extends ResolversParentTypes['AuditEventConnection'] = ResolversParentTypes['AuditEventConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['AuditEventEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type AuditEventEdgeResolvers<ContextType = VitalsContext, ParentType extends ResolversParentTypes['AuditEventEdge'] = ResolversParentTypes['AuditEventEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['AuditEvent'], ParentType, ContextType>;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -765,6 +814,7 @@ export type PageInfoResolvers<ContextType = VitalsContext, ParentType extends Re
 }>;
 
 export type QueryResolvers<ContextType = VitalsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  exportAuditTrail?: Resolver<ResolversTypes['AuditEventConnection'], ParentType, ContextType, RequireFields<QueryExportAuditTrailArgs, 'first' | 'studyId'>>;
   vitalsExport?: Resolver<ResolversTypes['VitalsExport'], ParentType, ContextType, RequireFields<QueryVitalsExportArgs, 'format' | 'studyId'>>;
   vitalsImport?: Resolver<Maybe<ResolversTypes['VitalsImport']>, ParentType, ContextType, RequireFields<QueryVitalsImportArgs, 'id'>>;
   vitalsImports?: Resolver<ResolversTypes['VitalsImportConnection'], ParentType, ContextType, RequireFields<QueryVitalsImportsArgs, 'first' | 'studyId'>>;
@@ -877,6 +927,8 @@ export type VitalsSummaryResolvers<ContextType = VitalsContext, ParentType exten
 
 export type Resolvers<ContextType = VitalsContext> = ResolversObject<{
   AuditEvent?: AuditEventResolvers<ContextType>;
+  AuditEventConnection?: AuditEventConnectionResolvers<ContextType>;
+  AuditEventEdge?: AuditEventEdgeResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   ImportRowError?: ImportRowErrorResolvers<ContextType>;
   ImportRowErrorConnection?: ImportRowErrorConnectionResolvers<ContextType>;

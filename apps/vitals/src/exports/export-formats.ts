@@ -1,5 +1,5 @@
 import { VITAL_MEASURES, VITAL_RANGES } from '@trialgraph/csv';
-import { stringify } from 'csv-stringify/sync';
+import { csvText } from './csv-text.js';
 import type { ExportReading } from './export-store.js';
 import { fhirObservationsOf } from './fhir-observations.js';
 import { createSdtmVsRows, SDTM_VS_COLUMNS } from './sdtm-vs-rows.js';
@@ -22,10 +22,6 @@ export interface ExportFormatSpec {
 
 /** The import's own columns (VITAL_RANGES names them), so an exported file imports again, as duplicates. */
 const VITALS_CSV_COLUMNS = ['patient_id', 'record_time', ...VITAL_MEASURES.map((measure) => VITAL_RANGES[measure].column)];
-
-function csvText(rows: ReadonlyArray<ReadonlyArray<unknown>>): string {
-  return rows.length === 0 ? '' : stringify(rows as unknown[][], { record_delimiter: 'unix' });
-}
 
 export const EXPORT_FORMAT_SPECS: Readonly<Record<ExportFormat, ExportFormatSpec>> = {
   CSV: {

@@ -81,10 +81,11 @@ export function createVitalsExportRoute(options: {
         {
           actor,
           action: 'EXPORT_STARTED',
-          entityType: 'VitalsExport',
-          entityId: exportId,
+          // Against the study whose readings leave, so exportAuditTrail(studyId) finds it by index.
+          entityType: 'Study',
+          entityId: prepared.study.id,
           field: 'readings',
-          newValue: JSON.stringify({ ...what, readings: prepared.readings }),
+          newValue: JSON.stringify({ exportId, ...what, readings: prepared.readings }),
         },
       ]);
     } catch (error) {
@@ -127,10 +128,10 @@ export function createVitalsExportRoute(options: {
       {
         actor,
         action: 'EXPORT_FINISHED',
-        entityType: 'VitalsExport',
-        entityId: exportId,
+        entityType: 'Study',
+        entityId: prepared.study.id,
         field: 'readings',
-        newValue: JSON.stringify({ ...what, readings: written, complete: failure === null }),
+        newValue: JSON.stringify({ exportId, ...what, readings: written, complete: failure === null }),
         reason: failure,
       },
     ]).catch((error: unknown) => options.logger.error({ err: error, exportId }, 'could not record how an export ended'));

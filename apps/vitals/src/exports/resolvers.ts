@@ -1,5 +1,6 @@
 import { ServiceUnavailableError, UnauthenticatedError } from '@trialgraph/graphql-kit';
 import type { Resolvers } from '../__generated__/resolvers-types.js';
+import { getExportAuditTrail } from './export-audit-trail.js';
 import { exportDownloadPath } from './export-link.js';
 import { parseExportRequest, prepareExport } from './prepare-export.js';
 
@@ -28,5 +29,6 @@ export const exportResolvers: Resolvers = {
       const { link, expiresAt } = links.seal(request, context.authorization);
       return { url: exportDownloadPath(request, link), expiresAt, format: request.format, readings: prepared.readings };
     },
+    exportAuditTrail: (_parent, args, context) => getExportAuditTrail(context, args),
   },
 };
