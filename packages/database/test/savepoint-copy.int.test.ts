@@ -76,10 +76,15 @@ describe('COPY in a savepoint on PostgreSQL (savepointCopyOf)', () => {
 
   it('answers false when a key repeats while rows are still being sent', async () => {
     const copied = await within(
-      opened.db.transaction(async (tx) => savepointCopyOf(tx)!('copy keys (key) from stdin', (function* () {
-        yield* keyLines(0, 10);
-        yield* keyLines(1_000, 200_000);
-      })())),
+      opened.db.transaction(async (tx) =>
+        savepointCopyOf(tx)!(
+          'copy keys (key) from stdin',
+          (function* () {
+            yield* keyLines(0, 10);
+            yield* keyLines(1_000, 200_000);
+          })(),
+        ),
+      ),
       30_000,
     );
     expect(copied).toBe(false);

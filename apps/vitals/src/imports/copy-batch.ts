@@ -24,21 +24,21 @@ export function copyVitalsBatch(copy: SavepointCopy, rows: readonly StorableVita
  * (PostgreSQL reads the same digits into the same smallint or real), absent ones as \N.
  */
 export function* copyText(rows: readonly StorableVital[], target: BatchTarget): Generator<string> {
-  // Fields shared by every line, escaped once: the actor is free text.
-  const shared = [copyField(target.importId), copyField(target.actor)] as const;
+  // Fields shared by every line, escaped once (the actor is free text).
+  const importId = copyField(target.importId);
+  const actor = copyField(target.actor);
   const study = copyField(target.studyId);
   for (let start = 0; start < rows.length; start += LINES_PER_CHUNK) {
-    const end = Math.min(start + LINES_PER_CHUNK, rows.length);
     // Joined, not appended with `+=`: one flat string per chunk, not a rope of small ones (see pg-array.ts).
-    const lines = new Array<string>(end - start + 1);
-    for (let index = start; index < end; index++) {
-      const row = rows[index]!;
-      lines[index - start] =
-        `${row.subjectId}\t${study}\t${row.siteId}\t${isoInstant(row.recordedAtMs)}\t${copyNumber(row.heartRate)}\t` +
-        `${copyNumber(row.systolic)}\t${copyNumber(row.diastolic)}\t${copyNumber(row.temperature)}\t${copyNumber(row.respiratoryRate)}\t` +
-        `${copyNumber(row.spo2)}\t${shared[0]}\t${row.line}\t${shared[1]}`;
-    }
-    lines[end - start] = '';
+    const lines = rows
+      .slice(start, start + LINES_PER_CHUNK)
+      .map(
+        (row) =>
+          `${row.subjectId}\t${study}\t${row.siteId}\t${isoInstant(row.recordedAtMs)}\t${copyNumber(row.heartRate)}\t` +
+          `${copyNumber(row.systolic)}\t${copyNumber(row.diastolic)}\t${copyNumber(row.temperature)}\t${copyNumber(row.respiratoryRate)}\t` +
+          `${copyNumber(row.spo2)}\t${importId}\t${row.line}\t${actor}`,
+      );
+    lines.push('');
     yield lines.join('\n');
   }
 }
@@ -68,8 +68,10 @@ export function isoInstant(ms: number): string {
   return `${cachedDate}${hours < 10 ? '0' : ''}${hours}:${minutes < 10 ? '0' : ''}${minutes}:${seconds < 10 ? '0' : ''}${seconds}.${millis < 10 ? '00' : millis < 100 ? '0' : ''}${millis}Z`;
 }
 
+const COPY_ESCAPES: Readonly<Record<string, string>> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
 /** A text field of COPY's text format: backslash, tab, newline and carriage return escaped; null as \N. */
 function copyField(value: string | null): string {
   if (value === null) return '\\N';
-  return value.replace(/[\\\t\n\r]/g, (character) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[character]!);
+  return value.replace(/[\\\t\n\r]/g, (character) => COPY_ESCAPES[character] ?? character);
 }

@@ -79,7 +79,8 @@ export class VitalsBatchWriter {
       this.#cleanBatchesNeeded = Math.min(this.#cleanBatchesNeeded * 2, MAX_CLEAN_BATCHES_BEFORE_COPY);
     }
     const encoded = batch.encoded ?? encodeVitalsBatch(rows);
-    const outcome = path === 'compare' ? await compareThenInsertVitalsBatch(this.db, encoded, this.target) : await insertVitalsBatch(this.db, encoded, this.target);
+    const outcome =
+      path === 'compare' ? await compareThenInsertVitalsBatch(this.db, encoded, this.target) : await insertVitalsBatch(this.db, encoded, this.target);
     countImportBatch(path === 'compare' ? 'compare' : 'insert');
     const repeats = outcome.duplicateLines.length + outcome.conflictLines.length;
     this.#lastRepeatShare = repeats / rows.length;

@@ -121,11 +121,7 @@ export async function compareThenInsertVitalsBatch(db: VitalsDatabase, batch: En
   const found = await compareWithStored(db, batch.unnest);
   if (found.duplicateLines.length + found.conflictLines.length === rows.length) return { accepted: 0, ...found };
   const foundLines = new Set([...found.duplicateLines, ...found.conflictLines]);
-  const rest = await insertVitalsBatch(
-    db,
-    encodeVitalsBatch(rows.filter((row) => !foundLines.has(row.line))),
-    target,
-  );
+  const rest = await insertVitalsBatch(db, encodeVitalsBatch(rows.filter((row) => !foundLines.has(row.line))), target);
   return {
     accepted: rest.accepted,
     duplicateLines: [...found.duplicateLines, ...rest.duplicateLines],
