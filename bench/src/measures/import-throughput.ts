@@ -20,9 +20,10 @@ export interface ImportTarget {
 
 /**
  * Sends the file as the CLI does (streamed multipart, token) and checks the report: every
- * valid row stored, every bad row reported. Returns the wall time from first byte to answer.
+ * valid row stored (or, with `resent`, every valid row counted as a duplicate of the stored
+ * file and none stored), every bad row reported. Returns the wall time from first byte to answer.
  */
-export async function timedImport(url: string, study: BenchStudy, file: CsvFile): Promise<{ seconds: number }> {
+export async function timedImport(url: string, study: BenchStudy, file: CsvFile, options: { resent?: boolean } = {}): Promise<{ seconds: number }> {
   const token = await testToken({ roles: ['ADMIN'] });
   const started = process.hrtime.bigint();
   const response = await importVitalsFile({ url, studyId: study.studyId, file: file.path, token, importOptions: { onError: 'SKIP', timezone: 'UTC' } });
@@ -31,9 +32,11 @@ export async function timedImport(url: string, study: BenchStudy, file: CsvFile)
   if (response.errors?.length || report?.status !== 'SUCCEEDED') {
     throw new Error(`import to ${url} did not succeed: ${JSON.stringify(response.errors ?? report?.failureReason ?? response.status).slice(0, 300)}`);
   }
-  if (report.rowsAccepted !== file.expected.valid || report.rowsRejected !== file.expected.bad) {
+  const [accepted, duplicate] = options.resent ? [0, file.expected.valid] : [file.expected.valid, 0];
+  if (report.rowsAccepted !== accepted || report.rowsDuplicate !== duplicate || report.rowsRejected !== file.expected.bad) {
     throw new Error(
-      `import to ${url} stored ${report.rowsAccepted} and rejected ${report.rowsRejected}; the file has ${file.expected.valid} valid and ${file.expected.bad} bad rows`,
+      `import to ${url} stored ${report.rowsAccepted}, counted ${report.rowsDuplicate} duplicates and rejected ${report.rowsRejected}; ` +
+        `expected ${accepted}, ${duplicate} and ${file.expected.bad} (the file has ${file.expected.valid} valid and ${file.expected.bad} bad rows)`,
     );
   }
   return { seconds: round(seconds, 4) };
@@ -97,13 +100,24 @@ export async function measureImportThroughput(
       { name: 'gateway', run: () => timedImport(target.gateway.url, target.study, file) },
       { name: 'direct', run: () => timedImport(graphqlUrl(target.vitals), target.study, file) },
       { name: 'copy', run: () => timedCopy(reference.url, copyPath, copyRows) },
+      { name: 'resend', run: () => timedImport(target.gateway.url, target.study, file, { resent: true }) },
     ];
+    const storedRows = async () => Number((await target.vitalsSql`select count(*)::int as n from vital_signs`)[0]?.n);
     const samples = await runInterleaved(contenders, {
       runs: options.runs,
       log,
-      // Every run loads into an empty table, as the first import of a site's data does.
       before: async (name) => {
-        await (name === 'copy' ? referenceSql`truncate vital_signs` : target.vitalsSql`truncate vital_signs`);
+        if (name === 'copy') await referenceSql`truncate vital_signs`;
+        // The file once more into a table that holds it already: a site sending the same export twice.
+        // The run before left it there, unless it was psql's; then it is stored again, untimed.
+        else if (name === 'resend') {
+          if ((await storedRows()) !== file.expected.valid) {
+            await target.vitalsSql`truncate vital_signs`;
+            await timedImport(target.gateway.url, target.study, file);
+          }
+        }
+        // Every other run loads into an empty table, as the first import of a site's data does.
+        else await target.vitalsSql`truncate vital_signs`;
       },
     });
     const seconds = (name: string) => median(samples.get(name)!.map((run) => run.seconds));
@@ -112,6 +126,7 @@ export async function measureImportThroughput(
     const raw = Object.fromEntries([...samples].map(([name, runs]) => [name, runs.map((run) => run.seconds)]));
     const note = `median of ${options.runs} interleaved runs; ${file.expected.valid} valid rows into an empty table`;
     const copyRatio = rate('gateway') / rate('copy');
+    const resendRatio = rate('resend') / rate('copy');
     const gatewayOverDirect = seconds('gateway') / seconds('direct');
     return [
       {
@@ -122,9 +137,22 @@ export async function measureImportThroughput(
         figureText: describe('gateway'),
         reference: `psql \\copy: ${describe('copy')}`,
         ratio: copyRatio,
-        target: '≥ 0.5× (then 0.8×)',
-        verdict: judge(copyRatio >= 0.5),
+        target: '≥ 0.8×',
+        verdict: judge(copyRatio >= 0.8),
         note,
+        samples: { seconds: raw },
+      },
+      {
+        measure: 2,
+        name: `re-send the same ${formatRate(file.expected.rows)} rows (all duplicates) through the gateway vs psql \\copy`,
+        figure: round(rate('resend')),
+        unit: 'rows/s',
+        figureText: describe('resend'),
+        reference: `psql \\copy into an empty table: ${describe('copy')}`,
+        ratio: resendRatio,
+        target: '≥ 0.5×',
+        verdict: judge(resendRatio >= 0.5),
+        note: `median of ${options.runs} interleaved runs; the same file into a table that holds it: nothing stored, ${file.expected.valid} duplicates`,
         samples: { seconds: raw },
       },
       {

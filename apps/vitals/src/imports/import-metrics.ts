@@ -50,3 +50,15 @@ export function measureImport(): (status: string, counts: ImportCounts) => void 
     importDuration.observe({ status }, Number(process.hrtime.bigint() - started) / 1e9);
   };
 }
+
+const importBatches = new Counter({
+  name: 'trialgraph_import_batches_total',
+  help: 'Batches of vitals imports written, by path: copy (COPY in a savepoint), copy_refused (a COPY undone because it met a stored reading; the batch was then inserted and counted as insert too), insert (INSERT … ON CONFLICT first), compare (compared with the stored readings first, for a file sent again)',
+  labelNames: ['path'],
+  registers: [metricsRegistry],
+});
+
+/** How a batch was written: how much of an import took PostgreSQL's bulk path. */
+export function countImportBatch(path: 'copy' | 'copy_refused' | 'insert' | 'compare'): void {
+  importBatches.inc({ path });
+}

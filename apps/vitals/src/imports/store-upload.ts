@@ -11,7 +11,8 @@ import { OrderedWrites } from './ordered-writes.js';
 import type { ReceivedFile } from './receive-upload.js';
 import { claimRunningImport, finishImport, type ImportCounts } from './store.js';
 import { subjectKeyOf, type SubjectLookup } from './subject-lookup.js';
-import { encodeVitalsBatch, writeVitalsBatch, type StorableVital } from './write-batch.js';
+import { VitalsBatchWriter } from './vitals-batch-writer.js';
+import type { StorableVital } from './write-batch.js';
 
 export interface UploadToStore {
   importId: string;
@@ -80,6 +81,7 @@ export async function storeUpload(run: UploadToStore): Promise<ImportEnd> {
   try {
     await run.db.transaction(async (tx) => {
       const writes = new OrderedWrites(run.batchesInFlight);
+      const writer = new VitalsBatchWriter(tx, { importId: run.importId, studyId: run.studyId, actor: run.actor });
       try {
         // Holding the import's row also keeps sweepers of older versions away (see markDeadImportsInterrupted).
         if (!(await claimRunningImport(tx, run.importId))) {
@@ -110,15 +112,15 @@ export async function storeUpload(run: UploadToStore): Promise<ImportEnd> {
           abortOnRejection();
 
           // One connection owns the transaction, so writes queue; the parser moves on meanwhile.
-          const encoded = encodeVitalsBatch(storable);
+          const prepared = writer.prepare(storable);
           await writes.push(async () => {
-            if (encoded.rows.length === 0) {
+            if (prepared.rows.length === 0) {
               if (Date.now() - lastStatementAt < KEEP_ALIVE_AFTER_MS) return;
               await tx.execute(sql`select 1`);
               lastStatementAt = Date.now();
               return;
             }
-            const outcome = await writeVitalsBatch(tx, encoded, { importId: run.importId, studyId: run.studyId, actor: run.actor });
+            const outcome = await writer.write(prepared);
             lastStatementAt = Date.now();
             counts.rowsAccepted += outcome.accepted;
             counts.rowsDuplicate += outcome.duplicateLines.length;

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { copyText, isoInstant } from './copy-batch.js';
+import type { StorableVital } from './write-batch.js';
+
+describe('isoInstant', () => {
+  it('spells every instant as toISOString does, before 1970 and after, at the edges of days and seconds', () => {
+    const instants = [
+      Date.UTC(1900, 0, 1),
+      Date.UTC(1969, 11, 31, 23, 59, 59, 999),
+      0,
+      Date.UTC(2024, 1, 29, 12, 0, 0, 5),
+      Date.UTC(2026, 0, 1, 0, 0, 0, 1),
+      Date.UTC(2026, 0, 1, 9, 5, 7, 30),
+      Date.UTC(2026, 11, 31, 23, 59, 59, 999),
+    ];
+    // And a seeded walk through 1900–2100 in uneven steps, so the kept day changes and comes back.
+    let seed = 7;
+    for (let index = 0; index < 20_000; index++) {
+      seed = (seed * 48_271) % 2_147_483_647;
+      instants.push(Date.UTC(1900, 0, 1) + Math.floor((seed / 2_147_483_647) * 200 * 365.25 * 86_400_000));
+    }
+    expect(instants.filter((ms) => isoInstant(ms) !== new Date(ms).toISOString())).toEqual([]);
+  });
+});
+
+describe('copyText', () => {
+  const row = (line: number, extra: Partial<StorableVital> = {}): StorableVital => ({
+    line,
+    subjectId: '00000000-0000-4000-8000-000000000001',
+    siteId: '00000000-0000-4000-8000-000000000002',
+    recordedAtMs: Date.UTC(2026, 0, 1, 8, 15),
+    heartRate: 72,
+    systolic: null,
+    diastolic: null,
+    temperature: 36.6,
+    respiratoryRate: null,
+    spo2: 98,
+    ...extra,
+  });
+
+  it('writes one line per row in the COPY columns, absent values as \\N and the free-text actor escaped', () => {
+    const text = [
+      ...copyText([row(2), row(3, { heartRate: null, systolic: 120, diastolic: 80 })], { importId: null, studyId: 'study', actor: 'a\tb\\c\nd\re' }),
+    ].join('');
+    expect(text.split('\n')).toEqual([
+      '00000000-0000-4000-8000-000000000001\tstudy\t00000000-0000-4000-8000-000000000002\t2026-01-01T08:15:00.000Z\t72\t\\N\t\\N\t36.6\t\\N\t98\t\\N\t2\ta\\tb\\\\c\\nd\\re',
+      '00000000-0000-4000-8000-000000000001\tstudy\t00000000-0000-4000-8000-000000000002\t2026-01-01T08:15:00.000Z\t\\N\t120\t80\t36.6\t\\N\t98\t\\N\t3\ta\\tb\\\\c\\nd\\re',
+      '',
+    ]);
+  });
+
+  it('hands a large batch over in chunks of whole lines', () => {
+    const chunks = [
+      ...copyText(
+        Array.from({ length: 1_201 }, (_, index) => row(index + 2)),
+        { importId: 'import', studyId: 'study', actor: 'x' },
+      ),
+    ];
+    expect(chunks.map((chunk) => chunk.split('\n').length - 1)).toEqual([500, 500, 201]);
+    expect(chunks.every((chunk) => chunk.endsWith('\n'))).toBe(true);
+  });
+});

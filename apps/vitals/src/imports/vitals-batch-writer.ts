@@ -1,0 +1,90 @@
+import { savepointCopyOf, type SavepointCopy } from '@trialgraph/database';
+import type { VitalsDatabase } from '../db/client.js';
+import { copyVitalsBatch } from './copy-batch.js';
+import { countImportBatch } from './import-metrics.js';
+import {
+  compareThenInsertVitalsBatch,
+  encodeVitalsBatch,
+  insertVitalsBatch,
+  type BatchOutcome,
+  type BatchTarget,
+  type EncodedVitalsBatch,
+  type StorableVital,
+} from './write-batch.js';
+
+/** A batch as the writer took it from the parser: encoded for INSERT already when that is the likely path. */
+export interface PreparedVitalsBatch {
+  rows: readonly StorableVital[];
+  encoded: EncodedVitalsBatch | undefined;
+}
+
+/** At most this many batches in a row without a repeat before COPY is tried again, however often it failed. */
+const MAX_CLEAN_BATCHES_BEFORE_COPY = 64;
+
+/** From this share of repeats in a batch on, the next is compared with what is stored before it is inserted. */
+const MOSTLY_REPEATS = 0.5;
+
+/**
+ * Stores the batches of one import on its transaction, each the cheapest way that keeps the
+ * exact accounting, judged by the batches before it:
+ * - COPY in a savepoint (PostgreSQL only), near the speed of `psql \copy`, while the rows are
+ *   new: a first import. COPY cannot skip a stored key, so when it meets one the savepoint
+ *   undoes the batch and it is inserted instead;
+ * - INSERT … ON CONFLICT DO NOTHING first (insertVitalsBatch), which tells each repeat apart,
+ *   while the batches before had some repeats;
+ * - the comparison with what is stored first (compareThenInsertVitalsBatch) while they were
+ *   mostly repeats: a file sent again.
+ * A refused COPY costs about half a stored one (PostgreSQL buffers up to 1,000 rows before it
+ * checks the keys), so after one the writer tries COPY again only once `n` batches running had
+ * no repeat, `n` doubling with each refusal and back to 1 after a COPY that succeeds. A re-sent
+ * file thus costs one refused COPY more than inserting it, and scattered repeats a refused COPY
+ * in ever fewer batches.
+ */
+export class VitalsBatchWriter {
+  readonly #copy: SavepointCopy | undefined;
+  #cleanBatchesNeeded = 1;
+  /** Batches in a row that had no repeat since COPY was last refused; Infinity before it ever was. */
+  #cleanBatches = Number.POSITIVE_INFINITY;
+  #lastRepeatShare = 0;
+
+  constructor(
+    private readonly db: VitalsDatabase,
+    private readonly target: BatchTarget,
+  ) {
+    this.#copy = savepointCopyOf(db);
+  }
+
+  get #nextPath(): 'copy' | 'insert' | 'compare' {
+    if (this.#lastRepeatShare >= MOSTLY_REPEATS) return 'compare';
+    return this.#copy !== undefined && this.#cleanBatches >= this.#cleanBatchesNeeded ? 'copy' : 'insert';
+  }
+
+  /** Encodes for INSERT now when the batch will likely need it, so encoding overlaps the write before. */
+  prepare(rows: readonly StorableVital[]): PreparedVitalsBatch {
+    return { rows, encoded: this.#nextPath === 'copy' ? undefined : encodeVitalsBatch(rows) };
+  }
+
+  async write(batch: PreparedVitalsBatch): Promise<BatchOutcome> {
+    const rows = batch.rows;
+    if (rows.length === 0) return { accepted: 0, duplicateLines: [], conflictLines: [] };
+    const path = this.#nextPath;
+    if (path === 'copy' && this.#copy) {
+      if (await copyVitalsBatch(this.#copy, rows, this.target)) {
+        countImportBatch('copy');
+        this.#cleanBatchesNeeded = 1;
+        return { accepted: rows.length, duplicateLines: [], conflictLines: [] };
+      }
+      countImportBatch('copy_refused');
+      this.#cleanBatches = 0;
+      this.#cleanBatchesNeeded = Math.min(this.#cleanBatchesNeeded * 2, MAX_CLEAN_BATCHES_BEFORE_COPY);
+    }
+    const encoded = batch.encoded ?? encodeVitalsBatch(rows);
+    const outcome =
+      path === 'compare' ? await compareThenInsertVitalsBatch(this.db, encoded, this.target) : await insertVitalsBatch(this.db, encoded, this.target);
+    countImportBatch(path === 'compare' ? 'compare' : 'insert');
+    const repeats = outcome.duplicateLines.length + outcome.conflictLines.length;
+    this.#lastRepeatShare = repeats / rows.length;
+    this.#cleanBatches = repeats === 0 ? this.#cleanBatches + 1 : 0;
+    return outcome;
+  }
+}
