@@ -53,6 +53,8 @@ describe.each(['postgres', 'pglite'] as const)('the vitals request role on %s', 
     await run(
       `update vitals_imports set status = 'SUCCEEDED', rows_read = 1, rows_accepted = 1, bytes_read = 10, heartbeat_at = now(), finished_at = now() where id = '${IMPORT_ID}'`,
     );
+    // A reading's month is made first, as every writer of the app does (reading-partitions.ts).
+    await run(`select ensure_vital_sign_partitions(array[now()])`);
     await run(
       `insert into vital_signs (subject_id, study_id, site_id, recorded_at, heart_rate, recorded_by) values ('${SUBJECT}', '${SUBJECT}', '${SUBJECT}', now(), 70, 'tester')`,
     );
@@ -75,6 +77,8 @@ describe.each(['postgres', 'pglite'] as const)('the vitals request role on %s', 
     ['change who sent an import', `update vitals_imports set actor = 'someone else'`],
     ['change which file an import read', `update vitals_imports set file_name = 'other.csv'`],
     ['create a trigger', `create trigger sneaky before insert on vital_signs for each row execute function refuse_change('x')`],
+    ['make a month of readings by itself', `create table vital_signs_2099_01 partition of vital_signs for values from ('2099-01-01') to ('2099-02-01')`],
+    ['take a month of readings away', `alter table vital_signs detach partition vital_signs_2099_01`],
     ['create a table', `create table shadow (id int)`],
   ])('may not %s', async (_label, statement) => {
     expect(await refusalOf(run(statement))).toMatch(/permission denied|must be owner/);

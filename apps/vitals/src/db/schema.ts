@@ -9,11 +9,18 @@ export const onErrorMode = pgEnum('on_error_mode', ['SKIP', 'ABORT']);
  * The large table. Unique per (subject, instant): that key is what makes an import idempotent.
  * study and site are copied from the subjects subgraph at write time, so site scoping needs no
  * call across subgraphs on reads.
+ *
+ * Range-partitioned by month of `recorded_at` (UTC), which Drizzle cannot declare: migration
+ * 0008_partition_vital_signs does, and `ensure_vital_sign_partitions` creates a month before the
+ * first write into it (reading-partitions.ts). A partitioned table's unique keys must hold the
+ * partition key, so `id` is unique by its sequence and found through a plain index, and the one
+ * unique key is (subject_id, recorded_at): leading with subject_id, as a table distributed by
+ * subject (Citus) needs.
  */
 export const vitalSigns = pgTable(
   'vital_signs',
   {
-    id: bigserial({ mode: 'number' }).primaryKey(),
+    id: bigserial({ mode: 'number' }).notNull(),
     subjectId: uuid().notNull(),
     studyId: uuid().notNull(),
     siteId: uuid().notNull(),
@@ -31,6 +38,8 @@ export const vitalSigns = pgTable(
   },
   (table) => [
     unique('vital_signs_subject_recorded_at_unique').on(table.subjectId, table.recordedAt),
+    // VitalSign entities are resolved by id: one probe of this index per partition.
+    index('vital_signs_id_idx').on(table.id),
     check(
       'vital_signs_has_measure',
       sql`num_nonnulls(${table.heartRate}, ${table.systolic}, ${table.diastolic}, ${table.temperature}, ${table.respiratoryRate}, ${table.spo2}) > 0`,

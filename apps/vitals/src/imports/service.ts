@@ -115,6 +115,7 @@ async function claimAndRun(
         stream,
         settings,
         db: context.db,
+        partitions: context.readingPartitions,
         subjects: importableSubjects(context),
         signal,
         withDatabaseConnection: (stop, store) => context.imports.withDatabaseConnection(stop, store),
