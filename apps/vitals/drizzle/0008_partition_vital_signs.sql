@@ -1,6 +1,7 @@
 -- vital_signs becomes range-partitioned by month of recorded_at (UTC), keeping every row, id,
--- count and right. Written by hand: drizzle-kit cannot declare partitioning (its snapshot only
--- records that id is no longer the primary key and gets a plain index).
+-- count and right; the primary keys of vital_sign_counts and vitals_import_errors come to lead with
+-- the column each would be distributed by (README, Scale-out). Written by hand: drizzle-kit cannot
+-- declare partitioning (its snapshot records the keys and that vital_signs.id gets a plain index).
 --
 -- Why each choice:
 -- - A partitioned table's unique keys must hold the partition key. The one unique key stays
@@ -117,3 +118,16 @@ CREATE TRIGGER vital_signs_count_truncates AFTER TRUNCATE ON vital_signs
 -- The rights of 0003 on the new table. Requests reach the months only through vital_signs, so
 -- the months need no grant of their own.
 GRANT SELECT, INSERT ON vital_signs TO trialgraph_vitals_app;
+--> statement-breakpoint
+-- Every unique key leads with the column a distributed database (Citus) would shard by, which its
+-- unique keys must hold: subject_id for the counts, beside vital_signs; import_id for an import's
+-- row errors, beside vitals_imports. The new keys serve the lookups the old indexes served.
+ALTER TABLE vital_sign_counts DROP CONSTRAINT vital_sign_counts_pkey;
+--> statement-breakpoint
+ALTER TABLE vital_sign_counts ADD CONSTRAINT "vital_sign_counts_subject_id_id_pk" PRIMARY KEY ("subject_id", "id");
+--> statement-breakpoint
+DROP INDEX vital_sign_counts_subject_idx;
+--> statement-breakpoint
+ALTER TABLE vitals_import_errors DROP CONSTRAINT vitals_import_errors_pkey;
+--> statement-breakpoint
+ALTER TABLE vitals_import_errors ADD CONSTRAINT "vitals_import_errors_import_id_id_pk" PRIMARY KEY ("import_id", "id");

@@ -1,6 +1,23 @@
 import { auditEvents } from '@trialgraph/database';
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, boolean, check, index, integer, jsonb, pgEnum, pgTable, real, smallint, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  real,
+  smallint,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 export const importStatus = pgEnum('import_status', ['RUNNING', 'SUCCEEDED', 'FAILED', 'ABORTED', 'INTERRUPTED']);
 export const onErrorMode = pgEnum('on_error_mode', ['SKIP', 'ABORT']);
@@ -61,13 +78,14 @@ export const vitalSigns = pgTable(
 export const vitalSignCounts = pgTable(
   'vital_sign_counts',
   {
-    id: bigserial({ mode: 'number' }).primaryKey(),
+    id: bigserial({ mode: 'number' }).notNull(),
     subjectId: uuid().notNull(),
     studyId: uuid().notNull(),
     siteId: uuid().notNull(),
     readings: bigint({ mode: 'number' }).notNull(),
   },
-  (table) => [index('vital_sign_counts_subject_idx').on(table.subjectId)],
+  // Led by subject_id, so the table can be distributed by subject beside vital_signs (README, Scale-out).
+  (table) => [primaryKey({ columns: [table.subjectId, table.id] })],
 );
 
 export const vitalsImports = pgTable(
@@ -107,7 +125,7 @@ export const vitalsImports = pgTable(
 export const vitalsImportErrors = pgTable(
   'vitals_import_errors',
   {
-    id: bigserial({ mode: 'number' }).primaryKey(),
+    id: bigserial({ mode: 'number' }).notNull(),
     importId: uuid()
       .notNull()
       .references(() => vitalsImports.id),
@@ -117,7 +135,8 @@ export const vitalsImportErrors = pgTable(
     code: text().notNull(),
     message: text().notNull(),
   },
-  (table) => [index('vitals_import_errors_import_line_idx').on(table.importId, table.line)],
+  // Led by import_id, so the table can be distributed by import beside vitals_imports (README, Scale-out).
+  (table) => [primaryKey({ columns: [table.importId, table.id] }), index('vitals_import_errors_import_line_idx').on(table.importId, table.line)],
 );
 
 export type VitalSignRow = typeof vitalSigns.$inferSelect;
