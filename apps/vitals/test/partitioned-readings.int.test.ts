@@ -1,7 +1,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase } from '@trialgraph/database';
+import { openDatabase, rowsOf } from '@trialgraph/database';
 import { createTestDatabase, type TestDatabase } from '@trialgraph/testing';
 import { sql as drizzleSql } from 'drizzle-orm';
 import postgres from 'postgres';
@@ -97,11 +97,13 @@ describe('vital_signs range-partitioned by month (PostgreSQL)', () => {
       const partitions = createReadingPartitions({ db: after.db, kind: 'postgres' });
       const newMonth = Date.UTC(2025, 5, 10);
       await partitions.ensure([newMonth, Date.UTC(2024, 10, 20, 1)], after.db);
-      const [added] = await after.db.execute<{ id: string }>(drizzleSql`
+      const [added] = rowsOf<{ id: string }>(
+        await after.db.execute(drizzleSql`
         insert into vital_signs (subject_id, study_id, site_id, recorded_at, heart_rate, recorded_by)
         values (${SUBJECTS[0]!}, ${STUDY}, ${SITE}, ${new Date(newMonth).toISOString()}, 70, 'after'),
                (${SUBJECTS[0]!}, ${STUDY}, ${SITE}, '2024-11-20T01:00:00Z', 71, 'after')
-        returning id`);
+        returning id`),
+      );
       expect(Number(added!.id)).toBeGreaterThan(Math.max(...storedBefore.map((reading) => Number(reading.id))));
       const [total] = await owner<[{ readings: number }]>`select sum(readings)::int as readings from vital_sign_counts where subject_id = ${SUBJECTS[0]!}`;
       expect(total?.readings).toBe(READINGS_PER_SUBJECT + 2);
@@ -111,7 +113,7 @@ describe('vital_signs range-partitioned by month (PostgreSQL)', () => {
       // Even the owner, even through a month's own table: readings are never changed.
       await expect(owner`update vital_signs_2024_11 set heart_rate = 99`).rejects.toThrow(/vital signs are never changed or deleted/);
       await expect(owner`delete from vital_signs where subject_id = ${SUBJECTS[1]!}`).rejects.toThrow(/vital signs are never changed or deleted/);
-      const [role] = await after.db.execute<{ role: string }>(drizzleSql`select current_user as role`);
+      const [role] = rowsOf<{ role: string }>(await after.db.execute(drizzleSql`select current_user as role`));
       expect(role?.role).toBe(VITALS_REQUEST_ROLE);
     } finally {
       await after.close();
