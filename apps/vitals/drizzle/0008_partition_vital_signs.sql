@@ -50,8 +50,9 @@ CREATE INDEX "vital_signs_id_idx" ON vital_signs USING btree ("id");
 -- unless it exists. Runs as the owner (SECURITY DEFINER): the request role may call it but holds
 -- no right to create or alter a table. Two sessions creating the same month at once take turns on
 -- an advisory lock held until the end of the caller's transaction, and the second finds the
--- month made; the app calls it outside any transaction of its own (reading-partitions.ts), so
--- that lock and ATTACH's are held for milliseconds.
+-- month made; the app makes months outside any transaction of its own (reading-partitions.ts), so
+-- that lock and ATTACH's are held for milliseconds, then calls it again in the writer's
+-- transaction, which finds the months made and only takes the share lock below.
 CREATE FUNCTION ensure_vital_sign_partitions(instants timestamptz[]) RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
 DECLARE
@@ -64,17 +65,24 @@ BEGIN
     partition_name := 'vital_signs_' || to_char(month AT TIME ZONE 'UTC', 'YYYY_MM');
     -- Read from pg_class with this statement's snapshot, not the name cache: after waiting for the
     -- lock, a month another session just created must be seen.
-    CONTINUE WHEN EXISTS (SELECT FROM pg_class WHERE relname = partition_name AND relnamespace = 'public'::regnamespace);
-    IF NOT locked THEN
-      PERFORM pg_advisory_xact_lock(hashtext('trialgraph:vital_signs partitions'));
-      locked := true;
-      CONTINUE WHEN EXISTS (SELECT FROM pg_class WHERE relname = partition_name AND relnamespace = 'public'::regnamespace);
+    IF NOT EXISTS (SELECT FROM pg_class WHERE relname = partition_name AND relnamespace = 'public'::regnamespace) THEN
+      IF NOT locked THEN
+        PERFORM pg_advisory_xact_lock(hashtext('trialgraph:vital_signs partitions'));
+        locked := true;
+      END IF;
+      IF NOT EXISTS (SELECT FROM pg_class WHERE relname = partition_name AND relnamespace = 'public'::regnamespace) THEN
+        EXECUTE format('CREATE TABLE public.%I (LIKE public.vital_signs INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', partition_name);
+        -- Month bounds in UTC whatever the session's TimeZone (timestamptz + interval follows it).
+        EXECUTE format('ALTER TABLE public.vital_signs ATTACH PARTITION public.%I FOR VALUES FROM (%L) TO (%L)',
+                       partition_name, month, (month AT TIME ZONE 'UTC' + interval '1 month') AT TIME ZONE 'UTC');
+        created := created + 1;
+      END IF;
     END IF;
-    EXECUTE format('CREATE TABLE public.%I (LIKE public.vital_signs INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', partition_name);
-    -- Month bounds in UTC whatever the session's TimeZone (timestamptz + interval follows it).
-    EXECUTE format('ALTER TABLE public.vital_signs ATTACH PARTITION public.%I FOR VALUES FROM (%L) TO (%L)',
-                   partition_name, month, (month AT TIME ZONE 'UTC' + interval '1 month') AT TIME ZONE 'UTC');
-    created := created + 1;
+    -- Taking a lock it does not hold yet makes the session take in the partitions other sessions
+    -- attached since its transaction began, so that a statement it prepared before and reuses
+    -- (which keeps the partitions it was planned with until then) sees this month too. A share
+    -- lock, held to the caller's commit, that only DROP, DETACH or TRUNCATE of the month wait for.
+    EXECUTE format('LOCK TABLE public.%I IN ACCESS SHARE MODE', partition_name);
   END LOOP;
   RETURN created;
 END;

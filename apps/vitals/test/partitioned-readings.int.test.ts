@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { openDatabase, rowsOf } from '@trialgraph/database';
 import { createTestDatabase, type TestDatabase } from '@trialgraph/testing';
 import { sql as drizzleSql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openVitalsDatabase, VITALS_REQUEST_ROLE, vitalsMigrationsFolder } from '../src/db/client.js';
@@ -161,6 +162,30 @@ describe('vital_signs range-partitioned by month (PostgreSQL)', () => {
         select tableoid::regclass::text as partition from vital_signs where recorded_by = 'import' order by recorded_at`;
       expect(stored.map((row) => row.partition)).toEqual(['vital_signs_2040_01', 'vital_signs_2040_02']);
     } finally {
+      await opened.close();
+    }
+  });
+
+  it('lets a statement the open transaction prepared and reuses write into a month attached after it began', async () => {
+    const opened = await openVitalsDatabase({ url: database.url, dataDir: '', limits: { lockTimeoutMs: 2_000 } });
+    // A writer on one connection (so `begin` may be sent as a statement), whose tagged templates postgres.js prepares once and reuses.
+    const client = postgres(database.url, { max: 1, onnotice: () => {} });
+    try {
+      const writer = drizzle(client, { schema: vitalsSchema, casing: 'snake_case' }) as unknown as typeof opened.db;
+      const partitions = createReadingPartitions({ db: opened.db, kind: 'postgres' });
+      const insert = (at: string) => client`insert into vital_signs (subject_id, study_id, site_id, recorded_at, heart_rate, recorded_by)
+                                              values (${SUBJECTS[1]!}, ${STUDY}, ${SITE}, ${at}, 66, 'prepared')`;
+      await partitions.ensure([Date.UTC(2041, 0, 1)], opened.db);
+      await client`begin`;
+      for (let day = 1; day <= 6; day++) await insert(`2041-01-0${day}T00:00:00Z`);
+      await partitions.ensure([Date.UTC(2041, 1, 1)], writer);
+      await insert('2041-02-01T00:00:00Z');
+      await client`commit`;
+      const stored = await owner<Array<{ partition: string }>>`
+        select tableoid::regclass::text as partition from vital_signs where recorded_by = 'prepared' order by recorded_at desc limit 1`;
+      expect(stored.map((row) => row.partition)).toEqual(['vital_signs_2041_02']);
+    } finally {
+      await client.end();
       await opened.close();
     }
   });
