@@ -24,9 +24,16 @@ export class BenchFiles {
     return join(this.directory, name);
   }
 
-  /** A deterministic plain-dialect vitals file of `rows` rows cycling through the given subject numbers. */
-  async writeVitalsCsv(name: string, rows: number, subjectNumbers: readonly string[]): Promise<CsvFile> {
-    const generated = generateVitalsCsv({ rows, subjects: subjectNumbers, dialect: 'plain', badRowFraction: BAD_ROW_FRACTION, seed: 7 });
+  /** A deterministic plain-dialect vitals file of `rows` rows cycling through the given subject numbers, from `start` (1 January 2025 by default). */
+  async writeVitalsCsv(name: string, rows: number, subjectNumbers: readonly string[], start?: Date): Promise<CsvFile> {
+    const generated = generateVitalsCsv({
+      rows,
+      subjects: subjectNumbers,
+      dialect: 'plain',
+      badRowFraction: BAD_ROW_FRACTION,
+      seed: 7,
+      ...(start ? { start } : {}),
+    });
     const path = this.path(name);
     await pipeline(Readable.from(generated.stream(5_000)), createWriteStream(path));
     return { path, bytes: statSync(path).size, expected: generated.expected };

@@ -7,6 +7,7 @@ import { measureExportThroughput } from './measures/export-throughput.js';
 import { measureImportMemory } from './measures/import-memory.js';
 import { measureImportThroughput } from './measures/import-throughput.js';
 import { measureParserThroughput } from './measures/parser-throughput.js';
+import { measurePartitionedVolume } from './measures/partitioned-volume.js';
 import { measureReadLatency } from './measures/read-latency.js';
 import { measureReadLatencyAtVolume } from './measures/read-latency-at-volume.js';
 import { measureStatementsPerRequest, seedReadStudy, withStack } from './measures/statements-per-request.js';
@@ -131,6 +132,14 @@ try {
   await importMeasures(options);
   await readMeasures(options);
   await measure(6, 'createSubject numbering', async () => measureSubjectNumbering(options, await database('tg_bench_num'), log));
+  await measure(8, 'import and read page on 20 M partitioned rows', async () =>
+    measurePartitionedVolume(
+      options,
+      { subjects: await database('tg_bench_partsubj'), few: await database('tg_bench_partfew'), many: await database('tg_bench_partmany') },
+      files,
+      log,
+    ),
+  );
 } catch (error) {
   log(`the benchmark stopped: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   exitCode = 1;

@@ -5,6 +5,7 @@ import type { ExportSettings } from './exports/export-route.js';
 import type { ImportClaims } from './imports/import-claims.js';
 import type { ImportRegistry } from './imports/import-registry.js';
 import type { VitalsLoaders } from './loaders.js';
+import type { ReadingPartitions } from './vitals/reading-partitions.js';
 import type { SubjectsClient } from './subjects-client.js';
 
 /** The import limits of this process, from its configuration (see config.ts for each). */
@@ -23,6 +24,8 @@ export interface ImportSettings {
 /** What every resolver of one request gets: the caller, and this subgraph's services; built per request so loaders never leak between users. */
 export interface VitalsContext extends CallerContext {
   db: VitalsDatabase;
+  /** Makes the month (partition of vital_signs) of a reading before it is written. */
+  readingPartitions: ReadingPartitions;
   loaders: VitalsLoaders;
   subjects: SubjectsClient;
   imports: ImportRegistry;

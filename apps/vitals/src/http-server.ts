@@ -12,6 +12,7 @@ import type { ImportClaims } from './imports/import-claims.js';
 import type { ImportRegistry } from './imports/import-registry.js';
 import { createVitalsLoaders } from './loaders.js';
 import { buildVitalsSchema } from './build-schema.js';
+import type { ReadingPartitions } from './vitals/reading-partitions.js';
 import { strictGraphqlUpload } from './strict-upload-request.js';
 import { createSubjectsClient, type SubjectsCallPolicy } from './subjects-client.js';
 
@@ -20,6 +21,8 @@ export interface VitalsAppOptions {
   /** The address to listen on (HOST); loopback when omitted. */
   host?: string;
   db: VitalsDatabase;
+  /** Made for this database (createReadingPartitions): how months of vital_signs are created. */
+  readingPartitions: ReadingPartitions;
   ping: () => Promise<void>;
   logger: Logger;
   production: boolean;
@@ -90,6 +93,7 @@ export async function startVitalsServer(options: VitalsAppOptions): Promise<Runn
       return {
         ...caller,
         db: options.db,
+        readingPartitions: options.readingPartitions,
         loaders: createVitalsLoaders(options.db, caller.access, limits.maxRowsPerRequest),
         subjects: createSubjectsClient({ url: options.subjectsUrl, authorization: req.headers.authorization, requestId, policy: options.subjectsCallPolicy }),
         imports: options.imports,

@@ -11,6 +11,7 @@ import { openImportClaims, processLocalClaims } from './imports/import-claims.js
 import { ImportRegistry } from './imports/import-registry.js';
 import { startInterruptedImportSweeper } from './imports/interrupted-import-sweeper.js';
 import { UploadSpool } from './imports/upload-spool.js';
+import { createReadingPartitions } from './vitals/reading-partitions.js';
 import { startVitalSignCountCompactor } from './vitals/vital-sign-count-compactor.js';
 
 const config = loadVitalsConfig();
@@ -45,6 +46,7 @@ const server = await startVitalsServer({
   port: config.PORT,
   host: config.HOST,
   db: database.db,
+  readingPartitions: createReadingPartitions({ db: database.db, kind: database.kind }),
   ping: database.ping,
   logger,
   production: config.NODE_ENV === 'production',

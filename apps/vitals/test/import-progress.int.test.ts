@@ -88,6 +88,7 @@ describe('following an import while it runs, by the id the client chose (real pr
     // write waits for it, so the import is caught mid-store for as long as the test needs.
     const inserted = gate();
     const release = gate();
+    await given.vitalsSql`select ensure_vital_sign_partitions(${['2026-05-01T00:00:00Z']}::timestamptz[])`;
     const holding = given.vitalsSql
       .begin(async (tx) => {
         await tx`insert into vital_signs (subject_id, study_id, site_id, recorded_at, heart_rate, recorded_by)

@@ -9,6 +9,7 @@ import { startVitalsServer } from '../src/http-server.js';
 import { openVitalsDatabase } from '../src/db/client.js';
 import { processLocalClaims } from '../src/imports/import-claims.js';
 import { ImportRegistry } from '../src/imports/import-registry.js';
+import { createReadingPartitions } from '../src/vitals/reading-partitions.js';
 
 const PAGE_QUERY = `query($studyId: ID!, $first: Int!) {
   subjects(studyId: $studyId, first: $first) { edges { node { subjectNumber
@@ -36,6 +37,7 @@ describe('reading vitals for a page of subjects', () => {
       verifyToken: createTokenVerifier({ secret: TEST_JWT_SECRET }),
       port: 0,
       db: database.db,
+      readingPartitions: createReadingPartitions(database),
       ping: database.ping,
       logger: createLogger({ service: 'vitals-test', level: 'silent' }),
       production: false,
@@ -88,6 +90,7 @@ describe('reading vitals for a page of subjects', () => {
         recorded_by: 'test',
       })),
     );
+    await sql`select ensure_vital_sign_partitions(${['2026-01-01T00:00:00Z']}::timestamptz[])`;
     await sql`insert into vital_signs ${sql(rows)}`;
     const imports = Array.from({ length: 60 }, (_, index) => ({
       id: crypto.randomUUID(),

@@ -157,6 +157,7 @@ describe('folding the kept counts', () => {
     database = await createTestDatabase('tg_cnt_fold');
     opened = await openVitalsDatabase({ url: database.url, dataDir: '' });
     sql = postgres(database.url, { max: 2, onnotice: () => {} });
+    await sql`select ensure_vital_sign_partitions(${['2025-01-01T00:00:00Z']}::timestamptz[])`;
   });
 
   afterAll(async () => {
@@ -252,6 +253,8 @@ describe('counts and summaries on the embedded database (PGlite, as under npm st
     try {
       const subject = '0c000000-0000-4000-8000-000000000001';
       const scopeIds = `'0a000000-0000-4000-8000-000000000001', '0b000000-0000-4000-8000-000000000001'`;
+      // The months are made first, as the app's writers make them (reading-partitions.ts), by the request role.
+      await opened.db.execute(drizzleSql`select ensure_vital_sign_partitions(${'{2025-01-01T00:00:00Z,2025-02-01T00:00:00Z}'}::timestamptz[])`);
       await opened.db.execute(
         drizzleSql.raw(`insert into vital_signs (subject_id, study_id, site_id, recorded_at, heart_rate, temperature, recorded_by)
                         select '${subject}', ${scopeIds}, timestamptz '2025-01-01' + n * interval '1 hour', 60 + n, 36.5, 'test' from generate_series(0, 9) as n`),

@@ -10,6 +10,7 @@ import { runInterleaved } from '../interleave.js';
 import { judge, type ResultRow } from '../results.js';
 import { graphqlUrl, type BenchStudy } from '../stack.js';
 import { formatRate, median, round } from '../stats.js';
+import { ensureReadingMonths } from '../reading-months.js';
 
 export interface ImportTarget {
   gateway: AppProcess;
@@ -41,6 +42,8 @@ export async function timedImport(url: string, study: BenchStudy, file: CsvFile,
   }
   return { seconds: round(seconds, 4) };
 }
+
+const FILE_START = Date.UTC(2025, 0, 1);
 
 const vitalsMigrations = fileURLToPath(new URL('../../../apps/vitals/drizzle/', import.meta.url));
 
@@ -92,6 +95,8 @@ export async function measureImportThroughput(
   const referenceSql = postgres(reference.url, { max: 1, onnotice: () => {} });
   try {
     await createReferenceTable(reference.url);
+    // The file's readings (generateVitalsCsv) start on 1 January 2025, a round of its subjects every 10 s.
+    await ensureReadingMonths(referenceSql, FILE_START, FILE_START + Math.ceil(file.expected.rows / target.study.subjects.length) * 10_000);
     const copyPath = files.path('valid-rows.copy');
     const copyRows = await writeCopyFile(file, target.study, copyPath);
     if (copyRows !== file.expected.valid) throw new Error(`the COPY file has ${copyRows} rows, expected ${file.expected.valid}`);

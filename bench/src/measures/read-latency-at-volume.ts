@@ -8,6 +8,7 @@ import { judge, type ResultRow } from '../results.js';
 import { createBenchStudy, graphqlUrl, mustQuery, startSubjects, startVitalsAndGateway, stopAll, type BenchStudy } from '../stack.js';
 import { median, round } from '../stats.js';
 import { loadWithAutocannon, type LoadRun } from './read-latency.js';
+import { ensureReadingMonths, monthsBetween } from '../reading-months.js';
 
 const PAGE = 50;
 /** A young database: as many readings per subject as the first day of a trial. */
@@ -59,6 +60,7 @@ function* copyText(study: BenchStudy, perSubject: number): Generator<string> {
 async function seedWithCopy(databaseUrl: string, study: BenchStudy, perSubject: number): Promise<void> {
   const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
   try {
+    await ensureReadingMonths(sql, NEWEST - (perSubject - 1) * EVERY_MINUTES * 60_000, NEWEST);
     const chunks = copyText(study, perSubject);
     // Set in a callback, which TypeScript does not follow: typed so the loop condition stays.
     let exhausted = false as boolean;
@@ -102,12 +104,35 @@ function checkVolumePage(data: Record<string, any>, perSubject: number): void {
  * vitals. Two vitals databases, one subjects subgraph, a gateway per vitals: the only difference
  * between the contenders is how much history the vitals table holds.
  */
+/** How many monthly partitions the seeded history of `perSubject` readings per subject spans. */
+export function seededMonths(perSubject: number): number {
+  return monthsBetween(NEWEST - (perSubject - 1) * EVERY_MINUTES * 60_000, NEWEST).length;
+}
+
+/** The two stacks of a volume measure, seeded and measured, for work that follows on the same tables (measure 8's imports). */
+export interface VolumeStacks {
+  study: BenchStudy;
+  young: { vitals: AppProcess; gateway: AppProcess };
+  old: { vitals: AppProcess; gateway: AppProcess };
+}
+
+export interface VolumeShape {
+  /** The measure the rows belong to: 5, or 8 on a larger table. */
+  measure: number;
+  readingsPerSubject: number;
+  /** Rounds of the page on each side (more, shorter rounds than the other rows by default). */
+  rounds?: number;
+  /** Runs once the page is measured, on the same processes and tables. */
+  then?: (stacks: VolumeStacks) => Promise<ResultRow[]>;
+}
+
 export async function measureReadLatencyAtVolume(
   options: BenchOptions,
   databases: { subjects: TestDatabase; few: TestDatabase; many: TestDatabase },
   log: (line: string) => void,
+  shape: VolumeShape = { measure: 5, readingsPerSubject: options.volumeReadingsPerSubject },
 ): Promise<ResultRow[]> {
-  const many = options.volumeReadingsPerSubject;
+  const many = shape.readingsPerSubject;
   const apps: Array<AppProcess | undefined> = [];
   try {
     const subjects = await startSubjects(databases.subjects.url);
@@ -118,7 +143,7 @@ export async function measureReadLatencyAtVolume(
     apps.push(old.vitals, old.gateway);
     const study = await createBenchStudy(graphqlUrl(subjects), 'VOLUME', PAGE);
 
-    log(`measure 5 at volume: COPY ${PAGE} × ${FEW_READINGS} and ${PAGE} × ${many.toLocaleString('en')} readings`);
+    log(`measure ${shape.measure} at volume: COPY ${PAGE} × ${FEW_READINGS} and ${PAGE} × ${many.toLocaleString('en')} readings`);
     const seedStarted = Date.now();
     await seedWithCopy(databases.few.url, study, FEW_READINGS);
     await seedWithCopy(databases.many.url, study, many);
@@ -139,7 +164,7 @@ export async function measureReadLatencyAtVolume(
     const connections = CONNECTIONS;
     // The same time under load as the other rows, cut in three times as many shorter rounds: the
     // two sides differ by little, and the busy minutes of a shared machine must fall on both.
-    const rounds = options.mode === 'quick' ? options.runs : options.runs * 3;
+    const rounds = shape.rounds ?? (options.mode === 'quick' ? options.runs : options.runs * 3);
     const seconds = options.mode === 'quick' ? options.readSeconds : Math.max(5, Math.round(options.readSeconds / 3));
     log(`  ${connections} connections, ${rounds} rounds × ${seconds} s per target; warm-up`);
     for (const target of targets) await loadWithAutocannon(target.url, target.body, headers, { connections, seconds: 1 });
@@ -152,7 +177,7 @@ export async function measureReadLatencyAtVolume(
 
     const stat = (name: string, key: keyof LoadRun) => round(median(samples.get(name)!.map((run) => run[key])));
     const describe = (name: string) => `p50 ${stat(name, 'p50')} ms, p95 ${stat(name, 'p95')} ms, ${stat(name, 'requestsPerSecond')} req/s`;
-    const volume = `${(PAGE * many).toLocaleString('en')} rows${options.mode === 'quick' ? '; quick mode: a smaller volume than the 100,000 per subject of the default run' : ''}`;
+    const volume = `${(PAGE * many).toLocaleString('en')} rows over ${seededMonths(many)} monthly partitions${options.mode === 'quick' ? '; quick mode: a smaller volume than the 100,000 per subject of the default run' : ''}`;
     const note =
       `seeded with COPY, then VACUUM ANALYZE; autocannon on loopback in the benchmark's own process; figures: medians of ${rounds} interleaved runs of ${seconds} s; ` +
       'ratio: median of the ratios of the runs of each round, which were measured seconds apart';
@@ -168,7 +193,7 @@ export async function measureReadLatencyAtVolume(
     const row = (path: 'gateway' | 'vitals', percentile: 'p50' | 'p95'): ResultRow => {
       const ratio = pairedRatio(path, percentile);
       return {
-        measure: 5,
+        measure: shape.measure,
         name: `page of ${PAGE} subjects with latestVitalSign and vitals(first: 5), ${connections} connections, ${path === 'gateway' ? 'through the gateway' : 'vitals subgraph direct'}, ${percentile}, at ${many.toLocaleString('en')} readings per subject`,
         figure: stat(`${path}-many`, percentile),
         unit: `ms (${percentile})`,
@@ -181,7 +206,8 @@ export async function measureReadLatencyAtVolume(
         samples: Object.fromEntries([...samples].filter(([name]) => name.startsWith(path))),
       };
     };
-    return [row('gateway', 'p50'), row('gateway', 'p95'), row('vitals', 'p50'), row('vitals', 'p95')];
+    const rows = [row('gateway', 'p50'), row('gateway', 'p95'), row('vitals', 'p50'), row('vitals', 'p95')];
+    return shape.then ? [...rows, ...(await shape.then({ study, young, old }))] : rows;
   } finally {
     await stopAll(...apps);
   }

@@ -5,6 +5,7 @@ import { judge, type ResultRow } from '../results.js';
 import { StatementLog } from '../statement-log.js';
 import { createBenchStudy, graphqlUrl, mustQuery, startStack, stopAll, type BenchStudy, type Stack } from '../stack.js';
 import { median } from '../stats.js';
+import { ensureReadingMonths } from '../reading-months.js';
 
 export const PAGE_QUERY = `query($studyId: ID!, $first: Int!) {
   subjects(studyId: $studyId, first: $first) { edges { node { id subjectNumber
@@ -38,6 +39,7 @@ export async function seedReadStudy(stack: Stack, vitalsDatabase: TestDatabase, 
         recorded_by: 'bench',
       })),
     );
+    await ensureReadingMonths(sql, Date.UTC(2026, 0, 1), Date.UTC(2026, 0, 1, READINGS_PER_SUBJECT));
     for (let offset = 0; offset < rows.length; offset += 1_000) await sql`insert into vital_signs ${sql(rows.slice(offset, offset + 1_000))}`;
   } finally {
     await sql.end();

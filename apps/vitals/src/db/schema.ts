@@ -1,6 +1,23 @@
 import { auditEvents } from '@trialgraph/database';
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, boolean, check, index, integer, jsonb, pgEnum, pgTable, real, smallint, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  real,
+  smallint,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 export const importStatus = pgEnum('import_status', ['RUNNING', 'SUCCEEDED', 'FAILED', 'ABORTED', 'INTERRUPTED']);
 export const onErrorMode = pgEnum('on_error_mode', ['SKIP', 'ABORT']);
@@ -9,11 +26,18 @@ export const onErrorMode = pgEnum('on_error_mode', ['SKIP', 'ABORT']);
  * The large table. Unique per (subject, instant): that key is what makes an import idempotent.
  * study and site are copied from the subjects subgraph at write time, so site scoping needs no
  * call across subgraphs on reads.
+ *
+ * Range-partitioned by month of `recorded_at` (UTC), which Drizzle cannot declare: migration
+ * 0008_partition_vital_signs does, and `ensure_vital_sign_partitions` creates a month before the
+ * first write into it (reading-partitions.ts). A partitioned table's unique keys must hold the
+ * partition key, so `id` is unique by its sequence and found through a plain index, and the one
+ * unique key is (subject_id, recorded_at): leading with subject_id, as a table distributed by
+ * subject (Citus) needs.
  */
 export const vitalSigns = pgTable(
   'vital_signs',
   {
-    id: bigserial({ mode: 'number' }).primaryKey(),
+    id: bigserial({ mode: 'number' }).notNull(),
     subjectId: uuid().notNull(),
     studyId: uuid().notNull(),
     siteId: uuid().notNull(),
@@ -31,6 +55,8 @@ export const vitalSigns = pgTable(
   },
   (table) => [
     unique('vital_signs_subject_recorded_at_unique').on(table.subjectId, table.recordedAt),
+    // VitalSign entities are resolved by id: one probe of this index per partition.
+    index('vital_signs_id_idx').on(table.id),
     check(
       'vital_signs_has_measure',
       sql`num_nonnulls(${table.heartRate}, ${table.systolic}, ${table.diastolic}, ${table.temperature}, ${table.respiratoryRate}, ${table.spo2}) > 0`,
@@ -52,13 +78,14 @@ export const vitalSigns = pgTable(
 export const vitalSignCounts = pgTable(
   'vital_sign_counts',
   {
-    id: bigserial({ mode: 'number' }).primaryKey(),
+    id: bigserial({ mode: 'number' }).notNull(),
     subjectId: uuid().notNull(),
     studyId: uuid().notNull(),
     siteId: uuid().notNull(),
     readings: bigint({ mode: 'number' }).notNull(),
   },
-  (table) => [index('vital_sign_counts_subject_idx').on(table.subjectId)],
+  // Led by subject_id, so the table can be distributed by subject beside vital_signs (README, Scale-out).
+  (table) => [primaryKey({ columns: [table.subjectId, table.id] })],
 );
 
 export const vitalsImports = pgTable(
@@ -98,7 +125,7 @@ export const vitalsImports = pgTable(
 export const vitalsImportErrors = pgTable(
   'vitals_import_errors',
   {
-    id: bigserial({ mode: 'number' }).primaryKey(),
+    id: bigserial({ mode: 'number' }).notNull(),
     importId: uuid()
       .notNull()
       .references(() => vitalsImports.id),
@@ -108,7 +135,8 @@ export const vitalsImportErrors = pgTable(
     code: text().notNull(),
     message: text().notNull(),
   },
-  (table) => [index('vitals_import_errors_import_line_idx').on(table.importId, table.line)],
+  // Led by import_id, so the table can be distributed by import beside vitals_imports (README, Scale-out).
+  (table) => [primaryKey({ columns: [table.importId, table.id] }), index('vitals_import_errors_import_line_idx').on(table.importId, table.line)],
 );
 
 export type VitalSignRow = typeof vitalSigns.$inferSelect;

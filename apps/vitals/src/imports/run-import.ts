@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { CsvFileError } from '@trialgraph/csv';
 import type { ImportSettings } from '../context.js';
 import type { VitalsDatabase } from '../db/client.js';
+import type { ReadingPartitions } from '../vitals/reading-partitions.js';
 import type { SubjectsClient } from '../subjects-client.js';
 import { formatBytes } from './counted-upload.js';
 import { failedEnd, stopOf, stoppedEnd, type ImportEnd } from './import-end.js';
@@ -26,6 +27,7 @@ export interface ImportRun {
   bytesTotal: number | null;
   settings: ImportSettings;
   db: VitalsDatabase;
+  partitions: ReadingPartitions;
   subjects: SubjectsClient;
   /** Aborted with an ImportStop: the service is stopping, or the client left. */
   signal: AbortSignal;
@@ -96,6 +98,7 @@ export async function runImport(run: ImportRun): Promise<ImportEnd> {
         maxBatchBytes: run.settings.maxBatchBytes,
         batchesInFlight: run.settings.batchesInFlight,
         db: run.db,
+        partitions: run.partitions,
         subjects,
         signal: run.signal,
         counts,

@@ -107,6 +107,7 @@ async function claimAndRun(
         bytesTotal: args.bytesTotal,
         settings,
         db: context.db,
+        partitions: context.readingPartitions,
         subjects: importableSubjects(context),
         signal,
         withDatabaseConnection: (stop, store) => context.imports.withDatabaseConnection(stop, store),

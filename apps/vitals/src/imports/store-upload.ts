@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { VitalsRow } from '@trialgraph/csv';
 import { sql } from 'drizzle-orm';
 import type { VitalsDatabase } from '../db/client.js';
+import type { ReadingPartitions } from '../vitals/reading-partitions.js';
 import type { SubjectSummary } from '../subjects-client.js';
 import { boundedBatches } from './bounded-batches.js';
 import { abortedEnd, interruptedEnd, stopOf, stoppedEnd, type ImportEnd } from './import-end.js';
@@ -30,6 +31,8 @@ export interface UploadToStore {
   /** Parsed batches allowed to wait for the database while the next one is parsed. */
   batchesInFlight: number;
   db: VitalsDatabase;
+  /** Makes the month of each reading before a batch is written. */
+  partitions: ReadingPartitions;
   subjects: SubjectLookup;
   signal: AbortSignal;
   counts: ImportCounts;
@@ -120,6 +123,10 @@ export async function storeUpload(run: UploadToStore): Promise<ImportEnd> {
               lastStatementAt = Date.now();
               return;
             }
+            await run.partitions.ensure(
+              prepared.rows.map((row) => row.recordedAtMs),
+              tx,
+            );
             const outcome = await writer.write(prepared);
             lastStatementAt = Date.now();
             counts.rowsAccepted += outcome.accepted;

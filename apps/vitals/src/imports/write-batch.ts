@@ -77,6 +77,14 @@ function unnestBatch(rows: readonly StorableVital[]): SQL {
 }
 
 /**
+ * The stored reading at each repeat's (subject, instant), looked up row by row: a LATERAL subquery
+ * with a LIMIT is never flattened into a join, so each repeat is one probe of the unique index in
+ * the one month (partition) its instant falls in, pruned at run time. As a plain join the planner
+ * chose a hash join over every month of the table, reading all of it once per re-sent batch.
+ */
+const storedAtSameInstant = sql`select * from vital_signs where subject_id = b.subject_id and recorded_at = to_timestamp(b.recorded_at_ms / 1000.0) limit 1`;
+
+/**
  * Stores a batch in one statement and tells new rows from repeats. The unique key
  * (subject, recorded_at) decides: ON CONFLICT DO NOTHING skips what is stored already, and
  * RETURNING source_line names the lines that went in. Only when some did not (a re-sent
@@ -141,7 +149,7 @@ async function compareWithStored(db: VitalsDatabase, batch: SQL): Promise<Omit<B
         (measure) => measureColumn('b', measure),
       )}) as identical
       from ${batch}
-      join vital_signs v on v.subject_id = b.subject_id and v.recorded_at = to_timestamp(b.recorded_at_ms / 1000.0)`),
+      cross join lateral (${storedAtSameInstant}) as v`),
   );
   const duplicateLines: number[] = [];
   const conflictLines: number[] = [];

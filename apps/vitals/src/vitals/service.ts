@@ -27,6 +27,7 @@ export async function recordVitalSign(context: VitalsContext, input: RecordVital
     throw new ForbiddenError('you may record vital signs only for subjects of your own sites');
   }
 
+  await context.readingPartitions.ensure([recordedAt.getTime()], context.db);
   const stored = await context.db.transaction(async (tx) => {
     const row = await insertVitalSignUnlessRecorded(tx, {
       subjectId: subject.id,
