@@ -5,7 +5,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openVitalsDatabase, type VitalsDatabase } from '../src/db/client.js';
 import { vitalsSchema } from '../src/db/schema.js';
-import { encodeVitalsBatch, writeVitalsBatch, type StorableVital } from '../src/imports/write-batch.js';
+import { encodeVitalsBatch, insertVitalsBatch, type StorableVital } from '../src/imports/write-batch.js';
 import { createVitalsLoaders } from '../src/loaders.js';
 import { monthOf } from '../src/vitals/reading-partitions.js';
 
@@ -247,7 +247,7 @@ describe('per-subject reads on the table range-partitioned by month, 5 subjects 
       spo2: row.spo2,
     }));
     sent.length = 0;
-    const outcome = await db.transaction((tx) => writeVitalsBatch(tx, encodeVitalsBatch(rows), { importId: null, studyId: STUDY, actor: 'test' }));
+    const outcome = await db.transaction((tx) => insertVitalsBatch(tx, encodeVitalsBatch(rows), { importId: null, studyId: STUDY, actor: 'test' }));
     expect({ ...outcome, duplicateLines: outcome.duplicateLines.toSorted((a, b) => a - b) }).toEqual({
       accepted: 0,
       duplicateLines: rows.map((row) => row.line),
