@@ -218,8 +218,7 @@ describe('the one table of error codes, as clients meet it', () => {
     ];
     const found: string[] = [];
     for (const [label, request] of cases) {
-      // The REST routes do not carry the request id in their errors yet (apps/gateway/src/rest is being reworked).
-      found.push(...disagreements(label, await request(), { requestId: !/REST|export/.test(label) }));
+      found.push(...disagreements(label, await request(), { requestId: true }));
     }
     expect(found).toEqual([]);
   });

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Supergraph } from '@apollo/federation-internals';
 import { filterSchema } from '@graphql-tools/utils';
-import { BadUserInputError, ErrorCode, httpAnswerOfError } from '@trialgraph/graphql-kit';
+import { BadUserInputError, httpAnswerOfError, NotFoundError } from '@trialgraph/graphql-kit';
 import type { Logger } from '@trialgraph/observability';
 import { answerError } from './answer-error.js';
 import express, { type Express } from 'express';
@@ -87,7 +87,9 @@ export function mountRestApi(
   const swaggerUiDirectory = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
   app.get('/api/v1/docs', (_req, res) => void res.type('html').send(SWAGGER_PAGE));
   app.use('/api/v1/docs/assets', express.static(swaggerUiDirectory, { index: false }));
-  app.use('/api/v1/webhook', (_req, res) => void res.status(404).json({ errors: [{ message: 'no such route', extensions: { code: ErrorCode.NOT_FOUND } }] }));
+  app.use('/api/v1/webhook', (_req, res) => {
+    answerError(res, new NotFoundError('no such route'));
+  });
   const routeSofa = sofa as unknown as express.RequestHandler;
   app.use((req, res, next) => {
     if (!req.path.startsWith('/api/v1/')) {
@@ -109,6 +111,8 @@ export function mountRestApi(
       answerError(res, new BadUserInputError('send the JSON body with a Content-Length header'));
       return;
     }
+    // The operation SOFA runs through the gateway carries this request's id, so its errors name the id the client sees.
+    req.headers['x-request-id'] = String((req as express.Request & { id?: unknown }).id);
     routeSofa(req, res, next);
   });
 }

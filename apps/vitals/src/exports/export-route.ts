@@ -91,7 +91,10 @@ export function createVitalsExportRoute(options: {
     } catch (error) {
       const status = (error as { extensions?: { http?: { status?: number } } }).extensions?.http?.status;
       const formatted = formatError({ message: (error as Error).message, extensions: error instanceof GraphQLError ? error.extensions : {} }, error);
-      const answer = httpAnswerOfError({ message: formatted.message, extensions: { ...formatted.extensions, ...(status ? { http: { status } } : {}) } });
+      const answer = httpAnswerOfError({
+        message: formatted.message,
+        extensions: { ...formatted.extensions, requestId, ...(status ? { http: { status } } : {}) },
+      });
       res.status(answer.status).set(answer.headers).json(answer.body);
       return;
     }
