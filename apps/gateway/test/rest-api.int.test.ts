@@ -57,6 +57,31 @@ describe('REST under /api/v1, generated from the graph and run through the gatew
       expect(document.paths[path]?.[method], `${method.toUpperCase()} ${path}`).toBeDefined();
       expect(document.paths[path][method].responses['409']).toBeDefined();
     }
+    // Every route is one the README names: none of SOFA's own making from a field's name.
+    expect(Object.keys(document.paths as Record<string, unknown>).sort()).toEqual(
+      [
+        '/api/v1/audit-trail/{entityId}',
+        '/api/v1/imports/{id}',
+        '/api/v1/studies',
+        '/api/v1/studies/{id}',
+        '/api/v1/studies/{studyId}/exports/audit-trail',
+        '/api/v1/studies/{studyId}/imports',
+        '/api/v1/studies/{studyId}/sdtm/vs.csv',
+        '/api/v1/studies/{studyId}/subjects',
+        '/api/v1/studies/{studyId}/subjects/by-number/{subjectNumber}',
+        '/api/v1/studies/{studyId}/vitals.csv',
+        '/api/v1/studies/{studyId}/vitals.ndjson',
+        '/api/v1/studies/{studyId}/vitals/imports',
+        '/api/v1/subjects',
+        '/api/v1/subjects/{id}',
+        '/api/v1/subjects/{id}/vitals',
+        '/api/v1/subjects/{id}/withdraw',
+        '/api/v1/subjects/{subjectId}/sdtm/vs.csv',
+        '/api/v1/subjects/{subjectId}/vitals.csv',
+        '/api/v1/subjects/{subjectId}/vitals.ndjson',
+        '/api/v1/vitals',
+      ].sort(),
+    );
     const page = await call('/api/v1/docs');
     expect(await page.text()).toContain('/api/v1/docs/assets/swagger-ui-bundle.js');
     expect((await call('/api/v1/docs/assets/swagger-ui-bundle.js')).status).toBe(200);
@@ -88,6 +113,22 @@ describe('REST under /api/v1, generated from the graph and run through the gatew
     const stale = await json(`/api/v1/subjects/${subject.id}`, 'PATCH', { input: { age: 54 }, expectedVersion: subject.version, reason: 'typo' }, coordinator);
     expect(stale.status).toBe(409);
     expect((await stale.json()).errors[0].extensions.code).toBe('CONFLICT');
+
+    const byNumber = await call(`/api/v1/studies/${studyId}/subjects/by-number/${encodeURIComponent(subject.subjectNumber)}`, { headers: coordinator });
+    expect(byNumber.status).toBe(200);
+    expect((await byNumber.json()).id).toBe(subject.id);
+    const trail = await call(`/api/v1/audit-trail/${subject.id}`, { headers: await adminHeaders() });
+    expect(trail.status).toBe(200);
+    expect((await trail.json()).edges.map((edge: { node: { action: string } }) => edge.node.action)).toEqual(expect.arrayContaining(['CREATE', 'UPDATE']));
+  });
+
+  it('creates a study as an administrator (201) and refuses it to a coordinator (403)', async () => {
+    const input = { input: { code: 'RST02', name: 'Rest two', sites: [{ code: 'S01', name: 'South' }] } };
+    const created = await json('/api/v1/studies', 'POST', input, await adminHeaders());
+    expect(created.status, await created.clone().text()).toBe(201);
+    expect((await created.json()).code).toBe('RST02');
+    const refused = await json('/api/v1/studies', 'POST', { input: { ...input.input, code: 'RST03' } }, coordinator);
+    expect(refused.status).toBe(403);
   });
 
   it('answers each refusal with its status: 401, 403, 404 and 400', async () => {

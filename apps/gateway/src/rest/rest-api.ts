@@ -26,16 +26,25 @@ export const REST_ROUTES = {
   'Query.vitalsImports': { method: 'GET', path: '/studies/:studyId/imports', tags: ['imports'] },
   'Mutation.recordVitalSign': { method: 'POST', path: '/vitals', responseStatus: 201, tags: ['vitals'] },
   'Query.exportAuditTrail': { method: 'GET', path: '/studies/:studyId/exports/audit-trail', tags: ['exports'] },
+  'Mutation.createStudy': { method: 'POST', path: '/studies', responseStatus: 201, tags: ['studies'] },
+  'Query.subjectByNumber': { method: 'GET', path: '/studies/:studyId/subjects/by-number/:subjectNumber', tags: ['subjects'] },
+  'Query.auditTrail': { method: 'GET', path: '/audit-trail/:entityId', tags: ['audit'] },
 } as const;
+
 
 /**
  * Fields a REST resource leaves out: a subject's readings have a route of their own (paged, with
  * a window), a site's study would repeat the study, and an import's audit trail is for ADMIN and
- * MONITOR only (asking for it would refuse the whole report to everyone else). Files are imported
- * through the raw CSV route, not importVitals.
+ * MONITOR only (asking for it would refuse the whole report to everyone else). Root fields left
+ * out have no route (SOFA would make one named after the field): files are imported through the
+ * raw CSV route, not importVitals; node serves Relay's cache; subjectsByNumbers is the batched
+ * lookup vitals makes; vitalsExport's link is for browsers, REST has the export routes.
  */
 const LEFT_OUT_OF_REST = new Set([
   'Mutation.importVitals',
+  'Query.node',
+  'Query.subjectsByNumbers',
+  'Query.vitalsExport',
   'Subject.vitals',
   'Subject.latestVitalSign',
   'Subject.vitalsSummary',
@@ -50,7 +59,9 @@ const LEFT_OUT_OF_REST = new Set([
  */
 export function apiSchemaOf(supergraphSdl: string): GraphQLSchema {
   const schema = Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema();
-  return filterSchema({ schema, fieldFilter: (typeName, fieldName) => !LEFT_OUT_OF_REST.has(`${typeName}.${fieldName}`) });
+  const kept = (typeName: string, fieldName: string) => !LEFT_OUT_OF_REST.has(`${typeName}.${fieldName}`);
+  // filterSchema asks rootFieldFilter, not fieldFilter, about the fields of Query and Mutation.
+  return filterSchema({ schema, fieldFilter: kept, rootFieldFilter: kept });
 }
 
 /**

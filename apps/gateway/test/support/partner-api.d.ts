@@ -9,23 +9,109 @@ export interface paths {
         };
         get: operations["studies_query"];
         put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/node": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
+        /** @description Creates a study with its sites. ADMIN only; CONFLICT when the code is taken. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The study and its sites. */
+                        input: components["schemas"]["CreateStudyInput"];
+                    };
+                };
+            };
+            responses: {
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Study"];
+                    };
+                };
+                /** @description BAD_USER_INPUT or BAD_REQUEST: the message says what to change */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description UNAUTHENTICATED: no valid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description FORBIDDEN: the role may not do this here */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description NOT_FOUND: no such record within the caller’s scope */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description CONFLICT: e.g. a stale expectedVersion; read the record again */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too large: a body over MAX_REQUEST_BYTES or MAX_UPLOAD_BYTES, an export over MAX_EXPORT_READINGS */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description RATE_LIMITED: see Retry-After */
+                429: {
+                    headers: {
+                        /** @description seconds to wait */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description SERVICE_UNAVAILABLE: a dependency is down or too slow; see Retry-After */
+                503: {
+                    headers: {
+                        /** @description seconds to wait */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
         };
-        get: operations["node_query"];
-        put?: never;
-        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -177,7 +263,7 @@ export interface paths {
         };
         trace?: never;
     };
-    "/api/v1/subject-by-number": {
+    "/api/v1/studies/{studyId}/subjects/by-number/{subjectNumber}": {
         parameters: {
             query?: never;
             header?: never;
@@ -185,22 +271,6 @@ export interface paths {
             cookie?: never;
         };
         get: operations["subjectByNumber_query"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/subjects-by-numbers": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["subjectsByNumbers_query"];
         put?: never;
         post?: never;
         delete?: never;
@@ -225,7 +295,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/audit-trail": {
+    "/api/v1/audit-trail/{entityId}": {
         parameters: {
             query?: never;
             header?: never;
@@ -273,22 +343,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/vitals-export": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["vitalsExport_query"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/studies/{studyId}/exports/audit-trail": {
         parameters: {
             query?: never;
@@ -299,124 +353,6 @@ export interface paths {
         get: operations["exportAuditTrail_query"];
         put?: never;
         post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/create-study": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** @description Creates a study with its sites. ADMIN only; CONFLICT when the code is taken. */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description The study and its sites. */
-                        input: components["schemas"]["CreateStudyInput"];
-                    };
-                };
-            };
-            responses: {
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Study"];
-                    };
-                };
-                /** @description BAD_USER_INPUT or BAD_REQUEST: the message says what to change */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description UNAUTHENTICATED: no valid bearer token */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description FORBIDDEN: the role may not do this here */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description NOT_FOUND: no such record within the caller’s scope */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description CONFLICT: e.g. a stale expectedVersion; read the record again */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description too large: a body over MAX_REQUEST_BYTES or MAX_UPLOAD_BYTES, an export over MAX_EXPORT_READINGS */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description RATE_LIMITED: see Retry-After */
-                429: {
-                    headers: {
-                        /** @description seconds to wait */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description SERVICE_UNAVAILABLE: a dependency is down or too slow; see Retry-After */
-                503: {
-                    headers: {
-                        /** @description seconds to wait */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
         delete?: never;
         options?: never;
         head?: never;
@@ -577,151 +513,6 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Subject"];
-                    };
-                };
-                /** @description BAD_USER_INPUT or BAD_REQUEST: the message says what to change */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description UNAUTHENTICATED: no valid bearer token */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description FORBIDDEN: the role may not do this here */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description NOT_FOUND: no such record within the caller’s scope */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description CONFLICT: e.g. a stale expectedVersion; read the record again */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description too large: a body over MAX_REQUEST_BYTES or MAX_UPLOAD_BYTES, an export over MAX_EXPORT_READINGS */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description RATE_LIMITED: see Retry-After */
-                429: {
-                    headers: {
-                        /** @description seconds to wait */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description SERVICE_UNAVAILABLE: a dependency is down or too slow; see Retry-After */
-                503: {
-                    headers: {
-                        /** @description seconds to wait */
-                        "Retry-After"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/import-vitals": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * @description Imports a CSV file of vital signs for the study's subjects (columns patient_id, record_time and at
-         *     least one of heart_rate, blood_pressure or systolic+diastolic, temperature, respiratory_rate, spo2).
-         *     Send it as a multipart request with the header Apollo-Require-Preflight: true. To follow its
-         *     progress, choose its importId and poll vitalsImport(id) while the request runs.
-         */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description The study whose subjects the rows are about; rows of other subjects are refused as UNKNOWN_SUBJECT. */
-                        studyId: string;
-                        /** @description The CSV file, UTF-8, at most MAX_UPLOAD_BYTES (2 GiB by default). */
-                        file: components["schemas"]["Upload"];
-                        /** @description How to treat the file; the defaults when omitted. */
-                        options?: components["schemas"]["ImportOptionsInput"];
-                        /**
-                         * @description The id the import will have: a UUID the client draws (version 4), so it can follow the import
-                         *     with vitalsImport(id) while the file is sent and stored. An id used before is refused (CONFLICT)
-                         *     and changes nothing. Without it, the service draws one.
-                         */
-                        importId?: string;
-                        /**
-                         * Format: float
-                         * @description The file's size in bytes, when the client knows it: shown as bytesTotal, and checked: an upload
-                         *     of another size FAILS as FILE_SIZE_MISMATCH with nothing stored. At most MAX_UPLOAD_BYTES.
-                         */
-                        fileSize?: number;
-                        /** Format: int32 */
-                        importVitals_sameFileAs_sameFileAs_errors_first?: number;
-                        importVitals_sameFileAs_sameFileAs_errors_after?: string;
-                        /** Format: int32 */
-                        importVitals_errors_first?: number;
-                        importVitals_errors_after?: string;
-                    };
-                };
-            };
-            responses: {
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["VitalsImport"];
                     };
                 };
                 /** @description BAD_USER_INPUT or BAD_REQUEST: the message says what to change */
@@ -1257,13 +1048,6 @@ export interface components {
             updateSubject: components["schemas"]["Subject"];
             /** @description Moves an ENROLLED subject to WITHDRAWN; the record is kept. */
             withdrawSubject: components["schemas"]["Subject"];
-            /**
-             * @description Imports a CSV file of vital signs for the study's subjects (columns patient_id, record_time and at
-             *     least one of heart_rate, blood_pressure or systolic+diastolic, temperature, respiratory_rate, spo2).
-             *     Send it as a multipart request with the header Apollo-Require-Preflight: true. To follow its
-             *     progress, choose its importId and poll vitalsImport(id) while the request runs.
-             */
-            importVitals: components["schemas"]["VitalsImport"];
             /** @description Stores one reading; CONFLICT when the subject already has a different reading at recordedAt. */
             recordVitalSign: components["schemas"]["VitalSign"];
         };
@@ -1287,21 +1071,12 @@ export interface components {
         Query: {
             /** @description The studies you act in, in code order. first: at most 500. */
             studies: components["schemas"]["Study"][];
-            /**
-             * @description The Study, Site, Subject, VitalSign or VitalsImport with this global id (a nodeId). NOT_FOUND
-             *     when it does not exist or lies outside what you may read, as for the type's own query;
-             *     FORBIDDEN when your role may not read that type at all; BAD_USER_INPUT for a string that is
-             *     not a nodeId.
-             */
-            node?: Record<string, never>;
             /** @description One study; NOT_FOUND when it does not exist or you do not act in it. */
             study?: components["schemas"]["Study"];
             /** @description One subject; NOT_FOUND when it does not exist or lies outside your scope (another site's subject reads as unknown). */
             subject?: components["schemas"]["Subject"];
             /** @description One subject by its number within a study; NOT_FOUND when there is none in your scope. */
             subjectByNumber?: components["schemas"]["Subject"];
-            /** @description Many subjects of a study by number in one call (at most 5000 numbers); numbers that match no subject are left out. */
-            subjectsByNumbers: components["schemas"]["Subject"][];
             /** @description Subjects of a study in enrolment order, only those in your scope. first: at most 500. */
             subjects: components["schemas"]["SubjectConnection"];
             /** @description Every recorded change of a study or subject, oldest first. ADMIN and MONITOR only. first: at most 500. */
@@ -1310,12 +1085,6 @@ export interface components {
             vitalsImport?: components["schemas"]["VitalsImport"];
             /** @description A study's import reports you may read, newest first. first: at most 100. */
             vitalsImports: components["schemas"]["VitalsImportConnection"];
-            /**
-             * @description A download link for the study's vital signs (or one subject's), recordedAt between from and to
-             *     (inclusive), in the given format. Refused when the export would hold more than MAX_EXPORT_READINGS
-             *     readings. Valid for EXPORT_LINK_TTL_MS (5 minutes by default).
-             */
-            vitalsExport: components["schemas"]["VitalsExport"];
             /**
              * @description Who exported the study's vital signs, and what: each export's EXPORT_STARTED (the format, subjectId,
              *     from, to and readings announced) and EXPORT_FINISHED (readings written, complete or not, reason)
@@ -1858,111 +1627,6 @@ export interface operations {
             };
         };
     };
-    node_query: {
-        parameters: {
-            query: {
-                id: string;
-                node_import_import_sameFileAs_sameFileAs_errors_first?: number;
-                node_import_import_sameFileAs_sameFileAs_errors_after?: string;
-                node_import_import_errors_first?: number;
-                node_import_import_errors_after?: string;
-                node_sameFileAs_sameFileAs_errors_first?: number;
-                node_sameFileAs_sameFileAs_errors_after?: string;
-                node_errors_first?: number;
-                node_errors_after?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": Record<string, never>;
-                };
-            };
-            /** @description BAD_USER_INPUT or BAD_REQUEST: the message says what to change */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description UNAUTHENTICATED: no valid bearer token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description FORBIDDEN: the role may not do this here */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description NOT_FOUND: no such record within the caller’s scope */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description CONFLICT: e.g. a stale expectedVersion; read the record again */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description too large: a body over MAX_REQUEST_BYTES or MAX_UPLOAD_BYTES, an export over MAX_EXPORT_READINGS */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description RATE_LIMITED: see Retry-After */
-            429: {
-                headers: {
-                    /** @description seconds to wait */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description SERVICE_UNAVAILABLE: a dependency is down or too slow; see Retry-After */
-            503: {
-                headers: {
-                    /** @description seconds to wait */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
     study_query: {
         parameters: {
             query?: never;
@@ -2159,12 +1823,12 @@ export interface operations {
     };
     subjectByNumber_query: {
         parameters: {
-            query: {
+            query?: never;
+            header?: never;
+            path: {
                 studyId: string;
                 subjectNumber: string;
             };
-            header?: never;
-            path?: never;
             cookie?: never;
         };
         requestBody?: never;
@@ -2175,104 +1839,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Subject"];
-                };
-            };
-            /** @description BAD_USER_INPUT or BAD_REQUEST: the message says what to change */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description UNAUTHENTICATED: no valid bearer token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description FORBIDDEN: the role may not do this here */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description NOT_FOUND: no such record within the caller’s scope */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description CONFLICT: e.g. a stale expectedVersion; read the record again */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description too large: a body over MAX_REQUEST_BYTES or MAX_UPLOAD_BYTES, an export over MAX_EXPORT_READINGS */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description RATE_LIMITED: see Retry-After */
-            429: {
-                headers: {
-                    /** @description seconds to wait */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description SERVICE_UNAVAILABLE: a dependency is down or too slow; see Retry-After */
-            503: {
-                headers: {
-                    /** @description seconds to wait */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    subjectsByNumbers_query: {
-        parameters: {
-            query: {
-                studyId: string;
-                subjectNumbers: string[];
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Subject"][];
                 };
             };
             /** @description BAD_USER_INPUT or BAD_REQUEST: the message says what to change */
@@ -2457,13 +2023,14 @@ export interface operations {
     };
     auditTrail_query: {
         parameters: {
-            query: {
-                entityId: string;
+            query?: {
                 first?: number;
                 after?: string;
             };
             header?: never;
-            path?: never;
+            path: {
+                entityId: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
@@ -2680,107 +2247,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["VitalsImportConnection"];
-                };
-            };
-            /** @description BAD_USER_INPUT or BAD_REQUEST: the message says what to change */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description UNAUTHENTICATED: no valid bearer token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description FORBIDDEN: the role may not do this here */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description NOT_FOUND: no such record within the caller’s scope */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description CONFLICT: e.g. a stale expectedVersion; read the record again */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description too large: a body over MAX_REQUEST_BYTES or MAX_UPLOAD_BYTES, an export over MAX_EXPORT_READINGS */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description RATE_LIMITED: see Retry-After */
-            429: {
-                headers: {
-                    /** @description seconds to wait */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description SERVICE_UNAVAILABLE: a dependency is down or too slow; see Retry-After */
-            503: {
-                headers: {
-                    /** @description seconds to wait */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    vitalsExport_query: {
-        parameters: {
-            query: {
-                studyId: string;
-                format: components["schemas"]["VitalsExportFormat"];
-                subjectId?: string;
-                from?: string;
-                to?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["VitalsExport"];
                 };
             };
             /** @description BAD_USER_INPUT or BAD_REQUEST: the message says what to change */
