@@ -31,7 +31,6 @@ export const REST_ROUTES = {
   'Query.auditTrail': { method: 'GET', path: '/audit-trail/:entityId', tags: ['audit'] },
 } as const;
 
-
 /**
  * Fields a REST resource leaves out: a subject's readings have a route of their own (paged, with
  * a window), a site's study would repeat the study, and an import's audit trail is for ADMIN and
