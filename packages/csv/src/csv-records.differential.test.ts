@@ -58,7 +58,9 @@ const input = fc
     body: fc.array(
       fc.oneof(
         { weight: 10, arbitrary: fc.constantFrom('DELIMITER', 'BREAK', '"', '""', 'a', 'b c', ' ', ',', ';', '\t', 'é', '😀', '\rx') },
-        { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 5 }).map((text) => text.replace(/[\r\n]/g, '')) },
+        // No NUL: a file holding one is refused whole as NOT_TEXT before records are read, and csv-parse
+        // takes a NUL after a closing quote as the field's text (`""` then NUL reads as one NUL field).
+        { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 5 }).map((text) => text.replace(/[\r\n\u0000]/g, '')) },
         { weight: 1, arbitrary: fc.constant('LONE_LF') },
       ),
       { maxLength: 60 },
