@@ -140,6 +140,20 @@ describe('REST under /api/v1, generated from the graph and run through the gatew
     expect((await json('/api/v1/subjects', 'POST', { input: { studyId, siteId, age: 0, sex: 'MALE' } }, coordinator)).status).toBe(400);
   });
 
+  it('answers a body over MAX_REQUEST_BYTES with 413 and a file that is not CSV with 415, each as BAD_USER_INPUT', async () => {
+    const tooLarge = await json(
+      '/api/v1/subjects',
+      'POST',
+      { input: { studyId, siteId, age: 40, sex: 'MALE', note: 'x'.repeat(2 * 1024 * 1024) } },
+      coordinator,
+    );
+    expect(tooLarge.status).toBe(413);
+    expect((await tooLarge.json()).errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', limit: 'MAX_REQUEST_BYTES' });
+    const notCsv = await json(`/api/v1/studies/${studyId}/vitals/imports`, 'POST', { rows: [] }, coordinator);
+    expect(notCsv.status).toBe(415);
+    expect((await notCsv.json()).errors[0].extensions.code).toBe('BAD_USER_INPUT');
+  });
+
   it('imports a CSV file sent as the body, reports it, and serves the readings and the report', async () => {
     const subject = await (await json('/api/v1/subjects', 'POST', { input: { studyId, siteId, age: 61, sex: 'FEMALE' } }, coordinator)).json();
     const csv = `patient_id,record_time,heart_rate,blood_pressure\n${subject.subjectNumber},2026-03-01 08:00,72,120/80\n${subject.subjectNumber},2026-03-01 09:00,abc,120/80\n`;

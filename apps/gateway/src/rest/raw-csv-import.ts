@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { BadUserInputError, isUuid, ServiceUnavailableError } from '@trialgraph/graphql-kit';
+import { BadUserInputError, isUuid, REFINED_STATUS, ServiceUnavailableError } from '@trialgraph/graphql-kit';
 import type { Logger } from '@trialgraph/observability';
 import { IMPORT_VITALS_MUTATION, multipartUploadBody, type ImportOptionsInput } from '@trialgraph/upload-client';
 import type { Express, Request, Response } from 'express';
@@ -40,7 +40,7 @@ export function mountRawCsvImport(app: Express, options: RawCsvImportOptions): v
     try {
       if (!req.is('text/csv') && !req.is('text/plain')) {
         throw new BadUserInputError('send the CSV file as the body with Content-Type: text/csv (or a GraphQL multipart request to /graphql)', {
-          extensions: { http: { status: 415 } },
+          httpStatus: REFINED_STATUS.UNSUPPORTED_MEDIA_TYPE,
         });
       }
       const studyId = req.params.studyId;

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Supergraph } from '@apollo/federation-internals';
 import { filterSchema } from '@graphql-tools/utils';
-import { BadUserInputError, httpAnswerOfError, NotFoundError } from '@trialgraph/graphql-kit';
+import { BadUserInputError, httpAnswerOfError, NotFoundError, REFINED_STATUS } from '@trialgraph/graphql-kit';
 import type { Logger } from '@trialgraph/observability';
 import { answerError } from './answer-error.js';
 import express, { type Express } from 'express';
@@ -112,7 +112,8 @@ export function mountRestApi(
       answerError(
         res,
         new BadUserInputError(`the body is larger than ${options.maxRequestBytes} bytes (MAX_REQUEST_BYTES)`, {
-          extensions: { http: { status: 413 }, limit: 'MAX_REQUEST_BYTES' },
+          extensions: { limit: 'MAX_REQUEST_BYTES' },
+          httpStatus: REFINED_STATUS.PAYLOAD_TOO_LARGE,
         }),
       );
       return;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { accessOf, authenticateRequest, type TokenVerifier } from '@trialgraph/auth';
+import { authenticateCaller, type TokenVerifier } from '@trialgraph/auth';
 import { recordAuditEvents } from '@trialgraph/database';
 import { BadUserInputError, createErrorFormatter, httpAnswerOfError, UnauthenticatedError } from '@trialgraph/graphql-kit';
 import type { Logger } from '@trialgraph/observability';
@@ -59,12 +59,12 @@ export function createVitalsExportRoute(options: {
     try {
       const asked = askedExport(req.query, req.headers.authorization, options.links);
       exportRequest = asked.request;
-      const identity = await authenticateRequest(options.verifyToken, asked.authorization);
-      actor = identity.userId;
+      const caller = await authenticateCaller(options.verifyToken, asked.authorization, { requestId, logger: options.logger });
+      actor = caller.actor;
       subjects = createSubjectsClient({ url: options.subjectsUrl, authorization: asked.authorization, requestId, policy: options.subjectsCallPolicy });
       prepared = await prepareExport({
         db: options.db,
-        access: accessOf(identity),
+        access: caller.access,
         subjects,
         request: exportRequest,
         maxReadings: options.settings.maxReadings,
