@@ -1,3 +1,5 @@
+import { checkPageSize, decodeCursor, encodeCursor, isWholeNumberBetween, toConnection, type Connection } from '@trialgraph/graphql-kit';
+import { and, asc, count, gt, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { bigserial, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
@@ -29,4 +31,37 @@ export type NewAuditEvent = typeof auditEvents.$inferInsert;
 /** Appends audit records; called inside the transaction of the change they describe. */
 export async function recordAuditEvents(tx: PgDatabase<PgQueryResultHKT, Record<string, unknown>>, events: NewAuditEvent[]): Promise<void> {
   if (events.length > 0) await tx.insert(auditEvents).values(events);
+}
+
+const MAX_AUDIT_PAGE_SIZE = 500;
+const isEventId = isWholeNumberBetween(0, Number.MAX_SAFE_INTEGER);
+
+/**
+ * The audit events matching `which` (one entity's, or a study's exports) as a Relay connection,
+ * oldest first: `first` of them (50 unless asked, at most 500) after the event of the cursor
+ * `after`, and how many match in all. The caller checks first that the asker may read them.
+ */
+export async function auditEventConnection(
+  db: PgDatabase<PgQueryResultHKT, Record<string, unknown>>,
+  which: SQL | undefined,
+  page: { first?: number | null; after?: string | null; cursorKind: string },
+): Promise<Connection<AuditEventRow>> {
+  const first = checkPageSize(page.first, 50, MAX_AUDIT_PAGE_SIZE);
+  const afterId = page.after ? decodeCursor(page.cursorKind, page.after, isEventId) : undefined;
+  const [rows, [counted]] = await Promise.all([
+    db
+      .select()
+      .from(auditEvents)
+      .where(and(which, afterId === undefined ? undefined : gt(auditEvents.id, afterId)))
+      .orderBy(asc(auditEvents.id))
+      .limit(first + 1),
+    db.select({ total: count() }).from(auditEvents).where(which),
+  ]);
+  return toConnection({
+    rows,
+    first,
+    totalCount: counted?.total ?? 0,
+    hasPreviousPage: afterId !== undefined,
+    cursorOf: (row) => encodeCursor(page.cursorKind, row.id),
+  });
 }

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gt, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { VitalsDatabase } from '../db/client.js';
 import { auditEvents, type AuditEventRow, type NewAuditEvent, type VitalsImportRow } from '../db/schema.js';
 
@@ -25,22 +25,7 @@ export function findAuditEventsOf(db: VitalsDatabase, entityId: string): Promise
  * Exports are recorded against the study whose readings they read (entityType Study, see
  * exports/export-route.ts), so a study's exports are found by the (entity_id, id) index.
  */
-const exportsOfStudy = (studyId: string) =>
+export const exportsOfStudy = (studyId: string) =>
   and(eq(auditEvents.entityType, 'Study'), eq(auditEvents.entityId, studyId), inArray(auditEvents.action, [...EXPORT_ACTIONS]));
 
 export const EXPORT_ACTIONS = ['EXPORT_STARTED', 'EXPORT_FINISHED'] as const;
-
-/** A study's export events in the order they happened, after the event id `afterId`. */
-export function findExportAuditPage(db: VitalsDatabase, studyId: string, page: { afterId: number | undefined; limit: number }): Promise<AuditEventRow[]> {
-  return db
-    .select()
-    .from(auditEvents)
-    .where(and(exportsOfStudy(studyId), page.afterId === undefined ? undefined : gt(auditEvents.id, page.afterId)))
-    .orderBy(asc(auditEvents.id))
-    .limit(page.limit);
-}
-
-export async function countExportAuditEvents(db: VitalsDatabase, studyId: string): Promise<number> {
-  const [row] = await db.select({ total: count() }).from(auditEvents).where(exportsOfStudy(studyId));
-  return row?.total ?? 0;
-}
