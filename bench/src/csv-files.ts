@@ -53,10 +53,14 @@ export function subjectNumbersOf(study: BenchStudy): string[] {
 export const COPY_COLUMNS =
   'subject_id, study_id, site_id, recorded_at, heart_rate, systolic, diastolic, temperature, respiratory_rate, spo2, import_id, source_line, recorded_by';
 
+/** The import the reference rows name. */
+const REFERENCE_IMPORT_ID = '00000000-0000-4000-8000-00000000c0b1';
+
 /**
  * The valid rows of a CSV file in COPY text format, subjects resolved to their ids: the
  * reference load gets exactly the rows the import stores, already checked, so it measures
- * PostgreSQL's bulk path alone. Built with our parser, outside any timing.
+ * PostgreSQL's bulk path alone. Built with our parser, outside any timing. Every row names one
+ * import, as an import's rows name theirs.
  */
 export async function writeCopyFile(csv: CsvFile, study: BenchStudy, path: string): Promise<number> {
   const ids = new Map(study.subjects.map((subject) => [subject.subjectNumber, subject.id]));
@@ -69,7 +73,7 @@ export async function writeCopyFile(csv: CsvFile, study: BenchStudy, path: strin
       for (const row of batch.rows) {
         const subjectId = ids.get(row.patientId.toUpperCase());
         if (!subjectId) throw new Error(`the file names ${row.patientId}, which is not a subject of the benchmark study`);
-        text += `${subjectId}\t${study.studyId}\t${study.siteId}\t${new Date(row.recordedAt).toISOString()}\t${value(row.heartRate)}\t${value(row.systolic)}\t${value(row.diastolic)}\t${value(row.temperature)}\t${value(row.respiratoryRate)}\t${value(row.spo2)}\t\\N\t${row.line}\tbench\n`;
+        text += `${subjectId}\t${study.studyId}\t${study.siteId}\t${new Date(row.recordedAt).toISOString()}\t${value(row.heartRate)}\t${value(row.systolic)}\t${value(row.diastolic)}\t${value(row.temperature)}\t${value(row.respiratoryRate)}\t${value(row.spo2)}\t${REFERENCE_IMPORT_ID}\t${row.line}\tbench\n`;
         written++;
       }
       yield text;

@@ -31,7 +31,7 @@ export const vitalsEnvironment = {
    * outlived it and were promoted, so the heap grew with the file (vitals RSS 2M rows: 310 → ~280
    * MB) at the same speed; 1,000 is slower per row.
    */
-  IMPORT_BATCH_SIZE: z.coerce.number().int().min(100).max(50_000, 'must be between 100 and 50000').default(2_000),
+  IMPORT_BATCH_SIZE: z.coerce.number().int().min(100).max(50_000, 'must be between 100 and 50000').default(10_000),
   /**
    * Bytes of the file one batch may span: a batch ends at IMPORT_BATCH_SIZE rows or here,
    * whichever comes first, so a file of huge cells cannot fill the heap with its bad values.

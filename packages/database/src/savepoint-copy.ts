@@ -12,7 +12,7 @@ import { isUniqueViolation } from './postgres-errors.js';
  * false when a unique index refused one: the savepoint then undid the whole COPY and the
  * transaction goes on as before it. Any other failure is thrown.
  */
-export type SavepointCopy = (statement: string, chunks: Iterable<string>) => Promise<boolean>;
+export type SavepointCopy = (statement: string, chunks: Iterable<string | Uint8Array>) => Promise<boolean>;
 
 /**
  * The COPY of a drizzle transaction on PostgreSQL, or undefined where there is none (PGlite, or

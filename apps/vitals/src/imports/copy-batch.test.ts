@@ -39,9 +39,9 @@ describe('copyText', () => {
   });
 
   it('writes one line per row in the COPY columns, absent values as \\N and the free-text actor escaped', () => {
-    const text = [
-      ...copyText([row(2), row(3, { heartRate: null, systolic: 120, diastolic: 80 })], { importId: null, studyId: 'study', actor: 'a\tb\\c\nd\re' }),
-    ].join('');
+    const text = Buffer.concat(
+      copyText([row(2), row(3, { heartRate: null, systolic: 120, diastolic: 80 })], { importId: null, studyId: 'study', actor: 'a\tb\\c\nd\re' }),
+    ).toString('utf8');
     expect(text.split('\n')).toEqual([
       '00000000-0000-4000-8000-000000000001\tstudy\t00000000-0000-4000-8000-000000000002\t2026-01-01T08:15:00.000Z\t72\t\\N\t\\N\t36.6\t\\N\t98\t\\N\t2\ta\\tb\\\\c\\nd\\re',
       '00000000-0000-4000-8000-000000000001\tstudy\t00000000-0000-4000-8000-000000000002\t2026-01-01T08:15:00.000Z\t\\N\t120\t80\t36.6\t\\N\t98\t\\N\t3\ta\\tb\\\\c\\nd\\re',
@@ -49,14 +49,18 @@ describe('copyText', () => {
     ]);
   });
 
-  it('hands a large batch over in chunks of whole lines', () => {
-    const chunks = [
-      ...copyText(
-        Array.from({ length: 1_201 }, (_, index) => row(index + 2)),
-        { importId: 'import', studyId: 'study', actor: 'x' },
-      ),
-    ];
-    expect(chunks.map((chunk) => chunk.split('\n').length - 1)).toEqual([500, 500, 201]);
-    expect(chunks.every((chunk) => chunk.endsWith('\n'))).toBe(true);
+  it('hands a large batch over in chunks of whole lines of about a megabyte, a line of many-byte characters included', () => {
+    const rows = Array.from({ length: 9_001 }, (_, index) => row(index + 2));
+    const chunks = copyText(rows, { importId: 'import', studyId: 'study', actor: 'Dr. Łukasz Żółć 医生 '.repeat(20) });
+    const text = Buffer.concat(chunks).toString('utf8');
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(chunks.every((chunk) => chunk.length <= 1024 * 1024 && chunk.toString('utf8').endsWith('\n'))).toBe(true);
+    expect(
+      text
+        .split('\n')
+        .slice(0, -1)
+        .map((line) => line.split('\t')[11]),
+    ).toEqual(rows.map((stored) => String(stored.line)));
+    expect(text.split('\n')[0]?.split('\t')[12]).toBe('Dr. Łukasz Żółć 医生 '.repeat(20));
   });
 });

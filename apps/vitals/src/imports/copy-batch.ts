@@ -5,42 +5,57 @@ import type { BatchTarget, StorableVital } from './write-batch.js';
 const COPY_STATEMENT =
   'copy vital_signs (subject_id, study_id, site_id, recorded_at, heart_rate, systolic, diastolic, temperature, respiratory_rate, spo2, import_id, source_line, recorded_by) from stdin';
 
-/** Lines per chunk handed to the connection: the text of one batch is never held whole. */
-const LINES_PER_CHUNK = 500;
+/**
+ * Bytes per chunk handed to the connection: a batch goes in a few large writes, each of which
+ * waits for the event loop (busy with the next batch meanwhile), so PostgreSQL is kept fed.
+ */
+const CHUNK_BYTES = 1024 * 1024;
 
 /**
  * Stores a batch with COPY, PostgreSQL's bulk path, when none of its rows is stored already:
  * true when all went in (each row accepted), false when one met a stored (subject, recorded_at),
  * or a line before it in the batch, and nothing of the batch was stored. The statement-level
- * triggers that keep vital_sign_counts fire for COPY as for INSERT.
+ * triggers that keep vital_sign_counts fire for COPY as for INSERT. `chunks` is the batch's
+ * copyText, built ahead by VitalsBatchWriter.prepare while the write before ran.
  */
-export function copyVitalsBatch(copy: SavepointCopy, rows: readonly StorableVital[], target: BatchTarget): Promise<boolean> {
-  return copy(COPY_STATEMENT, copyText(rows, target));
+export function copyVitalsBatch(copy: SavepointCopy, chunks: Iterable<Uint8Array>): Promise<boolean> {
+  return copy(COPY_STATEMENT, chunks);
 }
 
 /**
  * The rows in COPY's text format, the same values the INSERT path stores: recorded_at as the
  * ISO text of the same millisecond (to_timestamp there), measures as JavaScript prints them
  * (PostgreSQL reads the same digits into the same smallint or real), absent ones as \N.
+ *
+ * Each line is written into a buffer of about CHUNK_BYTES as it is made: joining the lines
+ * into strings cost twice as much (each line a rope of its parts, flattened once more by the
+ * join), and chunk strings of a megabyte went to V8's old space, whose collections then took
+ * more time than the import's own work.
  */
-export function* copyText(rows: readonly StorableVital[], target: BatchTarget): Generator<string> {
+export function copyText(rows: readonly StorableVital[], target: BatchTarget): Buffer[] {
   // Fields shared by every line, escaped once (the actor is free text).
   const importId = copyField(target.importId);
   const actor = copyField(target.actor);
   const study = copyField(target.studyId);
-  for (let start = 0; start < rows.length; start += LINES_PER_CHUNK) {
-    // Joined, not appended with `+=`: one flat string per chunk, not a rope of small ones (see pg-array.ts).
-    const lines = rows
-      .slice(start, start + LINES_PER_CHUNK)
-      .map(
-        (row) =>
-          `${row.subjectId}\t${study}\t${row.siteId}\t${isoInstant(row.recordedAtMs)}\t${copyNumber(row.heartRate)}\t` +
-          `${copyNumber(row.systolic)}\t${copyNumber(row.diastolic)}\t${copyNumber(row.temperature)}\t${copyNumber(row.respiratoryRate)}\t` +
-          `${copyNumber(row.spo2)}\t${importId}\t${row.line}\t${actor}`,
-      );
-    lines.push('');
-    yield lines.join('\n');
+  const chunks: Buffer[] = [];
+  let chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  let used = 0;
+  for (const row of rows) {
+    const line =
+      `${row.subjectId}\t${study}\t${row.siteId}\t${isoInstant(row.recordedAtMs)}\t${copyNumber(row.heartRate)}\t` +
+      `${copyNumber(row.systolic)}\t${copyNumber(row.diastolic)}\t${copyNumber(row.temperature)}\t${copyNumber(row.respiratoryRate)}\t` +
+      `${copyNumber(row.spo2)}\t${importId}\t${row.line}\t${actor}\n`;
+    // UTF-8 takes at most three bytes per UTF-16 unit: a line that might not fit starts the next chunk.
+    const mostBytes = 3 * line.length;
+    if (used + mostBytes > chunk.length) {
+      if (used > 0) chunks.push(chunk.subarray(0, used));
+      chunk = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, mostBytes));
+      used = 0;
+    }
+    used += chunk.write(line, used);
   }
+  if (used > 0) chunks.push(chunk.subarray(0, used));
+  return chunks;
 }
 
 const copyNumber = (value: number | null): string => (value === null ? '\\N' : String(value));

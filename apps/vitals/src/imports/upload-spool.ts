@@ -64,10 +64,13 @@ export class UploadSpool {
     return createWriteStream(this.path, { fd, highWaterMark: 256 * 1024 });
   }
 
-  /** The received bytes from the start, in large chunks so the parser reads at disk speed; call once. */
+  /**
+   * The received bytes from the start; call once. In 64 KiB chunks: each is parsed in one go
+   * on the event loop that also feeds the import's COPY, which waits meanwhile.
+   */
   reader(): Readable {
     const fd = this.#take('readFd');
-    return createReadStream(this.path, { fd, start: 0, highWaterMark: 256 * 1024 });
+    return createReadStream(this.path, { fd, start: 0, highWaterMark: 64 * 1024 });
   }
 
   /** Closes what no stream took, and deletes the file if it still has a name. */

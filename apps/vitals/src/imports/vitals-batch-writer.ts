@@ -1,6 +1,6 @@
 import { savepointCopyOf, type SavepointCopy } from '@trialgraph/database';
 import type { VitalsDatabase } from '../db/client.js';
-import { copyVitalsBatch } from './copy-batch.js';
+import { copyText, copyVitalsBatch } from './copy-batch.js';
 import { countImportBatch } from './import-metrics.js';
 import {
   compareThenInsertVitalsBatch,
@@ -12,9 +12,12 @@ import {
   type StorableVital,
 } from './write-batch.js';
 
-/** A batch as the writer took it from the parser: encoded for INSERT already when that is the likely path. */
+/** A batch as the writer took it from the parser, already in the form of the path it will likely take. */
 export interface PreparedVitalsBatch {
   rows: readonly StorableVital[];
+  /** Its COPY text, when COPY is the likely path. */
+  copyChunks: readonly Buffer[] | undefined;
+  /** Its INSERT parameters, when INSERT or the comparison is. */
   encoded: EncodedVitalsBatch | undefined;
 }
 
@@ -59,9 +62,18 @@ export class VitalsBatchWriter {
     return this.#copy !== undefined && this.#cleanBatches >= this.#cleanBatchesNeeded ? 'copy' : 'insert';
   }
 
-  /** Encodes for INSERT now when the batch will likely need it, so encoding overlaps the write before. */
+  /**
+   * Builds the batch's text for the path it will likely take now, while the write before runs:
+   * a COPY then streams at the server's pace instead of waiting between its chunks for the
+   * event loop, which parses the next batch meanwhile.
+   */
   prepare(rows: readonly StorableVital[]): PreparedVitalsBatch {
-    return { rows, encoded: this.#nextPath === 'copy' ? undefined : encodeVitalsBatch(rows) };
+    const copying = this.#nextPath === 'copy';
+    return {
+      rows,
+      copyChunks: copying ? copyText(rows, this.target) : undefined,
+      encoded: copying ? undefined : encodeVitalsBatch(rows),
+    };
   }
 
   async write(batch: PreparedVitalsBatch): Promise<BatchOutcome> {
@@ -69,7 +81,7 @@ export class VitalsBatchWriter {
     if (rows.length === 0) return { accepted: 0, duplicateLines: [], conflictLines: [] };
     const path = this.#nextPath;
     if (path === 'copy' && this.#copy) {
-      if (await copyVitalsBatch(this.#copy, rows, this.target)) {
+      if (await copyVitalsBatch(this.#copy, batch.copyChunks ?? copyText(rows, this.target))) {
         countImportBatch('copy');
         this.#cleanBatchesNeeded = 1;
         return { accepted: rows.length, duplicateLines: [], conflictLines: [] };
