@@ -33,7 +33,7 @@ export function savepointCopyOf(db: Database<Record<string, unknown>>): Savepoin
       await client.savepoint(async (savepoint) => {
         // Through `unsafe`, so the statement is counted and put under its request's time like any other.
         const copy = await savepoint.unsafe(statement).writable();
-        // One chunk ahead of the connection at most: the rest is not built until the server takes it.
+        // One chunk ahead of the connection at most: a lazily built `chunks` is built only as fast as the server takes it.
         await pipeline(Readable.from(chunks, { highWaterMark: 1 }), copy);
       });
       return true;
