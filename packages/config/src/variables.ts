@@ -67,7 +67,7 @@ export const databaseLimitsEnvironment = {
   DB_LOCK_TIMEOUT_MS: positiveMilliseconds(10_000),
   /** idle_in_transaction_session_timeout: how long a transaction may sit without a statement. */
   DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: positiveMilliseconds(60_000),
-  /** How long opening a connection may take before the statement waiting for it fails. */
+  /** How long opening a connection may take, and waiting for one while none can be opened, before the statement fails. */
   DB_CONNECT_TIMEOUT_MS: positiveMilliseconds(2_000),
 };
 

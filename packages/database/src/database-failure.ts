@@ -1,8 +1,11 @@
 import { ServiceUnavailableError } from '@trialgraph/graphql-kit';
 import type { DatabaseLimits } from './database-limits.js';
 
-/** Why this process gave a statement up itself, when it did: the request's deadline passed, or its client left. */
-export type CancelReason = 'deadline' | 'client_gone';
+/**
+ * Why this process gave a statement up itself, when it did: the request's deadline passed, its
+ * client left, or it waited too long for a connection the pool could not open (connection-waits.ts).
+ */
+export type CancelReason = 'deadline' | 'client_gone' | 'no_connection';
 
 /** postgres.js's own codes for a connection it lost or could not open, and the socket errors beneath them. */
 const CONNECTION_CODES = new Set([
@@ -30,6 +33,12 @@ function codeOf(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
+/** Whether the error says the database could not be reached or would not take the session, rather than refusing a statement. */
+export function isConnectionFailure(error: unknown): boolean {
+  const code = codeOf(error);
+  return code !== undefined && (CONNECTION_CODES.has(code) || UNAVAILABLE_SQLSTATE.test(code));
+}
+
 /**
  * What a failed statement means for the client, in words that send an operator the right way:
  * a statement this process cancelled names the deadline (or the client that left), one PostgreSQL
@@ -46,6 +55,12 @@ export function toDatabaseFailure(error: unknown, context: { limits: DatabaseLim
     return new ServiceUnavailableError(
       "The request's deadline passed while the database was still working on it, so the statement was cancelled; retry, or ask for less at once.",
       { dependency: 'deadline', cause: error },
+    );
+  }
+  if (context.cancelledFor === 'no_connection') {
+    return new ServiceUnavailableError(
+      `The database is unavailable right now: no connection to it opened within ${context.limits.connectTimeoutMs} ms (DB_CONNECT_TIMEOUT_MS); retry in a moment.`,
+      { dependency: 'database', cause: error },
     );
   }
   if (context.cancelledFor === 'client_gone') {
@@ -78,7 +93,7 @@ export function toDatabaseFailure(error: unknown, context: { limits: DatabaseLim
       { dependency: 'database', cause: error },
     );
   }
-  if (code !== undefined && (CONNECTION_CODES.has(code) || UNAVAILABLE_SQLSTATE.test(code))) {
+  if (isConnectionFailure(error)) {
     // The code (ECONNREFUSED, 57P03…) stays in the cause, for the logs.
     return new ServiceUnavailableError('The database is unavailable right now; retry in a moment.', { dependency: 'database', cause: error });
   }

@@ -10,7 +10,7 @@ export interface DatabaseLimits {
   lockTimeoutMs: number;
   /** `idle_in_transaction_session_timeout`: the server closes a session idle this long inside a transaction (25P03). */
   idleInTransactionTimeoutMs: number;
-  /** How long opening a connection may take, so a statement waiting for one fails instead of hanging. */
+  /** How long opening a connection may take, and waiting for one while none can be opened (connection-waits.ts), so a statement fails instead of hanging. */
   connectTimeoutMs: number;
 }
 

@@ -2,7 +2,8 @@ import type { PGlite, Transaction } from '@electric-sql/pglite';
 import type { ServiceUnavailableError } from '@trialgraph/graphql-kit';
 import { currentRequestScope } from '@trialgraph/observability';
 import type postgres from 'postgres';
-import { toDatabaseFailure } from './database-failure.js';
+import { ConnectionWaits } from './connection-waits.js';
+import { toDatabaseFailure, type CancelReason } from './database-failure.js';
 import { databaseMeter, type DatabaseMeter } from './pool-metrics.js';
 import {
   givenUpReason,
@@ -34,6 +35,7 @@ function withInstrumentedBody(args: unknown[], wrap: (client: never) => unknown)
 export function instrumentPostgres(client: postgres.Sql, options: StatementContext & { maxConnections: number }): postgres.Sql {
   const meter = databaseMeter(options.database, options.maxConnections);
   const context: StatementContext = { database: options.database, limits: options.limits };
+  const connectionWaits = new ConnectionWaits(options.limits.connectTimeoutMs);
   const wrap = (sql: postgres.Sql, inTransaction: boolean): postgres.Sql =>
     new Proxy(sql, {
       get(target, property, receiver) {
@@ -43,12 +45,13 @@ export function instrumentPostgres(client: postgres.Sql, options: StatementConte
           return (...args: unknown[]) => {
             refuseIfGivenUp(context);
             const query = (value as Callback)(...args) as PostgresQuery;
-            governStatement(query, { ...context, inTransaction });
+            governStatement(query, { ...context, inTransaction, connectionWaits });
             return meter.statement(query);
           };
         }
         if (property === 'begin' && !inTransaction) {
-          return (...args: unknown[]) => beginGoverned({ begin: value as Callback, args, wrapTransaction: (tx) => wrap(tx, true), meter, context });
+          return (...args: unknown[]) =>
+            beginGoverned({ begin: value as Callback, args, wrapTransaction: (tx) => wrap(tx, true), meter, context, connectionWaits });
         }
         if (property === 'savepoint') return (...args: unknown[]) => (value as Callback)(...withInstrumentedBody(args, (tx) => wrap(tx, true)));
         return value;
@@ -59,9 +62,10 @@ export function instrumentPostgres(client: postgres.Sql, options: StatementConte
 
 /**
  * A transaction under its request's time. Until its body starts it only waits for a pooled
- * connection: a request given up meanwhile is answered at once, and the body, when it gets the
- * connection, ends before its first statement. Once the body runs, the caller waits for it (and its COMMIT or ROLLBACK), so an answer never precedes what
- * the transaction did.
+ * connection: a request given up meanwhile, or a wait past the connect timeout while the pool
+ * cannot open connections (connection-waits.ts), is answered at once, and the body, when it gets
+ * the connection, ends before its first statement. Once the body runs, the caller waits for it
+ * (and its COMMIT or ROLLBACK), so an answer never precedes what the transaction did.
  */
 async function beginGoverned(options: {
   begin: Callback;
@@ -69,8 +73,9 @@ async function beginGoverned(options: {
   wrapTransaction: (tx: postgres.Sql) => postgres.Sql;
   meter: DatabaseMeter;
   context: StatementContext;
+  connectionWaits: ConnectionWaits;
 }): Promise<unknown> {
-  const { context } = options;
+  const { context, connectionWaits } = options;
   refuseIfGivenUp(context);
   const scope = currentRequestScope();
   const body = options.args.at(-1);
@@ -79,6 +84,7 @@ async function beginGoverned(options: {
   let abandoned: ServiceUnavailableError | undefined;
   const governedBody = async (tx: postgres.Sql) => {
     started = true;
+    connectionWaits.observe('succeeded');
     if (abandoned !== undefined) throw abandoned;
     const reason = givenUpReason(scope);
     if (reason) throw refusedStatement(reason, context);
@@ -87,16 +93,24 @@ async function beginGoverned(options: {
   const running = options.meter
     .transaction(() => options.begin(...options.args.slice(0, -1), governedBody) as Promise<unknown>)
     .catch((error: unknown) => {
+      if (!started) connectionWaits.observe({ error });
       throw toDatabaseFailure(error, { limits: context.limits });
     });
-  if (!scope) return running;
   return new Promise((resolve, reject) => {
-    const dispose = whenGivenUp(scope, (reason) => {
+    const abandon = (reason: CancelReason) => {
       if (started) return;
       abandoned = refusedStatement(reason, context);
       reject(abandoned);
+    };
+    const disposeWait = connectionWaits.bound(
+      () => started,
+      () => abandon('no_connection'),
+    );
+    const disposeDeadline = scope ? whenGivenUp(scope, abandon) : undefined;
+    void running.then(resolve, reject).finally(() => {
+      disposeWait();
+      disposeDeadline?.();
     });
-    void running.then(resolve, reject).finally(dispose);
   });
 }
 

@@ -1,6 +1,7 @@
 import type { ServiceUnavailableError } from '@trialgraph/graphql-kit';
 import { Counter, currentRequestScope, metricsRegistry, type RequestScope } from '@trialgraph/observability';
 import type { DatabaseLimits } from './database-limits.js';
+import type { ConnectionWaits } from './connection-waits.js';
 import { toDatabaseFailure, type CancelReason } from './database-failure.js';
 
 /**
@@ -11,7 +12,7 @@ import { toDatabaseFailure, type CancelReason } from './database-failure.js';
  */
 const cancelledStatements = new Counter({
   name: 'trialgraph_db_statements_cancelled_total',
-  help: "SQL statements given up because their request's deadline passed or its client left: cancelled while running or waiting for a connection, or refused before they started",
+  help: "SQL statements given up because their request's deadline passed, its client left or no connection could be opened in time: cancelled while running or waiting for a connection, or refused before they started",
   labelNames: ['database', 'reason'] as const,
   registers: [metricsRegistry],
 });
@@ -98,25 +99,50 @@ export interface PostgresQuery extends PromiseLike<unknown> {
  * CancelRequest and drops one still queued for a pooled connection. One queued inside a
  * transaction (behind another statement of it) cannot be dropped without stalling the
  * transaction's queue, so its caller is rejected and it runs, unwanted, when its turn comes;
- * the transaction then rolls back.
+ * the transaction then rolls back. Outside a transaction, `connectionWaits` bounds the time the
+ * statement may wait for a connection the pool cannot open, and learns from its outcome.
  */
-export function governStatement(query: PostgresQuery, context: StatementContext & { inTransaction: boolean }): void {
+export function governStatement(
+  query: PostgresQuery,
+  context: StatementContext & { inTransaction: boolean; connectionWaits?: ConnectionWaits | undefined },
+): void {
   let cancelledFor: CancelReason | undefined;
+  const { connectionWaits } = context;
   const reject = query.reject;
   // Translating where the connection rejects keeps the query itself the promise drizzle awaits,
   // with every method it calls on it (values, raw…).
   if (typeof reject === 'function') {
-    query.reject = (error: unknown) => reject(toDatabaseFailure(error, { limits: context.limits, cancelledFor }));
+    query.reject = (error: unknown) => {
+      connectionWaits?.observe({ error });
+      reject(toDatabaseFailure(error, { limits: context.limits, cancelledFor }));
+    };
   }
-  const scope = currentRequestScope();
-  if (!scope) return;
-  const dispose = whenGivenUp(scope, (reason) => {
+  const giveUp = (reason: CancelReason) => {
     cancelledFor = reason;
     cancelledStatements.inc({ database: context.database, reason });
     if (context.inTransaction && query.state == null) query.reject?.(new Error(`statement given up before it was sent: ${reason}`));
     else query.cancel();
-  });
+  };
+  const disposeWait =
+    connectionWaits && !context.inTransaction
+      ? connectionWaits.bound(
+          () => query.state != null,
+          () => giveUp('no_connection'),
+        )
+      : undefined;
+  const scope = currentRequestScope();
+  const disposeDeadline = scope ? whenGivenUp(scope, giveUp) : undefined;
+  if (!disposeWait && !disposeDeadline) return;
+  const settled = (succeeded: boolean) => {
+    disposeWait?.();
+    disposeDeadline?.();
+    if (succeeded) connectionWaits?.observe('succeeded');
+  };
   // Promise.prototype.then, not the query's own then: observing the query must not start it.
-  // The derived promise cannot reject (dispose handles both outcomes), so nothing awaits it.
-  void Promise.prototype.then.call(query, dispose, dispose);
+  // The derived promise cannot reject (settled handles both outcomes), so nothing awaits it.
+  void Promise.prototype.then.call(
+    query,
+    () => settled(true),
+    () => settled(false),
+  );
 }

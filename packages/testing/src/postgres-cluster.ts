@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import postgres from 'postgres';
 import { freePort } from './app-process.js';
@@ -19,6 +21,14 @@ export interface PostgresCluster {
   /** Stops the server cleanly (`-m fast`). */
   stop(): Promise<void>;
   start(): Promise<void>;
+  /**
+   * Stops the postmaster (SIGSTOP) without ending it: the kernel still accepts connections into
+   * its backlog, so a client connects and then hears nothing, as from a server stuck starting up
+   * or behind a network that drops packets. Sessions already open keep their backends.
+   */
+  freeze(): Promise<void>;
+  /** Lets a frozen postmaster run again (SIGCONT); harmless when it is not frozen. */
+  thaw(): Promise<void>;
   /** Stops and deletes the cluster and its data; safe to call twice. */
   drop(): Promise<void>;
 }
@@ -41,8 +51,13 @@ export async function createPostgresCluster(): Promise<PostgresCluster> {
   const port = await freePort();
   await run('pg_createcluster', [version, name, '--port', String(port), '--', '--auth-local=trust', '--auth-host=trust'], { timeout: 60_000 });
   const ctl = (...args: string[]) => run('pg_ctlcluster', ['--skip-systemctl-redirect', version, name, ...args], { timeout: 60_000 });
+  const dataDirectory = `/var/lib/postgresql/${version}/${name}`;
   const urlOf = (database: string) => `postgres://postgres@127.0.0.1:${port}/${database}`;
   let dropped = false;
+  const signalPostmaster = async (signal: NodeJS.Signals) => {
+    const [pidLine] = (await readFile(join(dataDirectory, 'postmaster.pid'), 'utf8')).split('\n');
+    process.kill(Number(pidLine), signal);
+  };
   const cluster: PostgresCluster = {
     port,
     adminUrl: urlOf('postgres'),
@@ -65,9 +80,13 @@ export async function createPostgresCluster(): Promise<PostgresCluster> {
     start: async () => {
       await ctl('start');
     },
+    freeze: () => signalPostmaster('SIGSTOP'),
+    thaw: () => signalPostmaster('SIGCONT').catch(() => {}),
     async drop() {
       if (dropped) return;
       dropped = true;
+      // A frozen postmaster would not hear the stop.
+      await cluster.thaw();
       await run('pg_dropcluster', [version, name, '--stop'], { timeout: 60_000 });
     },
   };
