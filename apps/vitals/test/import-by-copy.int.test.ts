@@ -8,6 +8,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openVitalsDatabase, type VitalsDatabase } from '../src/db/client.js';
 import type { VitalsSchema } from '../src/db/schema.js';
+import { StorableBatch } from '../src/imports/storable-batch.js';
 import { VitalsBatchWriter } from '../src/imports/vitals-batch-writer.js';
 import { encodeVitalsBatch, insertVitalsBatch, type BatchOutcome, type BatchTarget, type StorableVital } from '../src/imports/write-batch.js';
 
@@ -101,7 +102,7 @@ describe('an import stored with COPY where it can (real PostgreSQL)', () => {
     db.transaction(async (tx) => {
       const writer = new VitalsBatchWriter(tx, target);
       const outcomes: BatchOutcome[] = [];
-      for (const batch of batches) outcomes.push(await writer.write(writer.prepare(batch)));
+      for (const batch of batches) outcomes.push(await writer.write(writer.prepare(StorableBatch.of(batch))));
       return outcomes;
     });
   const viaInsert = (db: VitalsDatabase, batches: readonly StorableVital[][]) =>
@@ -193,7 +194,7 @@ describe('an import stored with COPY where it can (real PostgreSQL)', () => {
     const failing = copying.db.transaction(async (tx) => {
       const writer = new VitalsBatchWriter(tx, target);
       for (const batch of [fresh(2, 9_000, 90), fresh(92, 9_100, 90)]) {
-        ({ copy: copied } = await pathsOf(() => writer.write(writer.prepare(batch))));
+        ({ copy: copied } = await pathsOf(() => writer.write(writer.prepare(StorableBatch.of(batch)))));
         expect(copied).toBe(1);
       }
       throw new Error('the subjects service went away mid-file');

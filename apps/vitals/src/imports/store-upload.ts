@@ -3,7 +3,6 @@ import type { VitalsRow } from '@trialgraph/csv';
 import { sql } from 'drizzle-orm';
 import type { VitalsDatabase } from '../db/client.js';
 import type { ReadingPartitions } from '../vitals/reading-partitions.js';
-import type { SubjectSummary } from '../subjects-client.js';
 import { boundedBatches } from './bounded-batches.js';
 import { abortedEnd, interruptedEnd, stopOf, stoppedEnd, type ImportEnd } from './import-end.js';
 import type { ValidImportOptions } from './import-options.js';
@@ -11,8 +10,9 @@ import type { KeptRowErrors } from './kept-row-errors.js';
 import { OrderedWrites } from './ordered-writes.js';
 import type { ReceivedFile } from './receive-upload.js';
 import { claimRunningImport, finishImport, type ImportCounts } from './store.js';
-import { subjectKeyOf, type SubjectLookup } from './subject-lookup.js';
+import type { SubjectLookup } from './subject-lookup.js';
 import { VitalsBatchWriter } from './vitals-batch-writer.js';
+import { StorableBatch } from './storable-batch.js';
 import type { StorableVital } from './write-batch.js';
 
 export interface UploadToStore {
@@ -101,38 +101,34 @@ export async function storeUpload(run: UploadToStore): Promise<ImportEnd> {
 
           const subjects = await run.subjects.resolve(batch.rows);
           stopIfTold();
-          const storable: StorableVital[] = [];
+          const storable = new StorableBatch(batch.rows.length);
           for (const row of batch.rows) {
-            const key = subjectKeyOf(row.patientId);
-            const subject = key === undefined ? undefined : subjects.get(key);
+            const subject = subjects.get(row.patientId);
             if (!subject) {
               refuse(unknownSubject(row, errors.full));
               continue;
             }
             numbers.set(subject.id, subject.subjectNumber);
-            storable.push(toStorable(row, subject));
+            storable.push(row.line, row.recordedAt, row, subject);
           }
           abortOnRejection();
 
           // One connection owns the transaction, so writes queue; the parser moves on meanwhile.
           const prepared = writer.prepare(storable);
           await writes.push(async () => {
-            if (prepared.rows.length === 0) {
+            if (prepared.batch.length === 0) {
               if (Date.now() - lastStatementAt < KEEP_ALIVE_AFTER_MS) return;
               await tx.execute(sql`select 1`);
               lastStatementAt = Date.now();
               return;
             }
-            await run.partitions.ensure(
-              prepared.rows.map((row) => row.recordedAtMs),
-              tx,
-            );
+            await run.partitions.ensure(prepared.batch.recordedAtMs(), tx);
             const outcome = await writer.write(prepared);
             lastStatementAt = Date.now();
             counts.rowsAccepted += outcome.accepted;
             counts.rowsDuplicate += outcome.duplicateLines.length;
             if (outcome.conflictLines.length > 0) {
-              const rowOfLine = new Map(storable.map((row) => [row.line, row]));
+              const rowOfLine = new Map(prepared.batch.rows().map((row) => [row.line, row]));
               for (const line of outcome.conflictLines) refuse(conflict(line, rowOfLine.get(line), numbers));
             }
           });
@@ -182,20 +178,5 @@ function conflict(line: number, row: StorableVital | undefined, numbers: Readonl
     value: row ? new Date(row.recordedAtMs).toISOString() : null,
     code: 'CONFLICT',
     message: `a vital sign of ${(row && numbers.get(row.subjectId)) ?? 'this subject'} at this time is already stored with other values; it is not overwritten`,
-  };
-}
-
-function toStorable(row: VitalsRow, subject: SubjectSummary): StorableVital {
-  return {
-    line: row.line,
-    subjectId: subject.id,
-    siteId: subject.siteId,
-    recordedAtMs: row.recordedAt,
-    heartRate: row.heartRate,
-    systolic: row.systolic,
-    diastolic: row.diastolic,
-    temperature: row.temperature,
-    respiratoryRate: row.respiratoryRate,
-    spo2: row.spo2,
   };
 }

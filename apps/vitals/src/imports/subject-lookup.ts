@@ -15,7 +15,7 @@ export const MAX_SUBJECT_NUMBER_LENGTH = 64;
 const UNKNOWN = 'unknown' as const;
 
 /** The key a patient_id is looked up by, or undefined when it cannot be a subject number. */
-export function subjectKeyOf(patientId: string): string | undefined {
+function subjectKeyOf(patientId: string): string | undefined {
   return patientId.length > MAX_SUBJECT_NUMBER_LENGTH ? undefined : patientId.toUpperCase();
 }
 
@@ -32,33 +32,45 @@ export class SubjectLookup {
   }
 
   /**
-   * The subject of each number the batch names, looked up or remembered; numbers absent from
-   * the map are unknown. Returned per batch, so a cache smaller than a batch still answers all.
+   * The subject of each patient_id the batch names, by the id as the file writes it, looked up
+   * or remembered; ids absent from the map are unknown. Each distinct spelling is upper-cased
+   * once per batch, not once per row. Returned per batch, so a cache smaller than a batch still
+   * answers all.
    */
   async resolve(rows: readonly VitalsRow[]): Promise<Map<string, SubjectSummary>> {
+    const numberOf = new Map<string, string>();
     const found = new Map<string, SubjectSummary>();
     const missing = new Set<string>();
     for (const row of rows) {
-      const number = subjectKeyOf(row.patientId);
+      const written = row.patientId;
+      if (numberOf.has(written)) continue;
+      const number = subjectKeyOf(written);
       if (number === undefined) continue;
+      numberOf.set(written, number);
       if (found.has(number) || missing.has(number)) continue;
       const known = this.#cache.get(number);
       if (known === undefined) missing.add(number);
       else if (known !== UNKNOWN) found.set(number, known);
     }
-    if (missing.size === 0) return found;
-    let answered: SubjectSummary[];
-    try {
-      answered = await this.options.subjects.findSubjectsByNumbers(this.options.studyId, [...missing]);
-    } catch (error) {
-      throw asImportFault(error, rows);
+    if (missing.size > 0) {
+      let answered: SubjectSummary[];
+      try {
+        answered = await this.options.subjects.findSubjectsByNumbers(this.options.studyId, [...missing]);
+      } catch (error) {
+        throw asImportFault(error, rows);
+      }
+      for (const subject of answered) {
+        found.set(subject.subjectNumber, subject);
+        this.#cache.set(subject.subjectNumber, subject);
+      }
+      for (const number of missing) if (!found.has(number)) this.#cache.set(number, UNKNOWN);
     }
-    for (const subject of answered) {
-      found.set(subject.subjectNumber, subject);
-      this.#cache.set(subject.subjectNumber, subject);
+    const byWritten = new Map<string, SubjectSummary>();
+    for (const [written, number] of numberOf) {
+      const subject = found.get(number);
+      if (subject) byWritten.set(written, subject);
     }
-    for (const number of missing) if (!found.has(number)) this.#cache.set(number, UNKNOWN);
-    return found;
+    return byWritten;
   }
 }
 

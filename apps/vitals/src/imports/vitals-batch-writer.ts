@@ -2,6 +2,7 @@ import { savepointCopyOf, type SavepointCopy } from '@trialgraph/database';
 import type { VitalsDatabase } from '../db/client.js';
 import { copyText, copyVitalsBatch } from './copy-batch.js';
 import { countImportBatch } from './import-metrics.js';
+import type { StorableBatch } from './storable-batch.js';
 import {
   compareThenInsertVitalsBatch,
   encodeVitalsBatch,
@@ -9,12 +10,11 @@ import {
   type BatchOutcome,
   type BatchTarget,
   type EncodedVitalsBatch,
-  type StorableVital,
 } from './write-batch.js';
 
 /** A batch as the writer took it from the parser, already in the form of the path it will likely take. */
 export interface PreparedVitalsBatch {
-  rows: readonly StorableVital[];
+  batch: StorableBatch;
   /** Its COPY text, when COPY is the likely path. */
   copyChunks: readonly Buffer[] | undefined;
   /** Its INSERT parameters, when INSERT or the comparison is. */
@@ -67,35 +67,35 @@ export class VitalsBatchWriter {
    * a COPY then streams at the server's pace instead of waiting between its chunks for the
    * event loop, which parses the next batch meanwhile.
    */
-  prepare(rows: readonly StorableVital[]): PreparedVitalsBatch {
+  prepare(batch: StorableBatch): PreparedVitalsBatch {
     const copying = this.#nextPath === 'copy';
     return {
-      rows,
-      copyChunks: copying ? copyText(rows, this.target) : undefined,
-      encoded: copying ? undefined : encodeVitalsBatch(rows),
+      batch,
+      copyChunks: copying ? copyText(batch, this.target) : undefined,
+      encoded: copying ? undefined : encodeVitalsBatch(batch.rows()),
     };
   }
 
-  async write(batch: PreparedVitalsBatch): Promise<BatchOutcome> {
-    const rows = batch.rows;
-    if (rows.length === 0) return { accepted: 0, duplicateLines: [], conflictLines: [] };
+  async write(prepared: PreparedVitalsBatch): Promise<BatchOutcome> {
+    const { batch } = prepared;
+    if (batch.length === 0) return { accepted: 0, duplicateLines: [], conflictLines: [] };
     const path = this.#nextPath;
     if (path === 'copy' && this.#copy) {
-      if (await copyVitalsBatch(this.#copy, batch.copyChunks ?? copyText(rows, this.target))) {
+      if (await copyVitalsBatch(this.#copy, prepared.copyChunks ?? copyText(batch, this.target))) {
         countImportBatch('copy');
         this.#cleanBatchesNeeded = 1;
-        return { accepted: rows.length, duplicateLines: [], conflictLines: [] };
+        return { accepted: batch.length, duplicateLines: [], conflictLines: [] };
       }
       countImportBatch('copy_refused');
       this.#cleanBatches = 0;
       this.#cleanBatchesNeeded = Math.min(this.#cleanBatchesNeeded * 2, MAX_CLEAN_BATCHES_BEFORE_COPY);
     }
-    const encoded = batch.encoded ?? encodeVitalsBatch(rows);
+    const encoded = prepared.encoded ?? encodeVitalsBatch(batch.rows());
     const outcome =
       path === 'compare' ? await compareThenInsertVitalsBatch(this.db, encoded, this.target) : await insertVitalsBatch(this.db, encoded, this.target);
     countImportBatch(path === 'compare' ? 'compare' : 'insert');
     const repeats = outcome.duplicateLines.length + outcome.conflictLines.length;
-    this.#lastRepeatShare = repeats / rows.length;
+    this.#lastRepeatShare = repeats / batch.length;
     this.#cleanBatches = repeats === 0 ? this.#cleanBatches + 1 : 0;
     return outcome;
   }
