@@ -100,6 +100,33 @@ describe('COPY in a savepoint on PostgreSQL (savepointCopyOf)', () => {
     expect(await stored()).toBe(1);
   });
 
+  it('keeps the rows of every COPY of a transaction but the refused ones, with the statements between them, and nests no savepoint in another', async () => {
+    const nesting = await opened.db.transaction(async (tx) => {
+      const copy = savepointCopyOf(tx)!;
+      const outcomes = [await copy('copy keys (key) from stdin', keyLines(100, 200))];
+      await tx.execute(sql`insert into keys values (300)`);
+      // The second COPY goes in; the third is refused: the first stored 150.
+      outcomes.push(await copy('copy keys (key) from stdin', keyLines(400, 500)), await copy('copy keys (key) from stdin', ['150\n']));
+      outcomes.push(await copy('copy keys (key) from stdin', keyLines(600, 700)));
+      for (let batch = 0; batch < 50; batch++) outcomes.push(await copy('copy keys (key) from stdin', [`${1_000 + batch}\n`]));
+      await tx.execute(sql`insert into keys values (301)`);
+      // One subtransaction open at most: the savepoints of earlier COPYs were released, so the first no longer exists.
+      // Tried in a savepoint of its own, so its failure leaves the transaction whole.
+      const firstSavepoint = await tx
+        .transaction((inner) => inner.execute(sql`rollback to savepoint copy_1`))
+        .then(
+          () => 'still open',
+          (error: unknown) => String((error as { cause?: unknown }).cause ?? error),
+        );
+      return { outcomes, firstSavepoint };
+    });
+    expect(nesting.outcomes.slice(0, 4)).toEqual([true, true, false, true]);
+    expect(nesting.outcomes.slice(4).every(Boolean)).toBe(true);
+    expect(nesting.firstSavepoint).toMatch(/savepoint "copy_1" does not exist/);
+    // 5, 100–199, 300, 400–499, 600–699, 1000–1049 and 301.
+    expect(await stored()).toBe(1 + 100 + 1 + 100 + 100 + 50 + 1);
+  });
+
   it('has no COPY outside a transaction', () => {
     expect(savepointCopyOf(opened.db)).toBeUndefined();
   });
