@@ -34,6 +34,7 @@ export function savepointCopyOf(db: Database<Record<string, unknown>>): Savepoin
   const session = db._.session;
   if (!is(session, PostgresJsSession)) return undefined;
   const client = session.client as postgres.Sql | postgres.TransactionSql;
+  // Only a transaction's client has `savepoint`: outside one there is nothing to fall back within.
   if (!('savepoint' in client)) return undefined;
   let copies = 0;
   /** The savepoint of the last COPY, still open. */
@@ -45,14 +46,8 @@ export function savepointCopyOf(db: Database<Record<string, unknown>>): Savepoin
     // Sent now, and the COPY right behind it on the same connection: the server runs both before it answers.
     // Through `unsafe`, so the statements are counted and put under their request's time like any other.
     const marked = client.unsafe(marks).simple().execute();
-    // Observed at once, so a failure is never unhandled while the COPY is awaited; reported after it.
-    const markFailure = new Promise<Error | undefined>((resolve) => {
-      void Promise.prototype.then.call(
-        marked,
-        () => resolve(undefined),
-        (error: unknown) => resolve(asError(error)),
-      );
-    });
+    // Observed now, so its failure is never unhandled while the COPY is awaited; reported after it.
+    const markFailure = Promise.resolve(marked).then(() => undefined, asError);
     let copyFailure: Error | undefined;
     try {
       const copy = await client.unsafe(statement).writable();

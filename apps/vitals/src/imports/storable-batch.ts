@@ -30,6 +30,8 @@ export class StorableBatch {
   readonly #temperature: Float64Array;
   readonly #respiratoryRate: Float64Array;
   readonly #spo2: Float64Array;
+  /** The rows as objects, once an INSERT path or a CONFLICT message asked for them. */
+  #rows: StorableVital[] | undefined;
 
   constructor(readonly capacity: number) {
     this.#lines = new Int32Array(capacity);
@@ -71,6 +73,7 @@ export class StorableBatch {
     this.#respiratoryRate[at] = measures.respiratoryRate ?? Number.NaN;
     this.#spo2[at] = measures.spo2 ?? Number.NaN;
     this.#length = at + 1;
+    this.#rows = undefined;
   }
 
   /** The readings' instants, epoch milliseconds. */
@@ -110,7 +113,9 @@ export class StorableBatch {
     }
   }
 
-  rows(): StorableVital[] {
+  /** The rows as objects, absent measures as null: made once per batch, for the INSERT paths and CONFLICT messages. */
+  rows(): readonly StorableVital[] {
+    if (this.#rows !== undefined) return this.#rows;
     const rows: StorableVital[] = [];
     const present = (value: number) => (Number.isNaN(value) ? null : value);
     this.forEachRow((line, subject, recordedAtMs, heartRate, systolic, diastolic, temperature, respiratoryRate, spo2) =>
@@ -127,6 +132,7 @@ export class StorableBatch {
         spo2: present(spo2),
       }),
     );
+    this.#rows = rows;
     return rows;
   }
 }

@@ -101,15 +101,12 @@ export async function storeUpload(run: UploadToStore): Promise<ImportEnd> {
 
           const subjects = await run.subjects.resolve(batch.rows);
           stopIfTold();
+          for (const subject of subjects.values()) numbers.set(subject.id, subject.subjectNumber);
           const storable = new StorableBatch(batch.rows.length);
           for (const row of batch.rows) {
             const subject = subjects.get(row.patientId);
-            if (!subject) {
-              refuse(unknownSubject(row, errors.full));
-              continue;
-            }
-            numbers.set(subject.id, subject.subjectNumber);
-            storable.push(row.line, row.recordedAt, row, subject);
+            if (subject) storable.push(row.line, row.recordedAt, row, subject);
+            else refuse(unknownSubject(row, errors.full));
           }
           abortOnRejection();
 
