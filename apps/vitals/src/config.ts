@@ -28,11 +28,13 @@ export const vitalsEnvironment = {
   IMPORT_PIPELINE_DEPTH: z.coerce.number().int().min(1).max(16, 'must be between 1 and 16').default(2),
   /**
    * Rows per statement. Each COPY statement costs a savepoint and a few round trips, so larger
-   * batches keep PostgreSQL fed: a 1 M-row import took 12.5 s at 10,000 against 13.9 s at 5,000
-   * and 14.9 s at 2,000 (medians of 3 interleaved); 20,000 was no faster. Vitals' peak RSS at 2 M
-   * rows stays under 200 MB at 10,000 with the young generation its nodeOptions set.
+   * batches keep PostgreSQL fed. With a batch's rows in typed columns from the parser's step on,
+   * a 1 M-row import took 7.4–8.3 s at 25,000 against 7.7–9.5 s at 10,000 straight to vitals
+   * (two comparisons of 3 interleaved rounds; 50,000 was no faster than 25,000, and vitals'
+   * peak RSS reached 193–201 MB). An
+   * import's first batch is smaller (bounded-batches.ts) so PostgreSQL starts sooner.
    */
-  IMPORT_BATCH_SIZE: z.coerce.number().int().min(100).max(50_000, 'must be between 100 and 50000').default(10_000),
+  IMPORT_BATCH_SIZE: z.coerce.number().int().min(100).max(50_000, 'must be between 100 and 50000').default(25_000),
   /**
    * Bytes of the file one batch may span: a batch ends at IMPORT_BATCH_SIZE rows or here,
    * whichever comes first, so a file of huge cells cannot fill the heap with its bad values.

@@ -66,7 +66,10 @@ export function createVitalsRowReader(options: {
     return value;
   };
 
-  const bloodPressure = (fields: string[]): [number | null, number | null] => {
+  // bloodPressure's answer, read right after each call: a [systolic, diastolic] pair per row was garbage.
+  let systolicRead: number | null = null;
+  let diastolicRead: number | null = null;
+  const bloodPressure = (fields: string[]): void => {
     if (columns.bloodPressure !== -1) {
       const raw = (fields[columns.bloodPressure] ?? '').trim();
       if (raw.length > 0) {
@@ -81,10 +84,13 @@ export function createVitalsRowReader(options: {
             message: `blood_pressure must read systolic/diastolic in whole mmHg, such as 120/80, got "${raw}"`,
           });
         }
-        return [systolic, diastolic];
+        systolicRead = systolic;
+        diastolicRead = diastolic;
+        return;
       }
     }
-    return [number(fields, columns.systolic, 'systolic', true), number(fields, columns.diastolic, 'diastolic', true)];
+    systolicRead = number(fields, columns.systolic, 'systolic', true);
+    diastolicRead = number(fields, columns.diastolic, 'diastolic', true);
   };
 
   const read = (fields: string[], line: number, fault: QuoteFault | null): VitalsRow | VitalsRowError | null => {
@@ -118,7 +124,9 @@ export function createVitalsRowReader(options: {
     const timeFault = checkReadingTime(recordedAt, now(), 'record_time');
     if (timeFault) return refuse(line, name(columns.recordTime), rawTime, timeFault.code, timeFault.message);
     try {
-      const [systolic, diastolic] = bloodPressure(fields);
+      bloodPressure(fields);
+      const systolic = systolicRead;
+      const diastolic = diastolicRead;
       const temperature = number(fields, columns.temperature, 'temperature', false);
       const row: VitalsRow = {
         line,

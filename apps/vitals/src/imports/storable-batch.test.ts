@@ -41,8 +41,49 @@ describe('StorableBatch', () => {
   it('refuses a row past its capacity rather than dropping it', () => {
     const batch = new StorableBatch(1);
     const measures = { heartRate: 60, systolic: null, diastolic: null, temperature: null, respiratoryRate: null, spo2: null };
-    batch.push(2, 0, measures, { id: SUBJECT_A.subjectId, siteId: SUBJECT_A.siteId });
-    expect(() => batch.push(3, 0, measures, { id: SUBJECT_A.subjectId, siteId: SUBJECT_A.siteId })).toThrow(RangeError);
+    batch.push(2, 0, measures, 'P-1');
+    expect(() => batch.push(3, 0, measures, 'P-1')).toThrow(RangeError);
     expect(batch.length).toBe(1);
+  });
+
+  it('gives rows pushed under patient_ids their subjects, two spellings of one subject alike, and takes out the rows of unknown ids in line order', () => {
+    const batch = new StorableBatch(5);
+    const measures = (heartRate: number) => ({ heartRate, systolic: null, diastolic: null, temperature: null, respiratoryRate: null, spo2: null });
+    batch.push(2, 1_000, measures(61), 'p-1');
+    batch.push(3, 2_000, measures(62), 'NOBODY');
+    batch.push(4, 3_000, measures(63), 'P-1');
+    batch.push(5, 4_000, measures(64), 'P-2');
+    batch.push(6, 5_000, measures(65), 'NOBODY');
+    expect(batch.subjectKeys()).toEqual(['p-1', 'NOBODY', 'P-1', 'P-2']);
+    expect(batch.lineRange()).toEqual([2, 6]);
+    const subjectA = { id: SUBJECT_A.subjectId, siteId: SUBJECT_A.siteId };
+    const subjectB = { id: SUBJECT_B.subjectId, siteId: SUBJECT_B.siteId };
+    const unknown: Array<[number, string]> = [];
+    batch.assignSubjects(
+      new Map([
+        ['p-1', subjectA],
+        ['P-1', subjectA],
+        ['P-2', subjectB],
+      ]),
+      (line, key) => unknown.push([line, key]),
+    );
+    expect(unknown).toEqual([
+      [3, 'NOBODY'],
+      [6, 'NOBODY'],
+    ]);
+    expect(batch.length).toBe(3);
+    expect(batch.rows().map((row) => [row.line, row.subjectId, row.recordedAtMs, row.heartRate])).toEqual([
+      [2, SUBJECT_A.subjectId, 1_000, 61],
+      [4, SUBJECT_A.subjectId, 3_000, 63],
+      [5, SUBJECT_B.subjectId, 4_000, 64],
+    ]);
+    expect([...batch.recordedAtMs()]).toEqual([1_000, 3_000, 4_000]);
+    expect(() => batch.push(7, 0, measures(66), 'P-1')).toThrow(/assigned/);
+  });
+
+  it('is not read before its subjects are assigned', () => {
+    const batch = new StorableBatch(1);
+    batch.push(2, 0, { heartRate: 60, systolic: null, diastolic: null, temperature: null, respiratoryRate: null, spo2: null }, 'P-1');
+    expect(() => batch.rows()).toThrow(/not assigned/);
   });
 });

@@ -12,18 +12,27 @@ export interface StorableSubject {
  * as NaN. A batch lives from its parse until its write ends, past several collections of V8's
  * young generation while the next batches are parsed: as one object per row, every row was
  * copied into the old space and collected there by a mark-compact (garbage collection was a
- * third of vitals' CPU in a first import, and is a quarter with this and copyText's bytes).
- * Typed arrays are one allocation per column, outside the collected heap. COPY reads the
- * columns; the INSERT paths, taken for repeats, get row objects (`rows()`).
+ * third of vitals' CPU in a first import). Typed arrays are one allocation per column, outside
+ * the collected heap. COPY reads the columns; the INSERT paths, taken for repeats, get row
+ * objects (`rows()`).
+ *
+ * Rows are pushed as the parser reads them, each under its patient_id as written (its subject
+ * key): the parser's row objects then die young, in the step that made them, instead of
+ * waiting for the batch to fill. Once the subjects of the batch's keys are known,
+ * `assignSubjects` gives each row its subject and takes out those of unknown keys; the rows are
+ * read only after that.
  */
 export class StorableBatch {
   #length = 0;
   readonly #lines: Int32Array;
   readonly #recordedAtMs: Float64Array;
+  /** Per row, the index of its key in #keys until subjects are assigned, of its subject in #subjects after. */
   readonly #subjectIndexes: Int32Array;
-  /** The distinct subjects of the batch, in order of first appearance. */
-  readonly #subjects: StorableSubject[] = [];
-  readonly #indexOfSubject = new Map<string, number>();
+  /** The distinct subject keys of the batch, in order of first appearance. */
+  readonly #keys: string[] = [];
+  readonly #indexOfKey = new Map<string, number>();
+  /** The distinct subjects of the batch once assigned; undefined before. */
+  #subjects: StorableSubject[] | undefined;
   readonly #heartRate: Float64Array;
   readonly #systolic: Float64Array;
   readonly #diastolic: Float64Array;
@@ -45,9 +54,17 @@ export class StorableBatch {
     this.#spo2 = new Float64Array(capacity);
   }
 
+  /** A batch of rows whose subjects are known, keyed by subject id. */
   static of(rows: readonly StorableVital[]): StorableBatch {
     const batch = new StorableBatch(rows.length);
-    for (const row of rows) batch.push(row.line, row.recordedAtMs, row, { id: row.subjectId, siteId: row.siteId });
+    const subjects = new Map<string, StorableSubject>();
+    for (const row of rows) {
+      batch.push(row.line, row.recordedAtMs, row, row.subjectId);
+      if (!subjects.has(row.subjectId)) subjects.set(row.subjectId, { id: row.subjectId, siteId: row.siteId });
+    }
+    batch.assignSubjects(subjects, () => {
+      throw new Error('every row of StorableBatch.of has its subject');
+    });
     return batch;
   }
 
@@ -55,17 +72,19 @@ export class StorableBatch {
     return this.#length;
   }
 
-  push(line: number, recordedAtMs: number, measures: VitalMeasures, subject: StorableSubject): void {
+  /** Adds a row whose subject is known only by `subjectKey` (the patient_id as written) until `assignSubjects`. */
+  push(line: number, recordedAtMs: number, measures: VitalMeasures, subjectKey: string): void {
+    if (this.#subjects !== undefined) throw new Error('a batch whose subjects are assigned takes no more rows');
     const at = this.#length;
     if (at === this.capacity) throw new RangeError(`a batch of ${this.capacity} rows is full`);
-    let subjectIndex = this.#indexOfSubject.get(subject.id);
-    if (subjectIndex === undefined) {
-      subjectIndex = this.#subjects.push(subject) - 1;
-      this.#indexOfSubject.set(subject.id, subjectIndex);
+    let keyIndex = this.#indexOfKey.get(subjectKey);
+    if (keyIndex === undefined) {
+      keyIndex = this.#keys.push(subjectKey) - 1;
+      this.#indexOfKey.set(subjectKey, keyIndex);
     }
     this.#lines[at] = line;
     this.#recordedAtMs[at] = recordedAtMs;
-    this.#subjectIndexes[at] = subjectIndex;
+    this.#subjectIndexes[at] = keyIndex;
     this.#heartRate[at] = measures.heartRate ?? Number.NaN;
     this.#systolic[at] = measures.systolic ?? Number.NaN;
     this.#diastolic[at] = measures.diastolic ?? Number.NaN;
@@ -73,7 +92,67 @@ export class StorableBatch {
     this.#respiratoryRate[at] = measures.respiratoryRate ?? Number.NaN;
     this.#spo2[at] = measures.spo2 ?? Number.NaN;
     this.#length = at + 1;
+  }
+
+  /** The distinct subject keys of the rows pushed, in order of first appearance. */
+  subjectKeys(): readonly string[] {
+    return this.#keys;
+  }
+
+  /** The first and last line of the rows pushed, or undefined for an empty batch. */
+  lineRange(): readonly [number, number] | undefined {
+    return this.#length === 0 ? undefined : [this.#lines[0] ?? 0, this.#lines[this.#length - 1] ?? 0];
+  }
+
+  /**
+   * Gives each row the subject of its key; a row whose key has none is taken out of the batch
+   * and passed to `unknown`, in the order of the rows. Called once, before the rows are read.
+   */
+  assignSubjects(subjectOfKey: ReadonlyMap<string, StorableSubject>, unknown: (line: number, subjectKey: string) => void): void {
+    if (this.#subjects !== undefined) throw new Error('the subjects of this batch are assigned already');
+    const subjects: StorableSubject[] = [];
+    // Two spellings of one subject number resolve to the same subject: one index for both.
+    const indexOfSubject = new Map<StorableSubject, number>();
+    const subjectIndexOfKey = this.#keys.map((key) => {
+      const subject = subjectOfKey.get(key);
+      if (subject === undefined) return -1;
+      let index = indexOfSubject.get(subject);
+      if (index === undefined) {
+        index = subjects.push(subject) - 1;
+        indexOfSubject.set(subject, index);
+      }
+      return index;
+    });
+    let kept = 0;
+    for (let at = 0; at < this.#length; at++) {
+      const keyIndex = this.#subjectIndexes[at] ?? -1;
+      const subjectIndex = subjectIndexOfKey[keyIndex] ?? -1;
+      if (subjectIndex < 0) {
+        unknown(this.#lines[at] ?? 0, this.#keys[keyIndex] ?? '');
+        continue;
+      }
+      if (kept !== at) this.#moveRow(at, kept);
+      this.#subjectIndexes[kept] = subjectIndex;
+      kept++;
+    }
+    this.#length = kept;
+    this.#subjects = subjects;
     this.#rows = undefined;
+  }
+
+  #moveRow(from: number, to: number): void {
+    for (const column of [
+      this.#lines,
+      this.#recordedAtMs,
+      this.#heartRate,
+      this.#systolic,
+      this.#diastolic,
+      this.#temperature,
+      this.#respiratoryRate,
+      this.#spo2,
+    ]) {
+      column[to] = column[from] ?? 0;
+    }
   }
 
   /** The readings' instants, epoch milliseconds. */
@@ -95,9 +174,11 @@ export class StorableBatch {
       spo2: number,
     ) => void,
   ): void {
+    const subjects = this.#subjects;
+    if (subjects === undefined) throw new Error('the subjects of this batch are not assigned yet');
     // Every index below #length was written by push: the fallbacks only satisfy the type checker.
     for (let at = 0; at < this.#length; at++) {
-      const subject = this.#subjects[this.#subjectIndexes[at] ?? -1];
+      const subject = subjects[this.#subjectIndexes[at] ?? -1];
       if (subject === undefined) throw new Error(`row ${at} of the batch has no subject`);
       visit(
         this.#lines[at] ?? 0,

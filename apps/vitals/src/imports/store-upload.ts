@@ -1,5 +1,4 @@
 import type { Readable } from 'node:stream';
-import type { VitalsRow } from '@trialgraph/csv';
 import { sql } from 'drizzle-orm';
 import type { VitalsDatabase } from '../db/client.js';
 import type { ReadingPartitions } from '../vitals/reading-partitions.js';
@@ -12,7 +11,6 @@ import type { ReceivedFile } from './receive-upload.js';
 import { claimRunningImport, finishImport, type ImportCounts } from './store.js';
 import type { SubjectLookup } from './subject-lookup.js';
 import { VitalsBatchWriter } from './vitals-batch-writer.js';
-import { StorableBatch } from './storable-batch.js';
 import type { StorableVital } from './write-batch.js';
 
 export interface UploadToStore {
@@ -94,24 +92,23 @@ export async function storeUpload(run: UploadToStore): Promise<ImportEnd> {
         // may be any length, and a kept slice of it would keep its whole chunk of the file alive.
         const numbers = new Map<string, string>();
         let lastStatementAt = Date.now();
-        for await (const batch of boundedBatches(run.file, { timezone: run.options.timezone, maxRows: run.batchSize, maxBytes: run.maxBatchBytes })) {
+        for await (const { batch, errors: rowErrors, rowsRead } of boundedBatches(run.file, {
+          timezone: run.options.timezone,
+          maxRows: run.batchSize,
+          maxBytes: run.maxBatchBytes,
+        })) {
           stopIfTold();
-          counts.rowsRead += batch.rowsRead;
-          for (const error of batch.errors) refuse(error);
+          counts.rowsRead += rowsRead;
+          for (const error of rowErrors) refuse(error);
 
-          const subjects = await run.subjects.resolve(batch.rows);
+          const subjects = await run.subjects.resolve(batch.subjectKeys(), batch.lineRange());
           stopIfTold();
           for (const subject of subjects.values()) numbers.set(subject.id, subject.subjectNumber);
-          const storable = new StorableBatch(batch.rows.length);
-          for (const row of batch.rows) {
-            const subject = subjects.get(row.patientId);
-            if (subject) storable.push(row.line, row.recordedAt, row, subject);
-            else refuse(unknownSubject(row, errors.full));
-          }
+          batch.assignSubjects(subjects, (line, patientId) => refuse(unknownSubject(line, patientId, errors.full)));
           abortOnRejection();
 
           // One connection owns the transaction, so writes queue; the parser moves on meanwhile.
-          const prepared = writer.prepare(storable);
+          const prepared = writer.prepare(batch);
           await writes.push(async () => {
             if (prepared.batch.length === 0) {
               if (Date.now() - lastStatementAt < KEEP_ALIVE_AFTER_MS) return;
@@ -157,14 +154,14 @@ export async function storeUpload(run: UploadToStore): Promise<ImportEnd> {
   return { status: 'SUCCEEDED', counts, errors: errors.list, recorded: true };
 }
 
-function unknownSubject(row: VitalsRow, reportFull: boolean) {
+function unknownSubject(line: number, patientId: string, reportFull: boolean) {
   return {
-    line: row.line,
+    line,
     column: 'patient_id',
-    value: row.patientId,
+    value: patientId,
     code: 'UNKNOWN_SUBJECT',
     // Not built when it will not be kept: the id may be a 60,000-character cell.
-    message: reportFull ? '' : `no subject ${row.patientId} in this study (or not at a site you may import for)`,
+    message: reportFull ? '' : `no subject ${patientId} in this study (or not at a site you may import for)`,
   };
 }
 

@@ -1,4 +1,3 @@
-import type { VitalsRow } from '@trialgraph/csv';
 import { GraphQLError } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import { SubjectsUnavailableError, type SubjectsClient, type SubjectSummary } from '../subjects-client.js';
@@ -32,17 +31,16 @@ export class SubjectLookup {
   }
 
   /**
-   * The subject of each patient_id the batch names, by the id as the file writes it, looked up
-   * or remembered; ids absent from the map are unknown. Each distinct spelling is upper-cased
-   * once per batch, not once per row. Returned per batch, so a cache smaller than a batch still
-   * answers all.
+   * The subject of each of a batch's distinct patient_ids, by the id as the file writes it,
+   * looked up or remembered; ids absent from the map are unknown. `lines`, the batch's first and
+   * last line, name it when the lookup fails. Returned per batch, so a cache smaller than a batch
+   * still answers all.
    */
-  async resolve(rows: readonly VitalsRow[]): Promise<Map<string, SubjectSummary>> {
+  async resolve(patientIds: Iterable<string>, lines: readonly [number, number] | undefined): Promise<Map<string, SubjectSummary>> {
     const numberOf = new Map<string, string>();
     const found = new Map<string, SubjectSummary>();
     const missing = new Set<string>();
-    for (const row of rows) {
-      const written = row.patientId;
+    for (const written of patientIds) {
       if (numberOf.has(written)) continue;
       const number = subjectKeyOf(written);
       if (number === undefined) continue;
@@ -57,7 +55,7 @@ export class SubjectLookup {
       try {
         answered = await this.options.subjects.findSubjectsByNumbers(this.options.studyId, [...missing]);
       } catch (error) {
-        throw asImportFault(error, rows);
+        throw asImportFault(error, lines);
       }
       for (const subject of answered) {
         found.set(subject.subjectNumber, subject);
@@ -75,8 +73,8 @@ export class SubjectLookup {
 }
 
 /** A failed lookup ends the import naming the subjects service, not as an internal error. */
-function asImportFault(error: unknown, rows: readonly VitalsRow[]): unknown {
-  const lines = rows.length > 0 ? ` of lines ${rows[0]?.line}–${rows.at(-1)?.line}` : '';
+function asImportFault(error: unknown, lineRange: readonly [number, number] | undefined): unknown {
+  const lines = lineRange ? ` of lines ${lineRange[0]}–${lineRange[1]}` : '';
   if (error instanceof SubjectsUnavailableError) {
     return new ImportFileError(
       'SUBJECTS_UNAVAILABLE',

@@ -17,16 +17,18 @@ export interface ReadingPartitions {
    * Makes sure the month of every instant has its partition, and that `writer` sees it. `writer`
    * is the handle the readings will be written with: the caller's transaction, or the database.
    */
-  ensure(instantsMs: Iterable<number>, writer: VitalsDatabase): Promise<void>;
+  ensure(instantsMs: ArrayLike<number>, writer: VitalsDatabase): Promise<void>;
 }
 
 /** The distinct months of `instantsMs`, as the first instant of each. */
-function monthsOf(instantsMs: Iterable<number>): Set<number> {
+function monthsOf(instantsMs: ArrayLike<number>): Set<number> {
   const months = new Set<number>();
   // Readings come in time order, mostly: an instant in the month of the one before costs no Date.
   let monthStart = 0;
   let monthEnd = 0;
-  for (const instant of instantsMs) {
+  // Indexed, not iterated: an iterator over a Float64Array boxes every instant it hands out.
+  for (let at = 0; at < instantsMs.length; at++) {
+    const instant = instantsMs[at] ?? Number.NaN;
     if (instant >= monthStart && instant < monthEnd) continue;
     monthStart = monthOf(instant);
     const date = new Date(monthStart);
