@@ -188,6 +188,39 @@ describe('an import stored with COPY where it can (real PostgreSQL)', () => {
     expect({ rows: await readings(copying.db), counts: await counters(copying.db) }).toEqual(before);
   });
 
+  it('stores every temperature as the INSERT path does, doubles halfway between two reals included, so the file sent again is all duplicates', async () => {
+    // Fahrenheit read into °C gives long fractions; a double exactly halfway between two reals is
+    // where COPY's binary real (rounded from the double) and the INSERT path's (read from its
+    // decimal text) could part.
+    let seed = 5;
+    const next = () => (seed = (seed * 48_271) % 2_147_483_647) / 2_147_483_647;
+    const halfwayAfter = (value: number) => {
+      const bits = new Uint32Array(new Float32Array([value]).buffer);
+      bits[0] = (bits[0] ?? 0) + 1;
+      return (Math.fround(value) + new Float32Array(bits.buffer)[0]!) / 2;
+    };
+    const temperatures = [
+      ...Array.from({ length: 1_500 }, () => ((90 + next() * 20 - 32) * 5) / 9),
+      ...Array.from({ length: 1_500 }, () => halfwayAfter(30 + next() * 15)),
+    ];
+    const rows = temperatures.map((temperature, index) => ({ ...reading(20_000 + index, index % SUBJECTS.length, 20_000 + index), temperature }));
+    const batches = [rows.slice(0, 1_000), rows.slice(1_000, 2_000), rows.slice(2_000)];
+    const { result: byCopy, ...paths } = await pathsOf(() => viaWriter(copying.db, batches));
+    await viaInsert(inserting.db, batches);
+    expect(paths.copy).toBe(3);
+    expect(sum(byCopy).accepted).toBe(rows.length);
+    const readBack = async (db: VitalsDatabase) =>
+      rowsOf<{ source_line: number; temperature: number }>(
+        await db.execute(sql`select source_line, temperature from vital_signs where source_line >= 20000 order by source_line`),
+      );
+    const storedByCopy = await readBack(copying.db);
+    const storedByInsert = await readBack(inserting.db);
+    expect(storedByCopy).toHaveLength(rows.length);
+    expect(storedByCopy.filter((row, index) => row.temperature !== (storedByInsert[index] as { temperature: number } | undefined)?.temperature)).toEqual([]);
+    const again = sum(await viaWriter(copying.db, batches));
+    expect(again).toEqual({ accepted: 0, duplicateLines: rows.map((row) => row.line), conflictLines: [] });
+  });
+
   it('stores nothing of an import that fails after batches were stored with COPY', async () => {
     const before = { rows: await readings(copying.db), counts: await counters(copying.db) };
     let copied = 0;

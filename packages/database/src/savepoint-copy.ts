@@ -8,7 +8,7 @@ import { isUniqueViolation } from './postgres-errors.js';
 
 /**
  * Runs `statement`, a `copy … from stdin`, inside a savepoint of the transaction, fed with
- * `chunks` of COPY text as fast as the server takes them. Resolves true when every row went in,
+ * `chunks` of COPY data as fast as the server takes them. Resolves true when every row went in,
  * false when a unique index refused one: the savepoint then undid the whole COPY and the
  * transaction goes on as before it. Any other failure is thrown.
  */

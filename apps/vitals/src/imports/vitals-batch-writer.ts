@@ -1,6 +1,6 @@
 import { savepointCopyOf, type SavepointCopy } from '@trialgraph/database';
 import type { VitalsDatabase } from '../db/client.js';
-import { copyText, copyVitalsBatch } from './copy-batch.js';
+import { copyBinary, copyVitalsBatch } from './copy-batch.js';
 import { countImportBatch } from './import-metrics.js';
 import type { StorableBatch } from './storable-batch.js';
 import {
@@ -15,7 +15,7 @@ import {
 /** A batch as the writer took it from the parser, already in the form of the path it will likely take. */
 export interface PreparedVitalsBatch {
   batch: StorableBatch;
-  /** Its COPY text, when COPY is the likely path. */
+  /** Its COPY data, when COPY is the likely path. */
   copyChunks: readonly Buffer[] | undefined;
   /** Its INSERT parameters, when INSERT or the comparison is. */
   encoded: EncodedVitalsBatch | undefined;
@@ -71,7 +71,7 @@ export class VitalsBatchWriter {
     const copying = this.#nextPath === 'copy';
     return {
       batch,
-      copyChunks: copying ? copyText(batch, this.target) : undefined,
+      copyChunks: copying ? copyBinary(batch, this.target) : undefined,
       encoded: copying ? undefined : encodeVitalsBatch(batch.rows()),
     };
   }
@@ -81,7 +81,7 @@ export class VitalsBatchWriter {
     if (batch.length === 0) return { accepted: 0, duplicateLines: [], conflictLines: [] };
     const path = this.#nextPath;
     if (path === 'copy' && this.#copy) {
-      if (await copyVitalsBatch(this.#copy, prepared.copyChunks ?? copyText(batch, this.target))) {
+      if (await copyVitalsBatch(this.#copy, prepared.copyChunks ?? copyBinary(batch, this.target))) {
         countImportBatch('copy');
         this.#cleanBatchesNeeded = 1;
         return { accepted: batch.length, duplicateLines: [], conflictLines: [] };
