@@ -31,8 +31,8 @@ export const vitalsEnvironment = {
    * batches keep PostgreSQL fed. With a batch's rows in typed columns from the parser's step on,
    * a 1 M-row import took 7.4–8.3 s at 25,000 against 7.7–9.5 s at 10,000 straight to vitals
    * (two comparisons of 3 interleaved rounds; 50,000 was no faster than 25,000, and vitals'
-   * peak RSS reached 193–201 MB). An
-   * import's first batch is smaller (bounded-batches.ts) so PostgreSQL starts sooner.
+   * peak RSS reached 193–201 MB). An import's first batch is smaller (bounded-batches.ts), so
+   * PostgreSQL starts sooner.
    */
   IMPORT_BATCH_SIZE: z.coerce.number().int().min(100).max(50_000, 'must be between 100 and 50000').default(25_000),
   /**

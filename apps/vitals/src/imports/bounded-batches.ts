@@ -11,7 +11,7 @@ export interface BatchBounds {
 }
 
 /** Rows of an import's first batch, at most. */
-export const FIRST_BATCH_ROWS = 2_000;
+const FIRST_BATCH_ROWS = 2_000;
 
 /** A batch of the file: its good rows, keyed by patient_id until their subjects are assigned, and its bad ones. */
 export interface ParsedBatch {

@@ -112,20 +112,22 @@ describe('float4Of', () => {
     for (const value of [36.6, 37.25, 0.1, -4.2, 36.77777777777778, 1e-7, 98.2]) expect(float4Of(value)).toBe(Math.fround(value));
   });
 
-  it('rounds a double halfway between two floats as strtof rounds its decimal text', () => {
-    // 36.6 as a float and the float after it; the double halfway between is exact, and String()
-    // of it is a shorter decimal on one side of it.
-    const below = Math.fround(36.6);
-    const bits = new Uint32Array(new Float32Array([below]).buffer);
-    bits[0] = (bits[0] ?? 0) + 1;
-    const above = new Float32Array(bits.buffer)[0]!;
-    const halfway = (below + above) / 2;
-    expect(Math.fround(halfway)).not.toBe(halfway);
-    const decimal = Number(String(halfway));
-    expect(decimal).toBe(halfway);
-    // Which float the text reads as is settled against PostgreSQL in import-by-copy.int.test.ts;
-    // here: one of the two neighbours, and the same for the negated value, mirrored.
-    expect([below, above]).toContain(float4Of(halfway));
-    expect(float4Of(-halfway)).toBe(-float4Of(halfway));
+  it('rounds a double halfway between two floats as PostgreSQL reads its decimal text, not as Math.fround', () => {
+    // Doubles exactly halfway between two floats, and the real PostgreSQL 15 made of each one's
+    // String() (`select '…'::real::float8`, recorded 2026-11-29): Math.fround rounds the first
+    // two the same way, the other three the other way.
+    const readByPostgres: Array<[number, number]> = [
+      [36.0371036529541, 36.03710174560547],
+      [36.29680061340332, 36.29679870605469],
+      [36.11130332946777, 36.11130142211914],
+      [36.14840126037598, 36.14840316772461],
+      [36.37100028991699, 36.37099838256836],
+    ];
+    for (const [halfway, real] of readByPostgres) {
+      expect(Math.fround(halfway)).not.toBe(halfway);
+      expect(float4Of(halfway)).toBe(real);
+      expect(float4Of(-halfway)).toBe(-real);
+    }
+    expect(readByPostgres.filter(([halfway, real]) => Math.fround(halfway) !== real)).toHaveLength(3);
   });
 });
