@@ -82,8 +82,6 @@ export async function measurePartitionedVolume(
   return measureReadLatencyAtVolume(options, databases, log, {
     measure: 8,
     readingsPerSubject: PARTITIONED_READINGS_PER_SUBJECT,
-    // Fewer rounds than measure 5: the page is the same query, and seeding the table takes most of this measure's time.
-    rounds: options.runs,
     then: importThen,
   });
 }

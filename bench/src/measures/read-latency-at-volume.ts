@@ -55,7 +55,7 @@ function* copyText(study: BenchStudy, perSubject: number): Generator<string> {
 
 /**
  * Seeds a vitals database straight with COPY, not through the API, one statement per
- * ROWS_PER_COPY rows, then VACUUM ANALYZE as autovacuum would after a bulk load.
+ * ROWS_PER_COPY rows, then VACUUM ANALYZE as autovacuum would after a bulk load, then a CHECKPOINT.
  */
 async function seedWithCopy(databaseUrl: string, study: BenchStudy, perSubject: number): Promise<void> {
   const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
@@ -80,6 +80,9 @@ async function seedWithCopy(databaseUrl: string, study: BenchStudy, perSubject: 
       await pipeline(Readable.from(upTo(ROWS_PER_COPY / LINES_PER_CHUNK)), copy);
     }
     await sql`vacuum analyze vital_signs`;
+    // Seeding 20 M rows writes several GB of WAL and VACUUM dirties every page: without this the
+    // checkpoint that follows would write them out during the timed rounds, on the same two cores.
+    await sql`checkpoint`;
   } finally {
     await sql.end();
   }
@@ -120,8 +123,6 @@ export interface VolumeShape {
   /** The measure the rows belong to: 5, or 8 on a larger table. */
   measure: number;
   readingsPerSubject: number;
-  /** Rounds of the page on each side (more, shorter rounds than the other rows by default). */
-  rounds?: number;
   /** Runs once the page is measured, on the same processes and tables. */
   then?: (stacks: VolumeStacks) => Promise<ResultRow[]>;
 }
@@ -164,7 +165,7 @@ export async function measureReadLatencyAtVolume(
     const connections = CONNECTIONS;
     // The same time under load as the other rows, cut in three times as many shorter rounds: the
     // two sides differ by little, and the busy minutes of a shared machine must fall on both.
-    const rounds = shape.rounds ?? (options.mode === 'quick' ? options.runs : options.runs * 3);
+    const rounds = options.mode === 'quick' ? options.runs : options.runs * 3;
     const seconds = options.mode === 'quick' ? options.readSeconds : Math.max(5, Math.round(options.readSeconds / 3));
     log(`  ${connections} connections, ${rounds} rounds × ${seconds} s per target; warm-up`);
     for (const target of targets) await loadWithAutocannon(target.url, target.body, headers, { connections, seconds: 1 });
@@ -179,7 +180,7 @@ export async function measureReadLatencyAtVolume(
     const describe = (name: string) => `p50 ${stat(name, 'p50')} ms, p95 ${stat(name, 'p95')} ms, ${stat(name, 'requestsPerSecond')} req/s`;
     const volume = `${(PAGE * many).toLocaleString('en')} rows over ${seededMonths(many)} monthly partitions${options.mode === 'quick' ? '; quick mode: a smaller volume than the 100,000 per subject of the default run' : ''}`;
     const note =
-      `seeded with COPY, then VACUUM ANALYZE; autocannon on loopback in the benchmark's own process; figures: medians of ${rounds} interleaved runs of ${seconds} s; ` +
+      `seeded with COPY, then VACUUM ANALYZE and CHECKPOINT; autocannon on loopback in the benchmark's own process; figures: medians of ${rounds} interleaved runs of ${seconds} s; ` +
       'ratio: median of the ratios of the runs of each round, which were measured seconds apart';
     /**
      * The two sides of a round ran back to back, so their ratio shares the machine's load of that
