@@ -6,7 +6,7 @@ import type { VitalsDatabase } from './db/client.js';
 import type { VitalSignRow, VitalsImportRow } from './db/schema.js';
 import { findEarlierImportsOfFiles, findImportsByIds } from './imports/store.js';
 import { vitalsConnection, type VitalsPageArgs } from './vitals/vitals-page.js';
-import { countVitalsPerSubject, findLatestVitalPerSubject, findNewestVitalsPerSubject, findVitalsByIds, summarizeVitalsPerSubject } from './vitals/store.js';
+import { countVitalsPerSubject, findNewestVitalsPerSubject, findVitalsByIds, summarizeVitalsPerSubject } from './vitals/store.js';
 import { emptySummary, toVitalsSummary, type SummaryWindow } from './vitals/vitals-summary.js';
 
 /**
@@ -21,9 +21,8 @@ export function createVitalsLoaders(db: VitalsDatabase, access: RequestAccess, m
   return {
     latestBySubject: new DataLoader<string, VitalSignRow | undefined>(async (subjectIds) => {
       rows.take(subjectIds.length, 'latestVitalSign');
-      const found = await findLatestVitalPerSubject(db, subjectIds, vitalsScope);
-      const bySubject = new Map(found.map((row) => [row.subjectId, row]));
-      return subjectIds.map((id) => bySubject.get(id));
+      const newest = await findNewestVitalsPerSubject(db, subjectIds, { from: undefined, to: undefined, before: undefined }, 1, vitalsScope);
+      return subjectIds.map((id) => newest.get(id)?.[0]);
     }),
     vitalById: new DataLoader<number, VitalSignRow | undefined>(async (ids) => {
       rows.take(ids.length, 'VitalSign');
@@ -55,8 +54,7 @@ export function createVitalsLoaders(db: VitalsDatabase, access: RequestAccess, m
             findNewestVitalsPerSubject(db, subjectIds, window, args.first + 1, vitalsScope),
             countVitalsPerSubject(db, subjectIds, window, vitalsScope),
           ]);
-          const rowsBySubject = groupBySubject(page);
-          return subjectIds.map((subjectId) => vitalsConnection(rowsBySubject.get(subjectId) ?? [], args, totals.get(subjectId) ?? 0));
+          return subjectIds.map((subjectId) => vitalsConnection(page.get(subjectId) ?? [], args, totals.get(subjectId) ?? 0));
         });
         pagesByArgs.set(key, loader);
       }
@@ -80,22 +78,6 @@ export function createVitalsLoaders(db: VitalsDatabase, access: RequestAccess, m
       return loader;
     },
   };
-}
-
-/**
- * Each subject's rows, newest first. The statement leaves the order to each subject's index scan
- * and has no ORDER BY of its own, so the order is made certain here, on at most `first + 1` rows
- * per subject.
- */
-function groupBySubject(rows: readonly VitalSignRow[]): Map<string, VitalSignRow[]> {
-  const bySubject = new Map<string, VitalSignRow[]>();
-  for (const row of rows) {
-    const group = bySubject.get(row.subjectId);
-    if (group) group.push(row);
-    else bySubject.set(row.subjectId, [row]);
-  }
-  for (const group of bySubject.values()) group.sort((a, b) => b.recordedAt.getTime() - a.recordedAt.getTime());
-  return bySubject;
 }
 
 export type VitalsLoaders = ReturnType<typeof createVitalsLoaders>;

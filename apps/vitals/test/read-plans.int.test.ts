@@ -116,13 +116,34 @@ describe('per-subject reads on the table range-partitioned by month, 5 subjects 
   async function plansOf<Answer>(read: (loaders: ReturnType<typeof createVitalsLoaders>) => Promise<Answer>, scope: RequestAccess) {
     sent.length = 0;
     const answer = await read(createVitalsLoaders(db, scope, MAX_ROWS));
-    const plans: Array<{ query: string; nodes: PlanNode[] }> = [];
-    for (const { query, params } of sent) {
+    const plans: Array<{ query: string; nodes: PlanNode[]; generic: PlanNode[] }> = [];
+    for (const { query, params } of [...sent]) {
       const [row] = await sql.unsafe<Array<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>>(`explain (analyze, format json) ${query}`, params as never[]);
-      plans.push({ query, nodes: flatten(row!['QUERY PLAN'][0]!.Plan) });
+      plans.push({ query, nodes: flatten(row!['QUERY PLAN'][0]!.Plan), generic: await genericPlanOf(query, params) });
     }
     return { answer, plans };
   }
+
+  /**
+   * The plan PostgreSQL caches for a statement sent by name once it stops planning it per call:
+   * planned without its parameters' values (so no pruning of months or sizing of the LIMIT at plan
+   * time), then run with them under EXPLAIN ANALYZE.
+   */
+  async function genericPlanOf(query: string, params: unknown[]): Promise<PlanNode[]> {
+    const literal = (value: unknown) => (typeof value === 'number' ? String(value) : `'${String(value).replaceAll("'", "''")}'`);
+    return sql.begin(async (tx) => {
+      await tx.unsafe('set local plan_cache_mode = force_generic_plan');
+      await tx.unsafe(`prepare read_under_test as ${query}`);
+      const [row] = await tx.unsafe<Array<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>>(
+        `explain (analyze, format json) execute read_under_test(${params.map(literal).join(', ')})`,
+      );
+      await tx.unsafe('deallocate read_under_test');
+      return flatten(row!['QUERY PLAN'][0]!.Plan);
+    });
+  }
+
+  /** The plan made for the parameters' values, and the generic one PostgreSQL caches for a named statement: each must hold. */
+  const bothPlans = (plan: { nodes: PlanNode[]; generic: PlanNode[] }) => [plan.nodes, plan.generic];
 
   function expectNoSortOrSeqScan(nodes: PlanNode[]): void {
     expect(
@@ -154,10 +175,11 @@ describe('per-subject reads on the table range-partitioned by month, 5 subjects 
   ])('reads the latest reading of each subject with one index row per subject, for %s', async (_who, scope) => {
     const { answer, plans } = await plansOf((loaders) => loaders.latestBySubject.loadMany(EVERY_SUBJECT), scope);
     expect(plans, 'one statement for every subject').toHaveLength(1);
-    const { nodes } = plans[0]!;
-    expectNoSortOrSeqScan(nodes);
-    expectLimitedBackwardIndexScans(nodes);
-    expect(readingsRead(nodes)).toBeLessThanOrEqual(EVERY_SUBJECT.length);
+    for (const nodes of bothPlans(plans[0]!)) {
+      expectNoSortOrSeqScan(nodes);
+      expectLimitedBackwardIndexScans(nodes);
+      expect(readingsRead(nodes)).toBeLessThanOrEqual(EVERY_SUBJECT.length);
+    }
     const visible = scope === ADMIN ? EVERY_SUBJECT : SITE_A_SUBJECTS;
     expect(answer.map((row) => (row instanceof Error ? row : row?.recordedAt.toISOString()))).toEqual(
       EVERY_SUBJECT.map((id) => (visible.includes(id) ? LAST_READING.toISOString() : undefined)),
@@ -175,10 +197,11 @@ describe('per-subject reads on the table range-partitioned by month, 5 subjects 
   ])('reads %s of 5 readings per subject with at most 6 index rows per subject', async (_name, window, newest) => {
     const { answer, plans } = await plansOf((loaders) => loaders.vitalsPage({ ...window, first: 5 }).loadMany(EVERY_SUBJECT), SITE_A_COORDINATOR);
     expect(plans, 'one statement for the rows and one for the counts, for every subject').toHaveLength(2);
-    const { nodes } = plans[0]!;
-    expectNoSortOrSeqScan(nodes);
-    expectLimitedBackwardIndexScans(nodes);
-    expect(readingsRead(nodes)).toBeLessThanOrEqual(EVERY_SUBJECT.length * 6);
+    for (const nodes of bothPlans(plans[0]!)) {
+      expectNoSortOrSeqScan(nodes);
+      expectLimitedBackwardIndexScans(nodes);
+      expect(readingsRead(nodes)).toBeLessThanOrEqual(EVERY_SUBJECT.length * 6);
+    }
     for (const [index, id] of EVERY_SUBJECT.entries()) {
       const page = answer[index];
       if (page instanceof Error || page === undefined) throw page ?? new Error('no page');
@@ -200,7 +223,7 @@ describe('per-subject reads on the table range-partitioned by month, 5 subjects 
     // The loader sends the rows' statement, then the counts'.
     const count = plans[1];
     expect(count, 'a statement for the counts').toBeDefined();
-    expect(count!.nodes.filter(isReadingsTable), 'the count reads no reading').toEqual([]);
+    for (const nodes of bothPlans(count!)) expect(nodes.filter(isReadingsTable), 'the count reads no reading').toEqual([]);
     expect(answer.map((page) => (page instanceof Error ? page : page.totalCount))).toEqual(
       EVERY_SUBJECT.map((id) => (id === SITE_B_SUBJECT ? 0 : READINGS_PER_SUBJECT)),
     );
@@ -211,22 +234,103 @@ describe('per-subject reads on the table range-partitioned by month, 5 subjects 
     // The loader sends the rows' statement, then the counts'.
     const count = plans[1];
     expect(count, 'a statement for the counts').toBeDefined();
-    expectNoSortOrSeqScan(count!.nodes);
-    expect(readingsRead(count!.nodes)).toBeLessThanOrEqual(EVERY_SUBJECT.length * READINGS_IN_WINDOW);
+    for (const nodes of bothPlans(count!)) {
+      expectNoSortOrSeqScan(nodes);
+      expect(readingsRead(nodes)).toBeLessThanOrEqual(EVERY_SUBJECT.length * READINGS_IN_WINDOW);
+    }
     expect(answer.map((page) => (page instanceof Error ? page : page.totalCount))).toEqual(EVERY_SUBJECT.map(() => READINGS_IN_WINDOW));
   });
 
   it('summarises a window per subject by reading only the readings in the window', async () => {
     const { answer, plans } = await plansOf((loaders) => loaders.vitalsSummary(WINDOW).loadMany(EVERY_SUBJECT), SITE_A_COORDINATOR);
     expect(plans, 'one statement for every subject').toHaveLength(1);
-    const { nodes } = plans[0]!;
-    expectNoSortOrSeqScan(nodes);
-    expect(readingsRead(nodes)).toBeLessThanOrEqual(EVERY_SUBJECT.length * READINGS_IN_WINDOW);
+    for (const nodes of bothPlans(plans[0]!)) {
+      expectNoSortOrSeqScan(nodes);
+      expect(readingsRead(nodes)).toBeLessThanOrEqual(EVERY_SUBJECT.length * READINGS_IN_WINDOW);
+    }
     const [first] = answer;
     if (first instanceof Error || first === undefined) throw first ?? new Error('no summary');
     expect(first.count).toBe(READINGS_IN_WINDOW);
     expect(first.heartRate).toMatchObject({ count: READINGS_IN_WINDOW, min: 60, max: 99 });
     expect(answer.at(-1)).toMatchObject({ count: 0, heartRate: { count: 0, min: null, max: null, mean: null } });
+  });
+
+  /**
+   * Sends `read` REQUESTS times on one connection, through fresh request loaders each time, and
+   * returns per statement text the calls and how PostgreSQL planned them (pg_prepared_statements
+   * lists the named statements of its own session only).
+   */
+  async function planCachingOf(read: (loaders: ReturnType<typeof createVitalsLoaders>) => Promise<unknown>, requests: number) {
+    const connection = postgres(database.url, { max: 1, onnotice: () => {} });
+    const callsOfText = new Map<string, number>();
+    const onOneConnection = drizzle(connection, {
+      schema: vitalsSchema,
+      casing: 'snake_case',
+      logger: { logQuery: (query) => void callsOfText.set(query, (callsOfText.get(query) ?? 0) + 1) },
+    });
+    try {
+      for (let request = 0; request < requests; request += 1) await read(createVitalsLoaders(onOneConnection, SITE_A_COORDINATOR, MAX_ROWS));
+      const prepared = await connection<Array<{ statement: string; generic_plans: number; custom_plans: number }>>`
+        select statement, generic_plans::int, custom_plans::int from pg_prepared_statements where not from_sql`;
+      const plansOfText = new Map(prepared.map((row) => [row.statement, { custom: row.custom_plans, generic: row.generic_plans }]));
+      return [...callsOfText].map(([text, calls]) => ({ text, calls, plans: plansOfText.get(text) }));
+    } finally {
+      await connection.end();
+    }
+  }
+
+  it('plans each read of a whole history a few times per connection, then reuses one plan', async () => {
+    const statements = await planCachingOf(async (loaders) => {
+      await loaders.latestBySubject.loadMany(EVERY_SUBJECT);
+      await loaders.vitalsPage({ from: undefined, to: undefined, before: undefined, first: 5 }).loadMany(EVERY_SUBJECT);
+    }, 12);
+    // The latest reading (the newest row); a page and the counts.
+    expect(statements).toHaveLength(3);
+    for (const { text, calls, plans } of statements) {
+      // Planned for its values five times, then the generic plan, which the tests above hold to the same rows read.
+      expect(plans, `planned on every call: ${text.slice(0, 160)}…`).toEqual({ custom: 5, generic: calls - 5 });
+    }
+  });
+
+  it('sends the reads of a window or after a cursor by name as well, for PostgreSQL to plan for the months they reach or reuse a plan', async () => {
+    const statements = await planCachingOf(async (loaders) => {
+      await loaders.vitalsPage({ from: undefined, to: undefined, before: new Date(Date.UTC(2025, 1, 1)), first: 5 }).loadMany(EVERY_SUBJECT);
+      await loaders.vitalsPage({ ...WINDOW, before: undefined, first: 5 }).loadMany(EVERY_SUBJECT);
+      await loaders.vitalsSummary(WINDOW).loadMany(EVERY_SUBJECT);
+    }, 8);
+    // The page after a cursor (its counts are the whole history's); the page in a window and its count; the summary.
+    expect(statements).toHaveLength(5);
+    for (const { text, calls, plans } of statements) {
+      expect(plans, `sent unnamed: ${text.slice(0, 160)}…`).toBeDefined();
+      expect(plans!.custom + plans!.generic).toBe(calls);
+    }
+  });
+
+  it('keeps a few statements on a connection whatever page sizes clients ask for', async () => {
+    let first = 0;
+    // One request a page size, 1 to 40: 40 sizes, served by the written limits 2, 6, 11, 21 and 51.
+    const statements = await planCachingOf(async (loaders) => {
+      first += 1;
+      await loaders.vitalsPage({ from: undefined, to: undefined, before: undefined, first }).loadMany(EVERY_SUBJECT);
+    }, 40);
+    const newestRows = statements.filter(({ text }) => text.includes('"newest"'));
+    expect(newestRows.map(({ text }) => Number(/ limit (\d+)\)/.exec(text)?.[1]))).toEqual([2, 6, 11, 21, 51]);
+  });
+
+  it('reads a page of a size between the written limits with the rows of the next one at most', async () => {
+    // first: 3 asks for 4 rows a subject; the statement is written with the next limit, 6.
+    const { answer, plans } = await plansOf(
+      (loaders) => loaders.vitalsPage({ from: undefined, to: undefined, before: undefined, first: 3 }).loadMany(EVERY_SUBJECT),
+      ADMIN,
+    );
+    for (const nodes of bothPlans(plans[0]!)) expect(readingsRead(nodes)).toBeLessThanOrEqual(EVERY_SUBJECT.length * 6);
+    for (const page of answer) {
+      if (page instanceof Error) throw page;
+      expect(page.edges.map((edge) => edge.node.recordedAt.getTime())).toEqual(
+        Array.from({ length: 3 }, (_, step) => LAST_READING.getTime() - step * EVERY_MINUTES * 60_000),
+      );
+      expect(page.pageInfo.hasNextPage).toBe(true);
+    }
   });
 
   it('tells the repeats of a re-sent batch from new readings by probing only the months the batch holds', async () => {
