@@ -260,7 +260,7 @@ describe('per-subject reads on the table range-partitioned by month, 5 subjects 
    * returns per statement text the calls and how PostgreSQL planned them (pg_prepared_statements
    * lists the named statements of its own session only).
    */
-  async function planCachingOf(read: (loaders: ReturnType<typeof createVitalsLoaders>) => Promise<unknown>, requests: number) {
+  async function planCachingOf(read: (loaders: ReturnType<typeof createVitalsLoaders>) => Promise<unknown>, requests: number, scope = SITE_A_COORDINATOR) {
     const connection = postgres(database.url, { max: 1, onnotice: () => {} });
     const callsOfText = new Map<string, number>();
     const onOneConnection = drizzle(connection, {
@@ -269,7 +269,7 @@ describe('per-subject reads on the table range-partitioned by month, 5 subjects 
       logger: { logQuery: (query) => void callsOfText.set(query, (callsOfText.get(query) ?? 0) + 1) },
     });
     try {
-      for (let request = 0; request < requests; request += 1) await read(createVitalsLoaders(onOneConnection, SITE_A_COORDINATOR, MAX_ROWS));
+      for (let request = 0; request < requests; request += 1) await read(createVitalsLoaders(onOneConnection, scope, MAX_ROWS));
       const prepared = await connection<Array<{ statement: string; generic_plans: number; custom_plans: number }>>`
         select statement, generic_plans::int, custom_plans::int from pg_prepared_statements where not from_sql`;
       const plansOfText = new Map(prepared.map((row) => [row.statement, { custom: row.custom_plans, generic: row.generic_plans }]));
@@ -315,6 +315,22 @@ describe('per-subject reads on the table range-partitioned by month, 5 subjects 
     }, 40);
     const newestRows = statements.filter(({ text }) => text.includes('"newest"'));
     expect(newestRows.map(({ text }) => Number(/ limit (\d+)\)/.exec(text)?.[1]))).toEqual([2, 6, 11, 21, 51]);
+  });
+
+  it('sends the same statements for a coordinator of one site as for one of three', async () => {
+    const threeSites = accessOf({ userId: 'coordinator', roles: ['COORDINATOR'], studies: [STUDY], sites: [SITE_A, SITE_B, subjectId(1000)] });
+    const textsFor = async (scope: RequestAccess) =>
+      (
+        await planCachingOf(
+          async (loaders) => {
+            await loaders.latestBySubject.loadMany(EVERY_SUBJECT);
+            await loaders.vitalsPage({ ...WINDOW, before: undefined, first: 5 }).loadMany(EVERY_SUBJECT);
+          },
+          1,
+          scope,
+        )
+      ).map(({ text }) => text);
+    expect(await textsFor(threeSites)).toEqual(await textsFor(SITE_A_COORDINATOR));
   });
 
   it('reads a page of a size between the written limits with the rows of the next one at most', async () => {

@@ -4,4 +4,4 @@ export { isUniqueViolation } from './postgres-errors.js';
 export { savepointCopyOf, type SavepointCopy } from './savepoint-copy.js';
 export { auditEventConnection, auditEvents, recordAuditEvents, type AuditEventRow, type NewAuditEvent } from './audit-events.js';
 export { rowsOf } from './rows-of.js';
-export { scopeCondition, whereIdIn, type ScopeAreas, type ScopeColumns } from './scope-condition.js';
+export { scopeCondition, uuidArray, whereIdIn, type ScopeAreas, type ScopeColumns } from './scope-condition.js';

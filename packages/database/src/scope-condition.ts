@@ -1,13 +1,23 @@
-import { and, eq, inArray, or, sql, type Column, type SQL } from 'drizzle-orm';
+import { isUuid } from '@trialgraph/graphql-kit';
+import { and, eq, or, sql, type Column, type SQL } from 'drizzle-orm';
+
+/**
+ * Ids as one uuid[] parameter, however many there are: a statement's text is the same for two ids or
+ * two hundred, so a named statement (apps/vitals/src/vitals/store.ts) is kept once per connection, not
+ * once per list length. Values that are not UUIDs match no uuid column and are left out rather than
+ * failing the statement on a cast; what is left needs no quoting in the array literal.
+ */
+export function uuidArray(ids: readonly string[]): SQL {
+  return sql`${`{${ids.filter(isUuid).join(',')}}`}::uuid[]`;
+}
 
 /**
  * A filter to the ids a caller's scope allows: null allows every row (no condition), and an
- * empty list allows none (`inArray` with no values would be invalid SQL, and dropping the
- * condition would let everything through).
+ * empty list allows none (dropping the condition would let everything through).
  */
 export function whereIdIn(column: Column, allowed: readonly string[] | null | undefined): SQL | undefined {
   if (allowed === null || allowed === undefined) return undefined;
-  return allowed.length === 0 ? sql`false` : inArray(column, [...allowed]);
+  return allowed.length === 0 ? sql`false` : sql`${column} = any(${uuidArray(allowed)})`;
 }
 
 /** The shape of @trialgraph/auth's AccessScope, so this package needs no dependency on it. */

@@ -1,6 +1,5 @@
 import { VITAL_MEASURES, type VitalMeasures } from '@trialgraph/csv';
-import { scopeCondition, type ScopeAreas } from '@trialgraph/database';
-import { isUuid } from '@trialgraph/graphql-kit';
+import { scopeCondition, uuidArray, type ScopeAreas } from '@trialgraph/database';
 import { and, desc, eq, gte, inArray, lt, lte, sql, type Column, type SQL } from 'drizzle-orm';
 import type { VitalsDatabase } from '../db/client.js';
 import { vitalSignCounts, vitalSigns, type VitalSignRow } from '../db/schema.js';
@@ -37,21 +36,12 @@ function inCallersScope(columns: ScopedColumns, scope: ScopeAreas): SQL | undefi
 }
 
 /**
- * Subject ids as one uuid[] parameter, however many there are. Ids that are not UUIDs (an entity
- * reference is whatever a client sent) have no readings: they are left out rather than failing
- * the whole batch on a cast, and what is left needs no quoting in the array literal.
- */
-function subjectIdArray(subjectIds: readonly string[]): SQL {
-  return sql`${`{${subjectIds.filter(isUuid).join(',')}}`}::uuid[]`;
-}
-
-/**
  * The subjects asked about as a row source `requested(subject_id)`. Each per-subject read joins
  * it LATERAL to a scan of the unique (subject_id, recorded_at) index, so a subject costs its page
  * or its window, not its history.
  */
 function requestedSubjects(subjectIds: readonly string[]): SQL {
-  return sql`unnest(${subjectIdArray(subjectIds)}) as requested(subject_id)`;
+  return sql`unnest(${uuidArray(subjectIds)}) as requested(subject_id)`;
 }
 const requestedSubjectId = sql<string>`requested.subject_id`;
 
@@ -137,7 +127,7 @@ function countVitalsPerSubjectQuery(db: VitalsDatabase, subjectIds: readonly str
     return db
       .select({ subjectId: vitalSignCounts.subjectId, total: sql<number>`sum(${vitalSignCounts.readings})`.mapWith(Number) })
       .from(vitalSignCounts)
-      .where(and(sql`${vitalSignCounts.subjectId} = any(${subjectIdArray(subjectIds)})`, inCallersScope(vitalSignCounts, scope)))
+      .where(and(sql`${vitalSignCounts.subjectId} = any(${uuidArray(subjectIds)})`, inCallersScope(vitalSignCounts, scope)))
       .groupBy(vitalSignCounts.subjectId);
   }
   const inWindow = db
