@@ -8,6 +8,7 @@ import { vitalsSchema } from '../src/db/schema.js';
 import { encodeVitalsBatch, insertVitalsBatch, type StorableVital } from '../src/imports/write-batch.js';
 import { createVitalsLoaders } from '../src/loaders.js';
 import { monthOf } from '../src/vitals/reading-partitions.js';
+import { findNewestVitalsPerSubject } from '../src/vitals/store.js';
 
 /**
  * The plan of every per-subject read, on a table seeded straight in SQL with a long history per
@@ -117,7 +118,7 @@ describe('per-subject reads on the table range-partitioned by month, 5 subjects 
     sent.length = 0;
     const answer = await read(createVitalsLoaders(db, scope, MAX_ROWS));
     const plans: Array<{ query: string; nodes: PlanNode[]; generic: PlanNode[] }> = [];
-    for (const { query, params } of [...sent]) {
+    for (const { query, params } of sent) {
       const [row] = await sql.unsafe<Array<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>>(`explain (analyze, format json) ${query}`, params as never[]);
       plans.push({ query, nodes: flatten(row!['QUERY PLAN'][0]!.Plan), generic: await genericPlanOf(query, params) });
     }
@@ -333,20 +334,16 @@ describe('per-subject reads on the table range-partitioned by month, 5 subjects 
     expect(await textsFor(threeSites)).toEqual(await textsFor(SITE_A_COORDINATOR));
   });
 
-  it('reads a page of a size between the written limits with the rows of the next one at most', async () => {
-    // first: 3 asks for 4 rows a subject; the statement is written with the next limit, 6.
+  it('answers a row limit between the written ones with exactly that many newest rows per subject', async () => {
+    // 4 rows a subject (a page of first: 3 and the row that tells a next page exists): the statement is written with the next limit, 6.
     const { answer, plans } = await plansOf(
-      (loaders) => loaders.vitalsPage({ from: undefined, to: undefined, before: undefined, first: 3 }).loadMany(EVERY_SUBJECT),
+      () => findNewestVitalsPerSubject(db, EVERY_SUBJECT, { from: undefined, to: undefined, before: undefined }, 4, ADMIN.scope('readVitals')),
       ADMIN,
     );
+    expect(plans[0]!.query).toContain(' limit 6)');
     for (const nodes of bothPlans(plans[0]!)) expect(readingsRead(nodes)).toBeLessThanOrEqual(EVERY_SUBJECT.length * 6);
-    for (const page of answer) {
-      if (page instanceof Error) throw page;
-      expect(page.edges.map((edge) => edge.node.recordedAt.getTime())).toEqual(
-        Array.from({ length: 3 }, (_, step) => LAST_READING.getTime() - step * EVERY_MINUTES * 60_000),
-      );
-      expect(page.pageInfo.hasNextPage).toBe(true);
-    }
+    const newestFour = Array.from({ length: 4 }, (_, step) => LAST_READING.getTime() - step * EVERY_MINUTES * 60_000);
+    expect(EVERY_SUBJECT.map((id) => answer.get(id)?.map((row) => row.recordedAt.getTime()))).toEqual(EVERY_SUBJECT.map(() => newestFour));
   });
 
   it('tells the repeats of a re-sent batch from new readings by probing only the months the batch holds', async () => {

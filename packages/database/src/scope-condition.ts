@@ -13,11 +13,11 @@ export function uuidArray(ids: readonly string[]): SQL {
 
 /**
  * A filter to the ids a caller's scope allows: null allows every row (no condition), and an
- * empty list allows none (dropping the condition would let everything through).
+ * empty list allows none (`= any('{}')` is false; dropping the condition would let everything through).
  */
 export function whereIdIn(column: Column, allowed: readonly string[] | null | undefined): SQL | undefined {
   if (allowed === null || allowed === undefined) return undefined;
-  return allowed.length === 0 ? sql`false` : sql`${column} = any(${uuidArray(allowed)})`;
+  return sql`${column} = any(${uuidArray(allowed)})`;
 }
 
 /** The shape of @trialgraph/auth's AccessScope, so this package needs no dependency on it. */

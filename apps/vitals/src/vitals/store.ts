@@ -1,5 +1,5 @@
 import { VITAL_MEASURES, type VitalMeasures } from '@trialgraph/csv';
-import { scopeCondition, uuidArray, type ScopeAreas } from '@trialgraph/database';
+import { scopeCondition, uuidArray, whereIdIn, type ScopeAreas } from '@trialgraph/database';
 import { and, desc, eq, gte, inArray, lt, lte, sql, type Column, type SQL } from 'drizzle-orm';
 import type { VitalsDatabase } from '../db/client.js';
 import { vitalSignCounts, vitalSigns, type VitalSignRow } from '../db/schema.js';
@@ -109,9 +109,7 @@ export async function findNewestVitalsPerSubject(
     if (group) group.push(newest);
     else bySubject.set(newest.subjectId, [newest]);
   }
-  for (const [subjectId, group] of bySubject) {
-    bySubject.set(subjectId, group.sort((a, b) => b.recordedAt.getTime() - a.recordedAt.getTime()).slice(0, limit));
-  }
+  for (const group of bySubject.values()) group.sort((a, b) => b.recordedAt.getTime() - a.recordedAt.getTime()).splice(limit);
   return bySubject;
 }
 
@@ -127,7 +125,7 @@ function countVitalsPerSubjectQuery(db: VitalsDatabase, subjectIds: readonly str
     return db
       .select({ subjectId: vitalSignCounts.subjectId, total: sql<number>`sum(${vitalSignCounts.readings})`.mapWith(Number) })
       .from(vitalSignCounts)
-      .where(and(sql`${vitalSignCounts.subjectId} = any(${uuidArray(subjectIds)})`, inCallersScope(vitalSignCounts, scope)))
+      .where(and(whereIdIn(vitalSignCounts.subjectId, subjectIds), inCallersScope(vitalSignCounts, scope)))
       .groupBy(vitalSignCounts.subjectId);
   }
   const inWindow = db
